@@ -1,0 +1,285 @@
+"""The base stream: Bearer auth, page-number paging, one rate limit, retries, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import random
+import typing as t
+from functools import cached_property
+from urllib.parse import urlsplit
+
+import requests
+from singer_sdk.authenticators import BearerTokenAuthenticator
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
+from singer_sdk.streams import RESTStream
+
+from tap_wistia.timeutil import canonical_timestamp
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_wistia.tap import TapWistia
+
+PAGE_SIZE = 100  # Wistia's cap; the default is 10, so it is always sent.
+MAX_BACKOFF_SECONDS = 120.0
+RETRIABLE_NETWORK_ERRORS = (
+    ConnectionError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+class WistiaError(FatalAPIError):
+    """A failure the run cannot continue past; its message is meant for a person."""
+
+
+class WistiaAuthError(WistiaError):
+    """401/403: retrying cannot help."""
+
+
+class ResourceNotFound(WistiaError):
+    """404: the thing asked for is gone (e.g. a media deleted mid-run)."""
+
+
+class RetriesExhausted(WistiaError):
+    """A transient failure that did not clear within `max_retries`."""
+
+
+class RateLimited(RetriableAPIError):
+    def __init__(self, message: str, response: requests.Response, wait: float | None) -> None:
+        super().__init__(message, response)
+        self.wait = wait
+
+
+def describe_request(request: requests.PreparedRequest | None) -> str:
+    """`GET /v1/stats/events?page=2`: the endpoint without host. No secret is ever in a URL:
+    the token travels only in the Authorization header."""
+    if request is None or not request.url:
+        return "request"
+    parts = urlsplit(request.url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{request.method} {parts.path}{query}"
+
+
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """Retry-After as seconds, from either form the header may take."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    date_header = response.headers.get("Date")
+    now = email.utils.parsedate_to_datetime(date_header) if date_header else None
+    if now is None:
+        now = dt.datetime.now(dt.UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def error_detail(response: requests.Response) -> str:
+    """The API's own error text, short. Error bodies may be JSON, text/plain or empty."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return text[:200]
+    if isinstance(body, dict):
+        parts = [str(body[k]) for k in ("code", "error") if body.get(k)]
+        return ": ".join(parts)[:200]
+    return ""
+
+
+class FullPagePaginator(PageNumberPaginator):
+    """Wistia lists have no total and no next link: a page shorter than asked is the last."""
+
+    def __init__(self) -> None:
+        super().__init__(start_value=1)
+
+    def has_more(self, response: requests.Response) -> bool:
+        return len(payload(response)) >= PAGE_SIZE
+
+
+def payload(response: requests.Response) -> t.Any:  # noqa: ANN401
+    """The response's JSON, parsed once (in validate_response, inside the retry loop)."""
+    return response.wistia_payload  # type: ignore[attr-defined]
+
+
+class WistiaStream(RESTStream):
+    """Base for every Wistia stream."""
+
+    # Subclasses name the date-time fields they emit; those are rewritten canonically.
+    timestamp_fields: tuple[str, ...] = ()
+    # List endpoints page with page/per_page; object endpoints answer one JSON object.
+    paginated = True
+    # by_date answers a list in one response, without paging.
+    returns_list = False
+
+    _tap: TapWistia
+
+    @property
+    def url_base(self) -> str:
+        return self.config["api_url"].rstrip("/")
+
+    @property
+    def authenticator(self) -> BearerTokenAuthenticator:
+        return BearerTokenAuthenticator(self, token=self.config["api_token"])
+
+    @property
+    def timeout(self) -> int:
+        return int(self.config["request_timeout"])
+
+    @property
+    def user_agent(self) -> str:
+        return "tap-wistia (singer-sdk)"
+
+    def get_new_paginator(self) -> BaseAPIPaginator | None:
+        return FullPagePaginator() if self.paginated else None
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+        if not self.paginated:
+            return {}
+        return {"page": next_page_token or 1, "per_page": PAGE_SIZE}
+
+    # --- responses -----------------------------------------------------------------
+
+    def validate_response(self, response: requests.Response) -> None:
+        endpoint = describe_request(response.request)
+        status = response.status_code
+        if status == 401:
+            raise WistiaAuthError(
+                f"Wistia rejected the API token (401 {error_detail(response)}) on {endpoint}. "
+                "The api_token setting is invalid, revoked, or its account is inactive: create "
+                "a token under Account Settings > API Access and set TAP_WISTIA_API_TOKEN."
+            )
+        if status == 403:
+            raise WistiaAuthError(
+                f"Wistia refused {endpoint} (403 {error_detail(response)}). The token lacks the "
+                "permission to read this data (stats need 'Read all data'), or the account's "
+                "plan does not include it."
+            )
+        if status == 404:
+            raise ResourceNotFound(f"{endpoint} answered 404 (not found).")
+        if status == 429:
+            raise RateLimited(
+                f"{endpoint} answered 429 (rate limited)", response, retry_after_seconds(response)
+            )
+        if status >= 500:
+            raise RetriableAPIError(f"{endpoint} answered {status} {error_detail(response)}", response)
+        if status >= 400:
+            raise WistiaError(f"{endpoint} answered {status}: {error_detail(response)}")
+        try:
+            response.wistia_payload = response.json()  # type: ignore[attr-defined]
+        except ValueError as exc:
+            raise RetriableAPIError(
+                f"{endpoint} answered {status} with a body that is not valid JSON "
+                f"({len(response.content)} bytes, truncated?)",
+                response,
+            ) from exc
+        self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
+
+    def check_payload_shape(self, body: t.Any, endpoint: str) -> None:  # noqa: ANN401
+        expected = list if self.paginated or self.returns_list else dict
+        if not isinstance(body, expected):
+            raise WistiaError(
+                f"{endpoint} answered a JSON {type(body).__name__} where a "
+                f"{expected.__name__} was expected; the API changed or a proxy answered."
+            )
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        body = payload(response)
+        if isinstance(body, dict):
+            yield body
+            return
+        endpoint = describe_request(response.request)
+        for item in body:
+            if not isinstance(item, dict):
+                raise WistiaError(f"{endpoint} returned a list item that is not an object: {item!r:.80}")
+            yield item
+
+    def response_error_message(self, response: requests.Response) -> str:
+        # The SDK's default echoes the body and headers; ours names the endpoint and status.
+        return f"{describe_request(response.request)} answered {response.status_code}"
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        for field in self.timestamp_fields:
+            if field in row:
+                row[field] = canonical_timestamp(row[field])
+        return row
+
+    def require_key(self, row: dict, key: str, endpoint: str) -> None:
+        if not row.get(key):
+            raise WistiaError(
+                f"{endpoint} returned a record without its key '{key}': refusing to drop it "
+                f"silently. Record fields: {sorted(row)}"
+            )
+
+    # --- retries -------------------------------------------------------------------
+
+    @cached_property
+    def max_retries(self) -> int:
+        return int(self.config["max_retries"])
+
+    def request_decorator(self, func: t.Callable) -> t.Callable:
+        """Every request waits for a slot in the run's one budget; transient failures retry.
+
+        429 waits exactly what Retry-After says (pausing the whole run); 5xx, network errors
+        and unparseable bodies back off exponentially with jitter. After `max_retries`
+        retries the run fails with the endpoint and the last error.
+        """
+        throttle = self._tap.throttle
+
+        def send(prepared_request: requests.PreparedRequest, context: Context | None) -> requests.Response:
+            retries = 0
+            while True:
+                throttle.acquire()
+                try:
+                    return func(prepared_request, context)
+                except (RetriableAPIError, *RETRIABLE_NETWORK_ERRORS) as exc:
+                    reason = self._failure_reason(exc)
+                    if retries >= self.max_retries:
+                        raise RetriesExhausted(
+                            f"{describe_request(prepared_request)} still failing after "
+                            f"{retries} retries; last error: {reason}"
+                        ) from None
+                    retries += 1
+                    if isinstance(exc, RateLimited) and exc.wait is not None:
+                        wait = exc.wait
+                        throttle.pause(wait)
+                    else:
+                        wait = self.backoff_seconds(retries)
+                        throttle.clock.sleep(wait)
+                    self.logger.warning(
+                        "%s: %s; retry %d/%d in %.1fs",
+                        describe_request(prepared_request),
+                        reason,
+                        retries,
+                        self.max_retries,
+                        wait,
+                    )
+
+        return send
+
+    @staticmethod
+    def backoff_seconds(retry: int) -> float:
+        """1, 2, 4, ... seconds (capped) plus up to 1 s of jitter."""
+        return min(2.0 ** (retry - 1), MAX_BACKOFF_SECONDS) + random.random()
+
+    @staticmethod
+    def _failure_reason(exc: Exception) -> str:
+        if isinstance(exc, RetriableAPIError):
+            return str(exc)
+        if isinstance(exc, requests.exceptions.Timeout):
+            return "timed out"
+        # Connection errors' text can be long and nested; the class name says enough.
+        return f"network error ({type(exc).__name__})"
+

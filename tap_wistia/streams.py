@@ -1,0 +1,296 @@
+"""Wistia streams: what each one asks for, its keys and how it replicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+
+from tap_wistia import schemas
+from tap_wistia.client import ResourceNotFound, WistiaStream
+from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_wistia.media_catalog import CatalogMedia
+
+PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
+
+
+class ProjectsStream(WistiaStream):
+    """All projects (folders); small, so always read in full."""
+
+    name = "projects"
+    path = "/projects"
+    primary_keys = ("id",)
+    replication_key = None
+    schema = schemas.PROJECT
+    timestamp_fields = ("created", "updated")
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+        return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        wanted = self._tap.project_ids
+        if wanted and not {str(row.get("id")), row.get("hashedId")} & wanted:
+            return None
+        return super().post_process(row, context)
+
+
+class MediasStream(WistiaStream):
+    """Medias, incremental on `updated`.
+
+    v1 has no "updated since" filter, so every run pages the whole list (one request per
+    100 medias) in ascending `updated` order and emits those at or after the bookmark.
+    The listing also fills the run's media catalog for the per-media streams.
+    """
+
+    name = "medias"
+    path = "/medias"
+    primary_keys = ("hashed_id",)
+    replication_key = "updated"
+    # Ascending by `updated`, so the bookmark may advance record by record. Should the API
+    # ever break that order, the bookmark would only move back (re-emit, never skip).
+    is_sorted = True
+    check_sorted = False
+    schema = schemas.MEDIA
+    timestamp_fields = ("created", "updated")
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return [{"project_id": p} for p in sorted(self._tap.project_ids)] or None
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+        params = {
+            **super().get_url_params(context, next_page_token),
+            "sort_by": "updated",
+            "sort_direction": 1,
+        }
+        if context and context.get("project_id"):
+            params["project_id"] = context["project_id"]
+        if self.config.get("media_ids"):
+            params["hashed_ids[]"] = list(self.config["media_ids"])
+        return params
+
+    def list_all(self) -> t.Iterator[dict]:
+        """Every media in scope, for the catalog when this stream is not selected."""
+        for context in self.partitions or [None]:
+            yield from self.request_records(context)
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        catalog = self._tap.media_catalog
+        bookmark = self.get_context_state(context).get("replication_key_value")
+        since = parse_timestamp(bookmark) if bookmark else None
+        for row in self.request_records(context):
+            self.require_key(row, "hashed_id", f"GET {self.path}")
+            catalog.register(row)
+            updated = row.get("updated")
+            if since and updated and parse_timestamp(updated) < since:
+                continue
+            yield row
+        if context is None or context == (self.partitions or [{}])[-1]:
+            catalog.mark_complete()
+
+
+class PerMediaStream(WistiaStream):
+    """A stats endpoint called once for every media of the run's catalog."""
+
+    paginated = False
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        medias = self._tap.media_catalog.medias()
+        for done, media in enumerate(medias, start=1):
+            try:
+                rows = list(self.request_records({"media_id": media.hashed_id}))
+            except ResourceNotFound:
+                # Deleted between the listing and now: nothing to extract, not a failure.
+                self.logger.warning(
+                    "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
+                )
+                continue
+            for row in rows:
+                yield self.shape(row, media)
+            if done % PROGRESS_EVERY == 0 or done == len(medias):
+                self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**row, "media_id": media.hashed_id, "snapshot_date": self._tap.snapshot_date}
+
+
+class MediaStatsStream(PerMediaStream):
+    """Lifetime totals per media, one snapshot per media per UTC day."""
+
+    name = "media_stats"
+    path = "/stats/medias/{media_id}"
+    primary_keys = ("media_id", "snapshot_date")
+    replication_key = None
+    schema = schemas.MEDIA_STATS
+
+
+class MediaEngagementStream(PerMediaStream):
+    """The engagement graph (all time) per media, one snapshot per media per UTC day."""
+
+    name = "media_engagement"
+    path = "/stats/medias/{media_id}/engagement"
+    primary_keys = ("media_id", "snapshot_date")
+    replication_key = None
+    schema = schemas.MEDIA_ENGAGEMENT
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**super().shape(row, media), "duration": media.duration}
+
+
+class MediaDailyStatsStream(PerMediaStream):
+    """Loads, plays and hours watched per media per UTC day, incremental on `date`.
+
+    One bookmark for the whole stream (the last day read); each run re-reads that day,
+    because today's row keeps growing until the day ends. Bounds are inclusive.
+    """
+
+    name = "media_daily_stats"
+    path = "/stats/medias/{media_id}/by_date"
+    primary_keys = ("media_id", "date")
+    replication_key = "date"
+    is_sorted = False
+    returns_list = True
+    schema = schemas.MEDIA_DAILY_STATS
+
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        bookmark = self.stream_state.get("replication_key_value")
+        first = self._tap.extraction_start.date()
+        if bookmark:
+            first = max(first, dt.date.fromisoformat(bookmark[:10]))
+        return first, self._tap.extraction_end.date()
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+        first, last = self.date_range()
+        return {"start_date": first.isoformat(), "end_date": last.isoformat()}
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        first, last = self.date_range()
+        if first > last:
+            self.logger.info("%s: no complete day to read yet.", self.name)
+            return
+        yield from super().get_records(context)
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**row, "media_id": media.hashed_id}
+
+
+class EventsStream(WistiaStream):
+    """Viewing sessions, incremental on `received_at`, read in UTC day windows.
+
+    The API lists events newest first with offset paging and filters by inclusive UTC
+    dates. Each window (one day) is read to its last page, deduplicated on `event_key`
+    (events arriving during the crawl shift pages: duplicates, never gaps), and only then
+    is the bookmark moved to the window's end and a STATE emitted. A run killed mid-way
+    resumes at the first unfinished day. Incremental runs re-read from the start of the
+    bookmark's UTC day, minus `events_lookback_days`.
+    """
+
+    name = "events"
+    path = "/stats/events"
+    primary_keys = ("event_key",)
+    replication_key = "received_at"
+    is_sorted = False
+    schema = schemas.EVENT
+    timestamp_fields = ("received_at",)
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+        params = super().get_url_params(context, next_page_token)
+        if context:
+            params.update({k: v for k, v in context.items() if v is not None})
+        return params
+
+    def _increment_stream_state(self, latest_record: dict, *, context: Context | None = None) -> None:
+        """The bookmark moves per completed window (`_commit_window`), never per record."""
+
+    def first_day(self) -> dt.date:
+        tap = self._tap
+        first = tap.extraction_start.date()
+        state = self.stream_state
+        bookmark = state.get("replication_key_value")
+        if bookmark and state.get("replication_key") == self.replication_key:
+            lookback = dt.timedelta(days=int(self.config.get("events_lookback_days") or 0))
+            first = max(first, parse_timestamp(bookmark).date() - lookback)
+        return first
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        tap = self._tap
+        start, end = tap.extraction_start, tap.extraction_end
+        days = days_between(self.first_day(), end.date())
+        media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
+        # project_ids without media_ids: one account-wide listing, filtered here, costs
+        # fewer requests than one listing per media of the projects.
+        allowed = tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
+        self.logger.info(
+            "events: reading %d UTC day(s) %s..%s", len(days), days[0] if days else "-", days[-1] if days else "-"
+        )
+        for done, day in enumerate(days, start=1):
+            seen: set[str] = set()
+            for media_id in media_scope:
+                window = {"start_date": day.isoformat(), "end_date": day.isoformat(), "media_id": media_id}
+                for row in self.request_records(window):
+                    self.require_key(row, "event_key", f"GET {self.path}")
+                    if row["event_key"] in seen:
+                        continue
+                    seen.add(row["event_key"])
+                    if allowed is not None and row.get("media_id") not in allowed:
+                        continue
+                    if not self._within(row, start, end):
+                        continue
+                    tap.visitors_seen.add(row.get("visitor_key"))
+                    yield row
+            self._commit_window(min(start_of_day(day + dt.timedelta(days=1)), end))
+            if done % PROGRESS_EVERY == 0 or done == len(days):
+                self.logger.info("events: %d/%d days done (through %s)", done, len(days), day)
+
+    @staticmethod
+    def _within(row: dict, start: dt.datetime, end: dt.datetime) -> bool:
+        received = row.get("received_at")
+        if not received:
+            return True
+        try:
+            at = parse_timestamp(received)
+        except ValueError:
+            return True  # keep it: an odd timestamp is no reason to lose an event
+        return start <= at <= end
+
+    def _commit_window(self, covered_until: dt.datetime) -> None:
+        state = self.stream_state
+        state["replication_key"] = self.replication_key
+        state["replication_key_value"] = format_timestamp(covered_until)
+        self.state_manager.is_flushed = False
+        self._write_state_message()
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        conversion_type = row.get("conversion_type")
+        if conversion_type is not None and not isinstance(conversion_type, str):
+            row["conversion_type"] = str(conversion_type)
+        return super().post_process(row, context)
+
+
+class VisitorsStream(WistiaStream):
+    """Every visitor, every run.
+
+    The API documents no order for this list, so it is read to its last (short) page and
+    never stopped early; duplicates caused by pages shifting during the crawl are dropped.
+    """
+
+    name = "visitors"
+    path = "/stats/visitors"
+    primary_keys = ("visitor_key",)
+    replication_key = None
+    schema = schemas.VISITOR
+    timestamp_fields = ("created_at", "last_active_at")
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        seen: set[str] = set()
+        for row in self.request_records(context):
+            self.require_key(row, "visitor_key", f"GET {self.path}")
+            if row["visitor_key"] in seen:
+                continue
+            seen.add(row["visitor_key"])
+            yield row
+            if len(seen) % 10_000 == 0:
+                self.logger.info("visitors: %d listed", len(seen))

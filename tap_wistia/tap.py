@@ -1,0 +1,245 @@
+"""tap-wistia: settings, their validation, and the stream list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import sys
+import typing as t
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from singer_sdk import Tap
+from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
+
+from tap_wistia import streams
+from tap_wistia.client import WistiaError
+from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.throttle import Throttle
+from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
+
+DEFAULT_API_URL = "https://api.wistia.com/v1"
+
+STREAM_TYPES = (
+    streams.ProjectsStream,
+    streams.MediasStream,
+    streams.MediaStatsStream,
+    streams.MediaEngagementStream,
+    streams.MediaDailyStatsStream,
+    # Events before visitors: a later visitor refresh can build on the events just read.
+    streams.EventsStream,
+    streams.VisitorsStream,
+)
+
+
+class TapWistia(Tap):
+    """Singer tap for the Wistia Data API v1."""
+
+    name = "tap-wistia"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "api_token",
+            th.StringType(nullable=False),
+            required=True,
+            secret=True,
+            title="API token",
+            description="Wistia API token (Account > Settings > API Access), sent as "
+            "`Authorization: Bearer`. Needs 'Read all data' for stats.",
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            title="Start date",
+            description="Earliest data to extract. Default: now minus 2 years (Wistia keeps "
+            "events for 2 years); older values are clamped with a warning.",
+        ),
+        th.Property(
+            "end_date",
+            th.DateTimeType,
+            title="End date",
+            description="Optional upper bound for bounded backfills. Default: now.",
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=DEFAULT_API_URL,
+            title="API URL",
+            description="Base URL of the Data API v1; tests and proxies point it elsewhere. "
+            "Must be https unless the host is loopback.",
+        ),
+        th.Property(
+            "media_ids",
+            th.ArrayType(th.StringType),
+            title="Media ids",
+            description="Restrict per-media streams and events to these media hashed ids. "
+            "Default: all medias.",
+        ),
+        th.Property(
+            "project_ids",
+            th.ArrayType(th.StringType),
+            title="Project ids",
+            description="Restrict projects, medias and everything per media to these projects "
+            "(hashed or numeric ids). Default: all projects.",
+        ),
+        th.Property(
+            "max_requests_per_minute",
+            th.IntegerType,
+            default=600,
+            title="Max requests per minute",
+            description="Client-side budget shared by every request of the run. Wistia allows "
+            "600/min per account, shared by all its integrations.",
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType,
+            default=60,
+            title="Request timeout",
+            description="Per-request timeout in seconds (a full events page can take ~30 s).",
+        ),
+        th.Property(
+            "max_retries",
+            th.IntegerType,
+            default=8,
+            title="Max retries",
+            description="Retries for 429 / 5xx / network errors / unparseable bodies before "
+            "the run fails.",
+        ),
+        th.Property(
+            "events_lookback_days",
+            th.IntegerType,
+            default=0,
+            title="Events lookback days",
+            description="Extra UTC days of events to re-read before the bookmark's day, for "
+            "sessions whose percent_viewed is still growing. Re-read events are emitted again "
+            "(upsert on event_key).",
+        ),
+        th.Property(
+            "complete_days_only",
+            th.BooleanType,
+            default=False,
+            title="Complete days only",
+            description="Never read past the last complete UTC day, so every day is read once "
+            "it is closed.",
+        ),
+    ).to_dict()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        super().__init__(*args, **kwargs)
+        self._check_settings()
+        self.visitors_seen: set[str | None] = set()
+
+    # --- settings ------------------------------------------------------------------
+
+    def _check_settings(self) -> None:
+        errors = []
+        config = self.config
+        for name in ("start_date", "end_date"):
+            if config.get(name):
+                try:
+                    parse_timestamp(config[name])
+                except ValueError:
+                    errors.append(f"{name}: '{config[name]}' is not an ISO 8601 date or date-time")
+        for name in ("max_requests_per_minute", "request_timeout"):
+            if int(config.get(name, 1)) <= 0:
+                errors.append(f"{name}: must be a positive integer, got {config.get(name)}")
+        for name in ("max_retries", "events_lookback_days"):
+            if int(config.get(name, 0)) < 0:
+                errors.append(f"{name}: must be zero or more, got {config.get(name)}")
+        errors += _api_url_errors(config.get("api_url", DEFAULT_API_URL))
+        if not errors and self.extraction_start > self.extraction_end:
+            errors.append(
+                f"start_date: {self.extraction_start.isoformat()} is after end_date "
+                f"{self.extraction_end.isoformat()}"
+            )
+        if errors:
+            raise ConfigValidationError("tap-wistia settings are invalid", errors=errors)
+
+    @cached_property
+    def run_started(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    @cached_property
+    def snapshot_date(self) -> str:
+        """The UTC day media snapshots are stamped with (a rerun that day replaces them)."""
+        return self.run_started.date().isoformat()
+
+    @cached_property
+    def extraction_start(self) -> dt.datetime:
+        earliest = start_of_day(self.run_started.date() - dt.timedelta(days=RETENTION_DAYS))
+        configured = self.config.get("start_date")
+        if not configured:
+            return earliest
+        start = parse_timestamp(configured)
+        if start < earliest:
+            self.logger.warning(
+                "start_date %s is older than Wistia's 2-year event retention; using %s.",
+                configured,
+                earliest.isoformat(),
+            )
+            return earliest
+        return start
+
+    @cached_property
+    def extraction_end(self) -> dt.datetime:
+        end = self.run_started
+        if self.config.get("end_date"):
+            end = min(end, parse_timestamp(self.config["end_date"]))
+        if self.config.get("complete_days_only"):
+            end = min(end, start_of_day(self.run_started.date()) - dt.timedelta(microseconds=1))
+        return end
+
+    @cached_property
+    def project_ids(self) -> set[str]:
+        return {str(p) for p in self.config.get("project_ids") or []}
+
+    # --- run-scoped shared objects -------------------------------------------------
+
+    @cached_property
+    def throttle(self) -> Throttle:
+        return Throttle(int(self.config["max_requests_per_minute"]))
+
+    @cached_property
+    def media_catalog(self) -> MediaCatalog:
+        medias = t.cast("streams.MediasStream", self.streams["medias"])
+        return MediaCatalog(medias.list_all, wanted_ids=self.config.get("media_ids"))
+
+    def discover_streams(self) -> list[streams.WistiaStream]:
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    # --- command line --------------------------------------------------------------
+
+    @classmethod
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+        """Run the CLI; known failures end with one clear line and exit code 1."""
+        try:
+            super().invoke(*args, **kwargs)
+        except (WistiaError, UnknownMediaIds) as exc:
+            cls.logger.error("%s", exc)  # noqa: TRY400 (the traceback adds nothing for users)
+            sys.exit(1)
+        except json.JSONDecodeError as exc:
+            cls.logger.error("The state or catalog file is not valid JSON: %s", exc)
+            sys.exit(1)
+
+
+def _api_url_errors(url: str) -> list[str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [f"api_url: '{url}' needs a scheme and host, like {DEFAULT_API_URL}"]
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return [
+            f"api_url: plain http to {parts.hostname} would send the token in clear text; "
+            "use https (http is only allowed for loopback hosts)"
+        ]
+    return []
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

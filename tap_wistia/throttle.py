@@ -1,0 +1,59 @@
+"""One request budget for the whole run.
+
+Wistia allows a fixed number of requests per minute per account (600 today), shared by
+every integration of the account. The tap spaces its requests evenly at
+`60 / max_requests_per_minute` seconds, so no 60-second window ever holds more than the
+budget. A 429 pauses every request of the run, not just the one that got it.
+
+Time comes from a `Clock` so tests can observe waits without sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+class Throttle:
+    """Evenly spaced request slots, thread-safe, with a shared pause for 429s."""
+
+    def __init__(self, requests_per_minute: int, clock: Clock | None = None) -> None:
+        if requests_per_minute <= 0:
+            raise ValueError("requests_per_minute must be positive")
+        self.interval = 60.0 / requests_per_minute
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._next_slot: float | None = None
+
+    def acquire(self) -> float:
+        """Block until this caller may send one request; return the seconds waited."""
+        with self._lock:
+            now = self.clock.monotonic()
+            slot = now if self._next_slot is None else max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+        wait = slot - now
+        self.clock.sleep(wait)
+        return wait
+
+    def pause(self, seconds: float) -> None:
+        """Hold back every request of the run for `seconds` (a 429's Retry-After)."""
+        with self._lock:
+            resume_at = self.clock.monotonic() + seconds
+            if self._next_slot is None or self._next_slot < resume_at:
+                self._next_slot = resume_at
