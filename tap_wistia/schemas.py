@@ -2,7 +2,7 @@
 
 Every property is nullable unless it is the stream's key: the live API sends null or ""
 where the spec promises a value. Fields the live API returns beyond the v1 spec are
-declared too (visitor `identifying_event_key`, event `attributes`, media `protected`), so
+declared too (visitor `identifying_event_key`, media `protected`), so
 they reach the warehouse instead of being dropped. `tests/test_schemas.py` walks the
 OpenAPI definition and fails if a spec field is missing here.
 """
@@ -215,9 +215,4 @@ EVENT = th.PropertiesList(
         ),
     ),
     th.Property("user_agent_details", USER_AGENT_DETAILS),
-    th.Property(
-        "attributes",
-        th.ObjectType(additional_properties=True),
-        description="Raw event attributes (modern API); kept as sent.",
-    ),
 ).to_dict()
