@@ -109,7 +109,7 @@ class FullPagePaginator(PageNumberPaginator):
         return len(payload(response)) >= PAGE_SIZE
 
 
-def payload(response: requests.Response) -> t.Any:  # noqa: ANN401
+def payload(response: requests.Response) -> t.Any:
     """The response's JSON, parsed once (in validate_response, inside the retry loop)."""
     return response.wistia_payload  # type: ignore[attr-defined]
 
@@ -145,7 +145,7 @@ class WistiaStream(RESTStream):
     def get_new_paginator(self) -> BaseAPIPaginator | None:
         return FullPagePaginator() if self.paginated else None
 
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         if not self.paginated:
             return {}
         return {"page": next_page_token or 1, "per_page": PAGE_SIZE}
@@ -174,7 +174,9 @@ class WistiaStream(RESTStream):
                 f"{endpoint} answered 429 (rate limited)", response, retry_after_seconds(response)
             )
         if status >= 500:
-            raise RetriableAPIError(f"{endpoint} answered {status} {error_detail(response)}", response)
+            raise RetriableAPIError(
+                f"{endpoint} answered {status} {error_detail(response)}", response
+            )
         if status >= 400:
             raise WistiaError(f"{endpoint} answered {status}: {error_detail(response)}")
         try:
@@ -187,7 +189,7 @@ class WistiaStream(RESTStream):
             ) from exc
         self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
 
-    def check_payload_shape(self, body: t.Any, endpoint: str) -> None:  # noqa: ANN401
+    def check_payload_shape(self, body: t.Any, endpoint: str) -> None:
         expected = list if self.paginated or self.returns_list else dict
         if not isinstance(body, expected):
             raise WistiaError(
@@ -203,7 +205,9 @@ class WistiaStream(RESTStream):
         endpoint = describe_request(response.request)
         for item in body:
             if not isinstance(item, dict):
-                raise WistiaError(f"{endpoint} returned a list item that is not an object: {item!r:.80}")
+                raise WistiaError(
+                    f"{endpoint} returned a list item that is not an object: {item!r:.80}"
+                )
             yield item
 
     def response_error_message(self, response: requests.Response) -> str:
@@ -238,7 +242,9 @@ class WistiaStream(RESTStream):
         """
         throttle = self._tap.throttle
 
-        def send(prepared_request: requests.PreparedRequest, context: Context | None) -> requests.Response:
+        def send(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
             retries = 0
             while True:
                 throttle.acquire()
@@ -282,4 +288,3 @@ class WistiaStream(RESTStream):
             return "timed out"
         # Connection errors' text can be long and nested; the class name says enough.
         return f"network error ({type(exc).__name__})"
-

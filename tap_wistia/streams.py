@@ -27,7 +27,7 @@ class ProjectsStream(WistiaStream):
     schema = schemas.PROJECT
     timestamp_fields = ("created", "updated")
 
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
@@ -60,7 +60,7 @@ class MediasStream(WistiaStream):
     def partitions(self) -> list[dict] | None:
         return [{"project_id": p} for p in sorted(self._tap.project_ids)] or None
 
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         params = {
             **super().get_url_params(context, next_page_token),
             "sort_by": "updated",
@@ -162,7 +162,7 @@ class MediaDailyStatsStream(PerMediaStream):
             first = max(first, dt.date.fromisoformat(bookmark[:10]))
         return first, self._tap.extraction_end.date()
 
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         first, last = self.date_range()
         return {"start_date": first.isoformat(), "end_date": last.isoformat()}
 
@@ -196,13 +196,15 @@ class EventsStream(WistiaStream):
     schema = schemas.EVENT
     timestamp_fields = ("received_at",)
 
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:  # noqa: ANN401
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         params = super().get_url_params(context, next_page_token)
         if context:
             params.update({k: v for k, v in context.items() if v is not None})
         return params
 
-    def _increment_stream_state(self, latest_record: dict, *, context: Context | None = None) -> None:
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
         """The bookmark moves per completed window (`_commit_window`), never per record."""
 
     def first_day(self) -> dt.date:
@@ -222,14 +224,23 @@ class EventsStream(WistiaStream):
         media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
         # project_ids without media_ids: one account-wide listing, filtered here, costs
         # fewer requests than one listing per media of the projects.
-        allowed = tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
+        allowed = (
+            tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
+        )
         self.logger.info(
-            "events: reading %d UTC day(s) %s..%s", len(days), days[0] if days else "-", days[-1] if days else "-"
+            "events: reading %d UTC day(s) %s..%s",
+            len(days),
+            days[0] if days else "-",
+            days[-1] if days else "-",
         )
         for done, day in enumerate(days, start=1):
             seen: set[str] = set()
             for media_id in media_scope:
-                window = {"start_date": day.isoformat(), "end_date": day.isoformat(), "media_id": media_id}
+                window = {
+                    "start_date": day.isoformat(),
+                    "end_date": day.isoformat(),
+                    "media_id": media_id,
+                }
                 for row in self.request_records(window):
                     self.require_key(row, "event_key", f"GET {self.path}")
                     if row["event_key"] in seen:

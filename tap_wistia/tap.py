@@ -10,6 +10,7 @@ import typing as t
 from functools import cached_property
 from urllib.parse import urlsplit
 
+import simplejson
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
@@ -126,7 +127,8 @@ class TapWistia(Tap):
         ),
     ).to_dict()
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        _check_state_shape(kwargs.get("state"))
         super().__init__(*args, **kwargs)
         self._check_settings()
         self.visitors_seen: set[str | None] = set()
@@ -212,16 +214,40 @@ class TapWistia(Tap):
     # --- command line --------------------------------------------------------------
 
     @classmethod
-    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # noqa: ANN401
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the CLI; known failures end with one clear line and exit code 1."""
         try:
             super().invoke(*args, **kwargs)
         except (WistiaError, UnknownMediaIds) as exc:
-            cls.logger.error("%s", exc)  # noqa: TRY400 (the traceback adds nothing for users)
+            cls.logger.error("%s", exc)
             sys.exit(1)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:
             cls.logger.error("The state or catalog file is not valid JSON: %s", exc)
             sys.exit(1)
+
+
+class StateError(WistiaError):
+    """A state file that cannot be a Singer state; resuming from it could lose data."""
+
+
+def _check_state_shape(state: object) -> None:
+    if state is None or state == {}:
+        return
+    problem = None
+    if not isinstance(state, dict):
+        problem = f"the state is a JSON {type(state).__name__}, not an object"
+    elif not isinstance(state.get("bookmarks", {}), dict):
+        problem = "'bookmarks' is not an object"
+    else:
+        for stream, bookmark in state.get("bookmarks", {}).items():
+            if not isinstance(bookmark, dict):
+                problem = f"the bookmark of '{stream}' is not an object"
+                break
+    if problem:
+        raise StateError(
+            f"The state has the wrong shape ({problem}). Expected "
+            '{"bookmarks": {"<stream>": {...}}}; fix it, or clear it to start over.'
+        )
 
 
 def _api_url_errors(url: str) -> list[str]:

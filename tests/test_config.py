@@ -1,0 +1,102 @@
+"""Bad settings and bad state fail with an error naming what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+from singer_sdk.exceptions import ConfigValidationError
+
+from tap_wistia.tap import TapWistia
+
+BASE = {"api_token": "t", "api_url": "http://127.0.0.1:9/v1"}
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"start_date": "last tuesday"}, "start_date"),
+        ({"end_date": "2026-13-45"}, "end_date"),
+        ({"api_url": "api.wistia.com/v1"}, "api_url"),
+        ({"api_url": "http://api.example.com/v1"}, "api_url"),
+        ({"max_requests_per_minute": 0}, "max_requests_per_minute"),
+        ({"request_timeout": -1}, "request_timeout"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"}, "start_date"),
+    ],
+)
+def test_invalid_settings_name_the_setting(override, named):
+    with pytest.raises(ConfigValidationError) as failure:
+        TapWistia(config={**BASE, **override}, parse_env_config=False)
+    assert any(error.startswith(f"{named}:") for error in failure.value.errors), (
+        failure.value.errors
+    )
+
+
+def test_plain_http_is_refused_for_remote_hosts_but_allowed_on_loopback():
+    for url in ("http://127.0.0.1:8765/v1", "http://localhost:1/v1", "http://[::1]:2/v1"):
+        TapWistia(config={**BASE, "api_url": url}, parse_env_config=False)
+    with pytest.raises(ConfigValidationError, match="invalid"):
+        TapWistia(config={**BASE, "api_url": "http://10.0.0.5/v1"}, parse_env_config=False)
+
+
+def test_start_date_older_than_retention_is_clamped_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        tap = TapWistia(
+            config={**BASE, "start_date": "2015-01-01T00:00:00Z"}, parse_env_config=False
+        )
+        start = tap.extraction_start
+    assert start.date() == dt.datetime.now(dt.UTC).date() - dt.timedelta(days=730)
+    assert "older than Wistia's 2-year event retention" in caplog.text
+
+
+def test_default_start_is_two_years_back():
+    tap = TapWistia(config=BASE, parse_env_config=False)
+    assert (dt.datetime.now(dt.UTC) - tap.extraction_start).days in (730, 731)
+
+
+def test_complete_days_only_ends_before_today():
+    tap = TapWistia(config={**BASE, "complete_days_only": True}, parse_env_config=False)
+    assert tap.extraction_end.date() == dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def _cli(tmp_path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_reports_invalid_settings_and_exits_nonzero(tmp_path):
+    run = _cli(tmp_path, {**BASE, "max_requests_per_minute": 0})
+    assert run.returncode == 1
+    assert "max_requests_per_minute: must be a positive integer" in run.stderr
+
+
+def test_cli_rejects_a_state_file_that_is_not_json(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text("{not json")
+    run = _cli(tmp_path, BASE, "--state", str(state))
+    assert run.returncode == 1
+    assert "not valid JSON" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "state", ['["a list"]', '{"bookmarks": "events"}', '{"bookmarks": {"events": 3}}']
+)
+def test_cli_rejects_a_state_of_the_wrong_shape(tmp_path, state):
+    path = tmp_path / "state.json"
+    path.write_text(state)
+    run = _cli(tmp_path, BASE, "--state", str(path))
+    assert run.returncode == 1
+    assert "The state has the wrong shape" in run.stderr
+    assert "Traceback" not in run.stderr

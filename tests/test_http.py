@@ -1,0 +1,153 @@
+"""HTTP behaviour: the rate budget, retries, and failures a person can act on."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tap_wistia.client import RetriesExhausted, WistiaAuthError
+from tap_wistia.throttle import Throttle
+from tests.tap_harness import FakeClock, run_sync, tap_config
+
+SECRET = "s3cr3t-T0KEN-never-to-be-printed"
+
+
+def test_throttle_spaces_requests_evenly():
+    clock = FakeClock()
+    throttle = Throttle(600, clock=clock)
+    starts = []
+    for _ in range(5):
+        throttle.acquire()
+        starts.append(clock.now)
+    assert starts == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
+
+
+def test_throttle_pause_holds_back_the_next_request():
+    clock = FakeClock()
+    throttle = Throttle(600, clock=clock)
+    throttle.acquire()
+    throttle.pause(7)
+    assert throttle.acquire() == pytest.approx(7)
+
+
+def test_a_sync_stays_within_the_request_budget(make_wistia):
+    server = make_wistia(medias=5, visitors=120, events=300, days=5)
+    clock = FakeClock()
+    result = run_sync(tap_config(server, max_requests_per_minute=60), clock=clock)
+    served = len(server.requests)
+    assert result.record_counts()["events"] == 300
+    # 60 per minute = one a second: n requests need at least n-1 seconds of waiting.
+    assert sum(clock.sleeps) == pytest.approx(served - 1, abs=0.01)
+
+
+@pytest.mark.parametrize("retry_after", ["7", "http-date"])
+def test_429_waits_exactly_what_retry_after_says(make_wistia, retry_after):
+    server = make_wistia(medias=3, visitors=30, events=50, days=3)
+    if retry_after == "http-date":
+        retry_after = email.utils.formatdate(time.time() + 30, usegmt=True)
+    server.faults.add(
+        "status", status=429, retry_after=retry_after, path="/stats/visitors", times=2
+    )
+    clock = FakeClock()
+    result = run_sync(
+        tap_config(server, max_requests_per_minute=100_000), clock=clock, streams=("visitors",)
+    )
+    assert len(result.records("visitors")) == 30
+    waits = [s for s in clock.sleeps if s > 1]
+    if retry_after == "7":
+        assert waits == pytest.approx([7, 7])
+    else:
+        assert len(waits) == 2 and all(25 <= w <= 31 for w in waits)
+    assert [r.status for r in server.requests_to("/stats/visitors")] == [429, 429, 200]
+
+
+def test_5xx_truncated_bodies_and_resets_are_retried_until_complete(make_wistia):
+    server = make_wistia(medias=8, visitors=150, events=400, days=4)
+    server.faults.add("status", status=500, every=5)
+    server.faults.add("status", status=503, path="/stats/events", times=2)
+    server.faults.add("truncate", path="/stats/visitors", times=1)
+    server.faults.add("reset", path="/medias", times=1)
+    server.faults.add("truncate", path="/stats/medias", times=2)
+    clock = FakeClock()
+    result = run_sync(tap_config(server), clock=clock)
+    data = server.dataset
+    assert {r["event_key"] for r in result.records("events")} == {
+        e["event_key"] for e in data.events
+    }
+    assert len(result.records("visitors")) == len(data.visitors)
+    assert len(result.records("media_stats")) == len(data.medias)
+    faulted = [r for r in server.requests if r.fault]
+    assert len(faulted) >= 6
+    # Each retry backed off (1 s, 2 s, ... plus jitter), in virtual time.
+    assert len([s for s in clock.sleeps if s >= 1]) >= len(faulted)
+
+
+def test_slow_response_beyond_request_timeout_is_retried(make_wistia):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    server.faults.add("delay", delay=2.5, path="/stats/visitors", times=1)
+    result = run_sync(tap_config(server, request_timeout=1), streams=("visitors",))
+    assert len(result.records("visitors")) == 5
+    assert len(server.requests_to("/stats/visitors")) == 2
+
+
+def test_persistent_failure_names_the_endpoint_and_last_status(make_wistia):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    server.faults.add("status", status=502, path="/stats/visitors", times=100)
+    with pytest.raises(RetriesExhausted) as failure:
+        run_sync(tap_config(server, max_retries=3), streams=("visitors",))
+    message = str(failure.value)
+    assert "GET /v1/stats/visitors" in message and "502" in message and "3 retries" in message
+    assert len(server.requests_to("/stats/visitors")) == 4
+
+
+def test_401_fails_at_once_with_a_clear_message(make_wistia):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    config = tap_config(server, api_token="wrong-token")
+    with pytest.raises(WistiaAuthError, match="API token"):
+        run_sync(config)
+    assert [r.status for r in server.requests] == [401]
+
+
+def test_403_on_stats_says_the_token_lacks_permission(make_wistia):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    server.forbidden_prefixes = {"/stats"}
+    with pytest.raises(WistiaAuthError, match="lacks the permission"):
+        run_sync(tap_config(server), streams=("media_stats",))
+    assert [r.status for r in server.requests_to("/stats")] == [403]
+
+
+def _cli(config: dict, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_401_exits_nonzero_without_printing_the_token(make_wistia, tmp_path):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    run = _cli(tap_config(server, api_token=SECRET), tmp_path)
+    assert run.returncode == 1
+    assert "Wistia rejected the API token" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert SECRET not in run.stdout + run.stderr
+    assert len(server.requests) == 1
+
+
+def test_token_appears_nowhere_in_a_run_with_failures(make_wistia, tmp_path):
+    server = make_wistia(medias=3, visitors=20, events=40, days=3, token=SECRET)
+    server.faults.add("status", status=500, every=4)
+    server.faults.add("status", status=429, retry_after="0", times=2)
+    server.faults.add("truncate", times=1, path="/stats/events")
+    run = _cli(tap_config(server), tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert SECRET not in run.stdout + run.stderr
+    assert '"type":"RECORD"' in run.stdout.replace(" ", "")

@@ -1,0 +1,132 @@
+"""Each stream schema carries every field of Wistia's official v1 response definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tap_wistia import schemas
+
+SPEC_PATH = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "wistia-openapi"
+    / "wistia-data-api-v1-openapi.yml"
+)
+
+# JSON types the tap may use for a spec type; `oneOf [integer, string]` is emitted as string.
+COMPATIBLE = {
+    "integer": {"integer"},
+    "number": {"number"},
+    "string": {"string"},
+    "boolean": {"boolean"},
+    "object": {"object"},
+    "array": {"array"},
+}
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    return yaml.safe_load(SPEC_PATH.read_text())
+
+
+def resolve(spec: dict, node: dict) -> dict:
+    """Follow $ref and merge allOf into one object schema."""
+    while "$ref" in node:
+        target = spec
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    if "allOf" in node:
+        merged: dict = {"type": "object", "properties": {}}
+        for part in node["allOf"]:
+            merged["properties"].update(resolve(spec, part).get("properties", {}))
+        extra = {k: v for k, v in node.items() if k != "allOf"}
+        merged["properties"].update(extra.get("properties", {}))
+        return merged
+    return node
+
+
+def spec_types(spec: dict, node: dict) -> set[str]:
+    node = resolve(spec, node)
+    if "oneOf" in node:
+        return (
+            {"string"}
+            if any(resolve(spec, n).get("type") == "string" for n in node["oneOf"])
+            else set()
+        )
+    declared = node.get("type", "object" if "properties" in node else None)
+    declared = declared if isinstance(declared, list) else [declared]
+    return {t for t in declared if t and t != "null"}
+
+
+def missing_or_mistyped(spec: dict, spec_node: dict, tap_node: dict, where: str) -> list[str]:
+    problems = []
+    spec_node = resolve(spec, spec_node)
+    for name, field in spec_node.get("properties", {}).items():
+        path = f"{where}.{name}"
+        tap_field = tap_node.get("properties", {}).get(name)
+        if tap_field is None:
+            problems.append(f"{path}: missing from the tap schema")
+            continue
+        wanted = spec_types(spec, field)
+        tap_types = set(
+            tap_field["type"] if isinstance(tap_field["type"], list) else [tap_field["type"]]
+        )
+        tap_types.discard("null")
+        allowed = set().union(*(COMPATIBLE[t] for t in wanted)) if wanted else tap_types
+        if not tap_types & allowed:
+            problems.append(f"{path}: spec type {sorted(wanted)}, tap type {sorted(tap_types)}")
+            continue
+        resolved = resolve(spec, field)
+        if "object" in wanted:
+            problems += missing_or_mistyped(spec, resolved, tap_field, path)
+        if "array" in wanted and "items" in resolved:
+            problems += missing_or_mistyped(
+                spec, resolved["items"], tap_field["items"], f"{path}[]"
+            )
+    return problems
+
+
+def response_schema(spec: dict, path: str) -> dict:
+    schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = resolve(spec, schema)
+    return resolve(spec, schema["items"]) if schema.get("type") == "array" else schema
+
+
+CASES = [
+    ("/projects", schemas.PROJECT),
+    ("/medias", schemas.MEDIA),
+    ("/stats/medias/{mediaId}", schemas.MEDIA_STATS),
+    ("/stats/medias/{mediaId}/engagement", schemas.MEDIA_ENGAGEMENT),
+    ("/stats/medias/{mediaId}/by_date", schemas.MEDIA_DAILY_STATS),
+    ("/stats/visitors", schemas.VISITOR),
+    ("/stats/events", schemas.EVENT),
+]
+
+
+@pytest.mark.parametrize(("path", "tap_schema"), CASES, ids=[c[0] for c in CASES])
+def test_stream_schema_covers_the_official_response(spec, path, tap_schema):
+    official = response_schema(spec, path)
+    assert official.get("properties"), f"no properties found for {path}"
+    assert missing_or_mistyped(spec, official, tap_schema, path) == []
+
+
+def test_the_walker_catches_a_missing_or_mistyped_field(spec):
+    official = response_schema(spec, "/stats/visitors")
+    broken = {
+        "properties": {
+            **{k: v for k, v in schemas.VISITOR["properties"].items() if k != "last_event_key"},
+            "load_count": {"type": ["string", "null"]},
+        }
+    }
+    problems = missing_or_mistyped(spec, official, broken, "visitors")
+    assert "visitors.last_event_key: missing from the tap schema" in problems
+    assert any(p.startswith("visitors.load_count: spec type ['integer']") for p in problems)
+
+
+def test_fields_beyond_the_spec_are_kept():
+    assert "identifying_event_key" in schemas.VISITOR["properties"]
+    assert "protected" in schemas.MEDIA["properties"]
