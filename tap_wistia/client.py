@@ -132,7 +132,7 @@ class WistiaStream(RESTStream):
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(self, token=self.config["api_token"])
+        return BearerTokenAuthenticator(token=self.config["api_token"])
 
     @property
     def timeout(self) -> int:

@@ -114,26 +114,38 @@ class PerMediaStream(WistiaStream):
                 self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
 
     def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**row, "media_id": media.hashed_id, "snapshot_date": self._tap.snapshot_date}
+        return {**row, "media_id": media.hashed_id}
 
 
-class MediaStatsStream(PerMediaStream):
-    """Lifetime totals per media, one snapshot per media per UTC day."""
+class SnapshotStream(PerMediaStream):
+    """All-time figures per media, stamped with the run's UTC day.
+
+    Each run adds one snapshot per media and day (key: media_id + snapshot_date), so a
+    rerun the same day replaces that day's rows and earlier days stay: they are the
+    history that turns cumulative totals into per-day changes.
+    """
+
+    primary_keys = ("media_id", "snapshot_date")
+    replication_key = "snapshot_date"
+    is_sorted = True  # every record of a run has the same snapshot_date
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**super().shape(row, media), "snapshot_date": self._tap.snapshot_date}
+
+
+class MediaStatsStream(SnapshotStream):
+    """Lifetime totals per media."""
 
     name = "media_stats"
     path = "/stats/medias/{media_id}"
-    primary_keys = ("media_id", "snapshot_date")
-    replication_key = None
     schema = schemas.MEDIA_STATS
 
 
-class MediaEngagementStream(PerMediaStream):
-    """The engagement graph (all time) per media, one snapshot per media per UTC day."""
+class MediaEngagementStream(SnapshotStream):
+    """The engagement graph (all time) per media, with the media's duration."""
 
     name = "media_engagement"
     path = "/stats/medias/{media_id}/engagement"
-    primary_keys = ("media_id", "snapshot_date")
-    replication_key = None
     schema = schemas.MEDIA_ENGAGEMENT
 
     def shape(self, row: dict, media: CatalogMedia) -> dict:
@@ -172,9 +184,6 @@ class MediaDailyStatsStream(PerMediaStream):
             self.logger.info("%s: no complete day to read yet.", self.name)
             return
         yield from super().get_records(context)
-
-    def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**row, "media_id": media.hashed_id}
 
 
 class EventsStream(WistiaStream):
@@ -227,6 +236,9 @@ class EventsStream(WistiaStream):
         allowed = (
             tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
         )
+        changed = tap.changed_visitors
+        if days:
+            changed.events_started(start_of_day(days[0]))
         self.logger.info(
             "events: reading %d UTC day(s) %s..%s",
             len(days),
@@ -250,9 +262,11 @@ class EventsStream(WistiaStream):
                         continue
                     if not self._within(row, start, end):
                         continue
-                    tap.visitors_seen.add(row.get("visitor_key"))
+                    changed.saw_event(row.get("visitor_key"), row.get("received_at"))
                     yield row
-            self._commit_window(min(start_of_day(day + dt.timedelta(days=1)), end))
+            covered_until = min(start_of_day(day + dt.timedelta(days=1)), end)
+            self._commit_window(covered_until)
+            changed.window_done(covered_until)
             if done % PROGRESS_EVERY == 0 or done == len(days):
                 self.logger.info("events: %d/%d days done (through %s)", done, len(days), day)
 
@@ -282,10 +296,13 @@ class EventsStream(WistiaStream):
 
 
 class VisitorsStream(WistiaStream):
-    """Every visitor, every run.
+    """Every visitor on the first run; afterwards, only the visitors that can have changed.
 
-    The API documents no order for this list, so it is read to its last (short) page and
-    never stopped early; duplicates caused by pages shifting during the crawl are dropped.
+    The API documents no order for the list, so a listing is read to its last (short) page
+    and never stopped early; duplicates from pages shifting mid-crawl are dropped. When the
+    events read this run cover everything since the last visitor sync, the visitors seen in
+    the new events are re-read one by one instead, if that takes fewer requests (see
+    `visitor_refresh`). The stream state remembers when visitors were last in sync.
     """
 
     name = "visitors"
@@ -295,7 +312,41 @@ class VisitorsStream(WistiaStream):
     schema = schemas.VISITOR
     timestamp_fields = ("created_at", "last_active_at")
 
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        return False  # a refresh run emits some visitors: never tell a target to drop the rest
+
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        tap = self._tap
+        plan = tap.changed_visitors.plan()
+        if plan.keys is None:
+            self.logger.info("visitors: listing every visitor (%s).", plan.reason)
+            yield from self._list_everyone(context)
+            return
+        self.logger.info(
+            "visitors: re-reading %d visitor(s) one by one (%s).", len(plan.keys), plan.reason
+        )
+        known = tap.changed_visitors
+        added = 0
+        one_visitor = VisitorByKeyStream(tap=tap)
+        for key in sorted(plan.keys):
+            try:
+                rows = list(one_visitor.request_records({"visitor_key": key}))
+            except ResourceNotFound:
+                self.logger.warning("visitors: visitor %s is gone (404); skipped.", key)
+                continue
+            for row in rows:
+                created = row.get("created_at")
+                if (
+                    created
+                    and known.synced_through
+                    and parse_timestamp(created) >= known.synced_through
+                ):
+                    added += 1
+                yield row
+        self._remember(known.events_through, (known.known_count or 0) + added)
+
+    def _list_everyone(self, context: Context | None) -> t.Iterable[dict]:
         seen: set[str] = set()
         for row in self.request_records(context):
             self.require_key(row, "visitor_key", f"GET {self.path}")
@@ -305,3 +356,22 @@ class VisitorsStream(WistiaStream):
             yield row
             if len(seen) % 10_000 == 0:
                 self.logger.info("visitors: %d listed", len(seen))
+        self._remember(self._tap.run_started, len(seen))
+
+    def _remember(self, synced_through: dt.datetime | None, count: int) -> None:
+        state = self.stream_state
+        if synced_through is not None:
+            state["synced_through"] = format_timestamp(synced_through)
+        state["visitor_count"] = count
+        self.state_manager.is_flushed = False
+
+
+class VisitorByKeyStream(WistiaStream):
+    """One visitor by key; used by the visitors stream, never synced on its own."""
+
+    name = "visitor_by_key"
+    path = "/stats/visitors/{visitor_key}"
+    primary_keys = ("visitor_key",)
+    replication_key = None
+    schema = schemas.VISITOR
+    paginated = False

@@ -20,6 +20,7 @@ from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
+from tap_wistia.visitor_refresh import ChangedVisitors
 
 DEFAULT_API_URL = "https://api.wistia.com/v1"
 
@@ -131,7 +132,6 @@ class TapWistia(Tap):
         _check_state_shape(kwargs.get("state"))
         super().__init__(*args, **kwargs)
         self._check_settings()
-        self.visitors_seen: set[str | None] = set()
 
     # --- settings ------------------------------------------------------------------
 
@@ -207,6 +207,16 @@ class TapWistia(Tap):
     def media_catalog(self) -> MediaCatalog:
         medias = t.cast("streams.MediasStream", self.streams["medias"])
         return MediaCatalog(medias.list_all, wanted_ids=self.config.get("media_ids"))
+
+    @cached_property
+    def changed_visitors(self) -> ChangedVisitors:
+        """Visitors seen in this run's new events (see `visitor_refresh`)."""
+        visitors, events = self.streams["visitors"], self.streams["events"]
+        scoped = bool(self.config.get("media_ids") or self.project_ids)
+        return ChangedVisitors(
+            visitors.stream_state,
+            enabled=visitors.selected and events.selected and not scoped,
+        )
 
     def discover_streams(self) -> list[streams.WistiaStream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -143,11 +144,19 @@ def test_cli_401_exits_nonzero_without_printing_the_token(make_wistia, tmp_path)
 
 
 def test_token_appears_nowhere_in_a_run_with_failures(make_wistia, tmp_path):
-    server = make_wistia(medias=3, visitors=20, events=40, days=3, token=SECRET)
-    server.faults.add("status", status=500, every=4)
+    server = make_wistia(medias=3, visitors=20, events=40, days=2, token=SECRET)
+    server.faults.add("status", status=500, times=1, path="/stats/visitors")
     server.faults.add("status", status=429, retry_after="0", times=2)
     server.faults.add("truncate", times=1, path="/stats/events")
-    run = _cli(tap_config(server), tmp_path)
+    start = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d")
+    run = _cli(tap_config(server, start_date=start, max_requests_per_minute=100_000), tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert SECRET not in run.stdout + run.stderr
+    assert [r.fault for r in server.requests if r.fault] == [
+        "status",
+        "status",
+        "status",
+        "truncate",
+    ]
     assert '"type":"RECORD"' in run.stdout.replace(" ", "")
+    assert '"type":"STATE"' in run.stdout.replace(" ", "")
+    assert SECRET not in run.stdout + run.stderr

@@ -1,0 +1,88 @@
+"""Which visitors an incremental run must re-read, and whether that beats listing them all.
+
+The visitor list has no order, no filter and no "changed since": the only complete read
+is the whole list, one request per 100 visitors (a real account: ~1,100 requests). But a
+visitor changes only when it plays something, and every play is an event. So when this
+run's events cover everything since the visitors were last synced, re-reading exactly the
+visitors seen in those new events (one request each) is complete too, and far cheaper.
+
+The events stream reports here what it read; the visitors stream asks for a plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from tap_wistia.timeutil import format_timestamp, parse_timestamp
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Plan:
+    keys: frozenset[str] | None  # None: list every visitor
+    reason: str
+
+
+class ChangedVisitors:
+    """Collects visitor keys from new events, up to what listing everyone would cost."""
+
+    def __init__(self, visitors_state: dict, *, enabled: bool) -> None:
+        synced = visitors_state.get("synced_through")
+        count = visitors_state.get("visitor_count")
+        self.synced_through = parse_timestamp(synced) if synced else None
+        self.known_count = int(count) if count is not None else None
+        self.listing_cost = (
+            math.floor(self.known_count / PAGE_SIZE) + 1 if self.known_count is not None else None
+        )
+        # Nothing to gain without a previous complete sync: don't even collect.
+        self.collecting = enabled and self.synced_through is not None
+        self.keys: set[str] = set()
+        self.overflowed = False
+        self.events_from: dt.datetime | None = None
+        self.events_through: dt.datetime | None = None
+
+    def events_started(self, read_from: dt.datetime) -> None:
+        self.events_from = read_from
+
+    def saw_event(self, visitor_key: str | None, received_at: str | None) -> None:
+        if not self.collecting or self.overflowed or not visitor_key:
+            return
+        if (
+            received_at
+            and self.synced_through
+            and parse_timestamp(received_at) < self.synced_through
+        ):
+            return  # re-read from the bookmark's day, but older than the last visitor sync
+        self.keys.add(visitor_key)
+        if self.listing_cost is not None and len(self.keys) >= self.listing_cost:
+            self.overflowed = True
+            self.keys = set()
+
+    def window_done(self, covered_until: dt.datetime) -> None:
+        self.events_through = covered_until
+
+    def plan(self) -> Plan:
+        if not self.collecting:
+            return Plan(None, "no earlier complete visitor sync (or events not selected/scoped)")
+        if self.events_from is None or self.events_through is None:
+            return Plan(None, "the events stream did not run")
+        if self.events_from > self.synced_through:
+            return Plan(
+                None,
+                f"events were read from {format_timestamp(self.events_from)}, after the last "
+                f"visitor sync at {format_timestamp(self.synced_through)}: changes may be missed",
+            )
+        if self.overflowed:
+            return Plan(
+                None,
+                f"new events touch {self.listing_cost}+ visitors: listing all "
+                f"(~{self.listing_cost} requests) is cheaper",
+            )
+        return Plan(
+            frozenset(self.keys),
+            f"{len(self.keys)} visitor(s) in new events; listing all would take "
+            f"~{self.listing_cost} requests",
+        )

@@ -1,0 +1,36 @@
+"""Shared pytest fixtures: the local fake Wistia API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.fake_wistia import FakeWistia, generate_dataset
+
+
+@pytest.fixture(scope="session")
+def wistia() -> Iterator[FakeWistia]:
+    """A fake Wistia over ``generate_dataset(seed=1)``, shared by the session: read-only."""
+    with FakeWistia(generate_dataset(seed=1)) as srv:
+        yield srv
+
+
+@pytest.fixture
+def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
+    """Factory: ``make_wistia(**generate_dataset_kwargs)`` -> a started, private FakeWistia.
+
+    Also accepts ``token=``. Servers are stopped at teardown. Use it to mutate data or
+    inject faults.
+    """
+    servers: list[FakeWistia] = []
+
+    def factory(*, token: str = "test-token", **kwargs: Any) -> FakeWistia:
+        srv = FakeWistia(generate_dataset(**kwargs), token=token).start()
+        servers.append(srv)
+        return srv
+
+    yield factory
+    for srv in servers:
+        srv.stop()

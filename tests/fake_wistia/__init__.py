@@ -1,0 +1,22 @@
+"""A local, Wistia-compatible (Data API v1) test server with deterministic data and faults.
+
+    from tests.fake_wistia import FakeWistia, generate_dataset
+
+    with FakeWistia(generate_dataset(seed=1)) as srv:
+        ...  # srv.url == "http://127.0.0.1:<port>/v1", srv.token == "test-token"
+
+Run it by hand with ``python -m tests.fake_wistia --port 8765``.
+"""
+
+from .data import Dataset, generate_dataset, parse_ts
+from .server import FakeWistia, Fault, FaultSet, RequestLog
+
+__all__ = [
+    "Dataset",
+    "FakeWistia",
+    "Fault",
+    "FaultSet",
+    "RequestLog",
+    "generate_dataset",
+    "parse_ts",
+]

@@ -1,0 +1,71 @@
+"""Run the fake Wistia server: ``python -m tests.fake_wistia --port 8765``."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from .data import generate_dataset
+from .server import FakeWistia
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m tests.fake_wistia",
+        description="Local Wistia Data API v1 sandbox with deterministic data.",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    p.add_argument("--token", default="test-token", help="the Bearer token to accept")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--projects", type=int, default=4)
+    p.add_argument("--medias", type=int, default=30)
+    p.add_argument("--visitors", type=int, default=250)
+    p.add_argument("--events", type=int, default=2000)
+    p.add_argument("--days", type=int, default=180)
+    p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    p.add_argument("--rate-limit-per-minute", type=int, default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    dataset = generate_dataset(
+        seed=args.seed,
+        projects=args.projects,
+        medias=args.medias,
+        visitors=args.visitors,
+        events=args.events,
+        days=args.days,
+    )
+    server = FakeWistia(
+        dataset,
+        token=args.token,
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        rate_limit_per_minute=args.rate_limit_per_minute,
+    )
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    server.start()
+    print(f"Wistia sandbox: {server.url}", flush=True)
+    print(f"token: {server.token}", flush=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

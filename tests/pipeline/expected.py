@@ -1,0 +1,177 @@
+"""What the warehouse should contain, computed independently from the fake API's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tests.fake_wistia import Dataset, parse_ts
+
+VIEW_COLUMNS = [
+    "Date",
+    "IP",
+    "Country",
+    "Region",
+    "City",
+    "Latitude",
+    "Longitude",
+    "Organization",
+    "Employment Organization",
+    "Title",
+    "Email",
+    "Name",
+    "Tagline",
+    "Gender",
+    "Twitter Handle",
+    "LinkedIn Handle",
+    "Facebook Handle",
+    "Percent Viewed",
+    "Embed URL",
+    "Links Clicked",
+    "Browser",
+    "Browser Version",
+    "Platform",
+    "Device",
+]
+
+# Flattened columns of each stream (the tap flattens nested objects with `__`).
+STREAM_COLUMNS = {
+    "projects": [
+        "id", "hashedId", "name", "description", "mediaCount", "created", "updated", "public",
+        "publicId", "anonymousCanUpload", "anonymousCanDownload",
+    ],
+    "medias": [
+        "hashed_id", "id", "name", "type", "archived", "protected", "created", "updated",
+        "duration", "description", "progress", "status", "section", "embedCode", "cursor",
+        "thumbnail__url", "thumbnail__width", "thumbnail__height", "project__id",
+        "project__name", "project__hashedId", "assets", "subfolder__hashed_id",
+        "subfolder__name", "subfolder__description", "subfolder__position",
+        "subfolder__created", "subfolder__updated", "tags",
+    ],
+    "media_stats": [
+        "media_id", "snapshot_date", "load_count", "play_count", "play_rate", "hours_watched",
+        "engagement", "visitors", "actions",
+    ],
+    "media_engagement": [
+        "media_id", "snapshot_date", "duration", "engagement", "engagement_data", "rewatch_data",
+    ],
+    "media_daily_stats": ["media_id", "date", "load_count", "play_count", "hours_watched"],
+    "visitors": [
+        "visitor_key", "created_at", "last_active_at", "last_event_key", "identifying_event_key",
+        "load_count", "play_count", "visitor_identity__name", "visitor_identity__email",
+        "visitor_identity__org__name", "visitor_identity__org__title",
+        "user_agent_details__browser", "user_agent_details__browser_version",
+        "user_agent_details__platform", "user_agent_details__mobile",
+    ],
+    "events": [
+        "event_key", "received_at", "visitor_key", "media_id", "media_name", "media_url",
+        "embed_url", "percent_viewed", "ip", "org", "country", "region", "city", "lat", "lon",
+        "email", "iframe_heatmap_url", "thumbnail__url", "thumbnail__width",
+        "thumbnail__height", "thumbnail__fileSize", "thumbnail__contentType",
+        "thumbnail__type", "conversion_type", "conversion_data__email",
+        "conversion_data__first_name", "conversion_data__last_name",
+        "conversion_data__is_new_lead", "user_agent_details__browser",
+        "user_agent_details__browser_version", "user_agent_details__platform",
+        "user_agent_details__mobile",
+    ],
+}  # fmt: skip
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text or None
+
+
+def _utc_naive(value: str) -> dt.datetime:
+    return parse_ts(value).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def expected_view(event: dict, visitor: dict | None) -> tuple:
+    """One wistia_views row for an API event and its visitor, by the documented mapping."""
+    identity = (visitor or {}).get("visitor_identity") or {}
+    org = identity.get("org") or {}
+    conversion = event.get("conversion_data") or {}
+    event_ua = event.get("user_agent_details") or {}
+    ua = (
+        event_ua
+        if _text(event_ua.get("browser"))
+        else (visitor or {}).get("user_agent_details") or {}
+    )
+    name = _text(identity.get("name"))
+    if name is None:
+        full = f"{conversion.get('first_name') or ''} {conversion.get('last_name') or ''}".strip()
+        name = full or None
+    conversion_type = _text(event.get("conversion_type"))
+    links = conversion_type or ("conversion" if _text(conversion.get("email")) else None)
+    mobile = ua.get("mobile")
+    return (
+        _utc_naive(event["received_at"]),
+        _text(event.get("ip")),
+        _text(event.get("country")),
+        _text(event.get("region")),
+        _text(event.get("city")),
+        event.get("lat"),
+        event.get("lon"),
+        _text(event.get("org")),
+        _text(org.get("name")),
+        _text(org.get("title")),
+        _text(event.get("email")) or _text(identity.get("email")) or _text(conversion.get("email")),
+        name,
+        None,
+        None,
+        None,
+        None,
+        None,
+        event.get("percent_viewed"),
+        _text(event.get("embed_url")),
+        links,
+        _text(ua.get("browser")),
+        _text(ua.get("browser_version")),
+        _text(ua.get("platform")),
+        None if mobile is None else ("Mobile" if mobile else "Desktop"),
+    )
+
+
+def expected_views(dataset: Dataset) -> list[tuple]:
+    return [expected_view(e, dataset.find_visitor(e["visitor_key"])) for e in dataset.events]
+
+
+def sort_key(row: tuple) -> tuple:
+    return tuple((v is None, str(v)) for v in row)
+
+
+def normalise_row(row: tuple) -> tuple:
+    """Database values -> comparable Python values (timestamps naive UTC, floats as float)."""
+    out = []
+    for value in row:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        elif hasattr(value, "as_integer_ratio") and not isinstance(value, int | bool):
+            value = float(value)
+        out.append(value)
+    return tuple(out)
+
+
+def expected_chunks(viewers: list[float], rewatch: list[float], k: int = 20) -> list[dict]:
+    """Chunk the engagement graph exactly like media_engagement_chunks (overlap-weighted)."""
+    n = len(viewers)
+    chunks: list[dict] = []
+    for c in range(k):
+        lo_c, hi_c = c / k, (c + 1) / k
+        weight = views = rewatches = 0.0
+        for i in range(n):
+            overlap = min((i + 1) / n, hi_c) - max(i / n, lo_c)
+            if overlap > 0:
+                weight += overlap
+                views += viewers[i] * overlap
+                rewatches += rewatch[i] * overlap
+        if weight > 0:
+            chunks.append(
+                {"chunk_index": c, "avg_viewers": views / weight, "avg_rewatch": rewatches / weight}
+            )
+    first = chunks[0]["avg_viewers"] if chunks else 0
+    for chunk in chunks:
+        chunk["retention_pct"] = 100 * chunk["avg_viewers"] / first if first > 0 else None
+    return chunks

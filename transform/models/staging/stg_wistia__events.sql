@@ -1,0 +1,83 @@
+-- One row per event_key: the latest loaded copy (incremental runs re-read the bookmark's
+-- day, and a session's percent_viewed can grow between reads).
+with source as (
+    select * from {{ source('wistia', 'events') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('event_key') }} as event_key,
+        cast({{ wistia_col('received_at') }} as {{ dbt.type_timestamp() }}) as received_at,
+        {{ wistia_text('visitor_key') }} as visitor_key,
+        {{ wistia_text('media_id') }} as media_id,
+        {{ wistia_text('media_name') }} as media_name,
+        {{ wistia_text('media_url') }} as media_url,
+        {{ wistia_text('embed_url') }} as embed_url,
+        cast({{ wistia_col('percent_viewed') }} as {{ wistia_type_double() }}) as percent_viewed,
+        {{ wistia_text('ip') }} as ip,
+        {{ wistia_text('org') }} as org,
+        {{ wistia_text('country') }} as country,
+        {{ wistia_text('region') }} as region,
+        {{ wistia_text('city') }} as city,
+        cast({{ wistia_col('lat') }} as {{ wistia_type_double() }}) as latitude,
+        cast({{ wistia_col('lon') }} as {{ wistia_type_double() }}) as longitude,
+        {{ wistia_text('email') }} as email,
+        {{ wistia_text('iframe_heatmap_url') }} as iframe_heatmap_url,
+        {{ wistia_text('thumbnail__url') }} as thumbnail_url,
+        {{ wistia_text('conversion_type') }} as conversion_type,
+        {{ wistia_text('conversion_data__email') }} as conversion_email,
+        {{ wistia_text('conversion_data__first_name') }} as conversion_first_name,
+        {{ wistia_text('conversion_data__last_name') }} as conversion_last_name,
+        cast({{ wistia_col('conversion_data__is_new_lead') }} as {{ dbt.type_boolean() }})
+            as conversion_is_new_lead,
+        {{ wistia_text('user_agent_details__browser') }} as browser,
+        {{ wistia_text('user_agent_details__browser_version') }} as browser_version,
+        {{ wistia_text('user_agent_details__platform') }} as platform,
+        cast({{ wistia_col('user_agent_details__mobile') }} as {{ dbt.type_boolean() }})
+            as is_mobile,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+),
+
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by event_key
+            order by loaded_at desc nulls last, percent_viewed desc nulls last
+        ) as copy_rank
+    from typed
+    where event_key is not null
+)
+
+select
+    event_key,
+    received_at,
+    visitor_key,
+    media_id,
+    media_name,
+    media_url,
+    embed_url,
+    percent_viewed,
+    ip,
+    org,
+    country,
+    region,
+    city,
+    latitude,
+    longitude,
+    email,
+    iframe_heatmap_url,
+    thumbnail_url,
+    conversion_type,
+    conversion_email,
+    conversion_first_name,
+    conversion_last_name,
+    conversion_is_new_lead,
+    browser,
+    browser_version,
+    platform,
+    is_mobile,
+    loaded_at
+from ranked
+where copy_rank = 1

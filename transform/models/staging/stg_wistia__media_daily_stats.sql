@@ -1,0 +1,37 @@
+-- Loads, plays and hours watched per media per day; the latest copy of each (media, day)
+-- (the bookmark's day is re-read while it is still growing).
+with source as (
+    select * from {{ source('wistia', 'media_daily_stats') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('media_id') }} as media_id,
+        cast({{ wistia_col('date') }} as date) as stats_date,
+        cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as load_count,
+        cast({{ wistia_col('play_count') }} as {{ dbt.type_bigint() }}) as play_count,
+        cast({{ wistia_col('hours_watched') }} as {{ wistia_type_double() }}) as hours_watched,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+),
+
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by media_id, stats_date
+            order by loaded_at desc nulls last
+        ) as copy_rank
+    from typed
+    where media_id is not null and stats_date is not null
+)
+
+select
+    media_id,
+    stats_date,
+    load_count,
+    play_count,
+    hours_watched,
+    loaded_at
+from ranked
+where copy_rank = 1

@@ -1,0 +1,39 @@
+-- The engagement graph per media as of each UTC extraction day (arrays kept as JSON text;
+-- stg_wistia__media_engagement_cells unnests them).
+with source as (
+    select * from {{ source('wistia', 'media_engagement') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('media_id') }} as media_id,
+        cast({{ wistia_col('snapshot_date') }} as date) as snapshot_date,
+        cast({{ wistia_col('duration') }} as {{ wistia_type_double() }}) as duration_seconds,
+        cast({{ wistia_col('engagement') }} as {{ wistia_type_double() }}) as engagement,
+        {{ wistia_text('engagement_data') }} as engagement_data,
+        {{ wistia_text('rewatch_data') }} as rewatch_data,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+),
+
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by media_id, snapshot_date
+            order by loaded_at desc nulls last
+        ) as copy_rank
+    from typed
+    where media_id is not null and snapshot_date is not null
+)
+
+select
+    media_id,
+    snapshot_date,
+    duration_seconds,
+    engagement,
+    engagement_data,
+    rewatch_data,
+    loaded_at
+from ranked
+where copy_rank = 1

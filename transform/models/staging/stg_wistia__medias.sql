@@ -1,0 +1,59 @@
+with source as (
+    select * from {{ source('wistia', 'medias') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('hashed_id') }} as media_id,
+        cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as media_numeric_id,
+        {{ wistia_text('name') }} as media_name,
+        {{ wistia_text('type') }} as media_type,
+        cast({{ wistia_col('archived') }} as {{ dbt.type_boolean() }}) as is_archived,
+        cast({{ wistia_col('created') }} as {{ dbt.type_timestamp() }}) as created_at,
+        cast({{ wistia_col('updated') }} as {{ dbt.type_timestamp() }}) as updated_at,
+        cast({{ wistia_col('duration') }} as {{ wistia_type_double() }}) as duration_seconds,
+        {{ wistia_text('status') }} as status,
+        {{ wistia_text('section') }} as section,
+        {{ wistia_text('thumbnail__url') }} as thumbnail_url,
+        cast({{ wistia_col('project__id') }} as {{ dbt.type_bigint() }}) as project_id,
+        {{ wistia_text('project__name') }} as project_name,
+        {{ wistia_text('project__hashedId') }} as project_hashed_id,
+        {{ wistia_text('subfolder__hashed_id') }} as subfolder_id,
+        {{ wistia_text('subfolder__name') }} as subfolder_name,
+        {{ wistia_text('tags') }} as tags_json,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+),
+
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by media_id
+            order by updated_at desc nulls last, loaded_at desc nulls last
+        ) as copy_rank
+    from typed
+    where media_id is not null
+)
+
+select
+    media_id,
+    media_numeric_id,
+    media_name,
+    media_type,
+    is_archived,
+    created_at,
+    updated_at,
+    duration_seconds,
+    status,
+    section,
+    thumbnail_url,
+    project_id,
+    project_name,
+    project_hashed_id,
+    subfolder_id,
+    subfolder_name,
+    tags_json,
+    loaded_at
+from ranked
+where copy_rank = 1

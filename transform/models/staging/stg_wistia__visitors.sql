@@ -1,0 +1,57 @@
+-- One row per visitor_key: the latest copy (the visitors stream is re-read every run).
+with source as (
+    select * from {{ source('wistia', 'visitors') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('visitor_key') }} as visitor_key,
+        cast({{ wistia_col('created_at') }} as {{ dbt.type_timestamp() }}) as created_at,
+        cast({{ wistia_col('last_active_at') }} as {{ dbt.type_timestamp() }}) as last_active_at,
+        {{ wistia_text('last_event_key') }} as last_event_key,
+        {{ wistia_text('identifying_event_key') }} as identifying_event_key,
+        cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as load_count,
+        cast({{ wistia_col('play_count') }} as {{ dbt.type_bigint() }}) as play_count,
+        {{ wistia_text('visitor_identity__name') }} as name,
+        {{ wistia_text('visitor_identity__email') }} as email,
+        {{ wistia_text('visitor_identity__org__name') }} as org_name,
+        {{ wistia_text('visitor_identity__org__title') }} as org_title,
+        {{ wistia_text('user_agent_details__browser') }} as browser,
+        {{ wistia_text('user_agent_details__browser_version') }} as browser_version,
+        {{ wistia_text('user_agent_details__platform') }} as platform,
+        cast({{ wistia_col('user_agent_details__mobile') }} as {{ dbt.type_boolean() }})
+            as is_mobile,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+),
+
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by visitor_key
+            order by loaded_at desc nulls last, last_active_at desc nulls last
+        ) as copy_rank
+    from typed
+    where visitor_key is not null
+)
+
+select
+    visitor_key,
+    created_at,
+    last_active_at,
+    last_event_key,
+    identifying_event_key,
+    load_count,
+    play_count,
+    name,
+    email,
+    org_name,
+    org_title,
+    browser,
+    browser_version,
+    platform,
+    is_mobile,
+    loaded_at
+from ranked
+where copy_rank = 1
