@@ -151,12 +151,7 @@ def test_token_appears_nowhere_in_a_run_with_failures(make_wistia, tmp_path):
     start = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d")
     run = _cli(tap_config(server, start_date=start, max_requests_per_minute=100_000), tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert [r.fault for r in server.requests if r.fault] == [
-        "status",
-        "status",
-        "status",
-        "truncate",
-    ]
+    assert sorted(r.fault for r in server.requests if r.fault) == ["status"] * 3 + ["truncate"]
     assert '"type":"RECORD"' in run.stdout.replace(" ", "")
     assert '"type":"STATE"' in run.stdout.replace(" ", "")
     assert SECRET not in run.stdout + run.stderr

@@ -182,7 +182,7 @@ def pipeline_env(
         TARGET_CSV_OUTPUT_PATH=str(pipeline.csv_dir),
         TARGET_DUCKDB_FILEPATH=str(pipeline.duckdb_path),
         DBT_DUCKDB_PATH=str(pipeline.duckdb_path),
-        WISTIA_VIEWS_CSV_PATH=str(pipeline.views_csv),
+        DBT_DUCKDB_VIEWS_CSV_PATH=str(pipeline.views_csv),
         DBT_TARGET_PATH=str(tmp_path / "dbt_target"),
         DBT_LOG_PATH=str(tmp_path / "dbt_logs"),
     )
