@@ -262,7 +262,7 @@ class EventsStream(WistiaStream):
                         continue
                     if not self._within(row, start, end):
                         continue
-                    changed.saw_event(row.get("visitor_key"), row.get("received_at"))
+                    changed.saw_event(row.get("visitor_key"))
                     yield row
             covered_until = min(start_of_day(day + dt.timedelta(days=1)), end)
             self._commit_window(covered_until)

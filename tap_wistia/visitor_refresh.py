@@ -47,15 +47,12 @@ class ChangedVisitors:
     def events_started(self, read_from: dt.datetime) -> None:
         self.events_from = read_from
 
-    def saw_event(self, visitor_key: str | None, received_at: str | None) -> None:
+    def saw_event(self, visitor_key: str | None) -> None:
+        # Every visitor of every event read, even events older than the last visitor
+        # sync: events can reach the API minutes after they happen, so a timestamp
+        # filter here would miss visitors whose plays were still being processed.
         if not self.collecting or self.overflowed or not visitor_key:
             return
-        if (
-            received_at
-            and self.synced_through
-            and parse_timestamp(received_at) < self.synced_through
-        ):
-            return  # re-read from the bookmark's day, but older than the last visitor sync
         self.keys.add(visitor_key)
         if self.listing_cost is not None and len(self.keys) >= self.listing_cost:
             self.overflowed = True

@@ -207,3 +207,9 @@ def test_events_outside_start_and_end_dates_are_not_emitted(make_wistia):
     assert {r["event_key"] for r in result.records("events")} == expected
     asked = sorted({r.query["start_date"][0] for r in server.requests_to("/stats/events")})
     assert asked[0] == start.date().isoformat() and asked[-1] == end.date().isoformat()
+
+
+def test_medias_are_listed_once_per_run_for_all_per_media_streams(make_wistia):
+    server = make_wistia(medias=12, visitors=10, events=30, days=3)
+    run_sync(tap_config(server))
+    assert len(server.requests_to("/medias")) == 1

@@ -325,6 +325,9 @@ class FakeWistia:
         self.faults = FaultSet()
         self.forbidden_prefixes: set[str] = set()
         self.latency = latency
+        # Called (under `lock`) with (path, query) before each authorised request is routed,
+        # so a test can change the data between two pages of one listing.
+        self.on_request: Callable[[str, dict[str, list[str]]], None] | None = None
         self._rate_limit: int | None = rate_limit_per_minute
         self._window: deque[float] = deque()
         self._log: list[RequestLog] = []
@@ -433,6 +436,8 @@ class FakeWistia:
                 elif fault is not None and fault.kind == "reset":
                     response = _Response(0, reset=True)
             if response is None:
+                if self.on_request is not None:
+                    self.on_request(log_path, query)
                 response = self._route(method, rel, query)
                 if fault is not None and fault.kind == "truncate":
                     cut = response.body[: len(response.body) // 2]
