@@ -10,6 +10,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
@@ -133,6 +134,18 @@ class WistiaStream(RESTStream):
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.config["api_token"])
+
+    @property
+    def requests_session(self) -> requests.Session:
+        session = super().requests_session
+        if not getattr(session, "wistia_pool_sized", False):
+            # One pooled connection per concurrent worker (requests keeps 10 by default).
+            size = max(10, int(self.config["max_concurrency"]) + 2)
+            adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=size)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            session.wistia_pool_sized = True  # type: ignore[attr-defined]
+        return session
 
     @property
     def timeout(self) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import typing as t
 
 from tap_wistia import schemas
 from tap_wistia.client import ResourceNotFound, WistiaStream
+from tap_wistia.prefetch import ordered_prefetch
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -99,17 +101,21 @@ class PerMediaStream(WistiaStream):
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         medias = self._tap.media_catalog.medias()
-        for done, media in enumerate(medias, start=1):
+        fetched = ordered_prefetch(
+            medias,
+            lambda media: self.request_records({"media_id": media.hashed_id}),
+            workers=self._tap.max_concurrency,
+        )
+        for done, (media, rows) in enumerate(fetched, start=1):
             try:
-                rows = list(self.request_records({"media_id": media.hashed_id}))
+                shaped = [self.shape(row, media) for row in rows]
             except ResourceNotFound:
                 # Deleted between the listing and now: nothing to extract, not a failure.
                 self.logger.warning(
                     "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
                 )
                 continue
-            for row in rows:
-                yield self.shape(row, media)
+            yield from shaped
             if done % PROGRESS_EVERY == 0 or done == len(medias):
                 self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
 
@@ -245,15 +251,25 @@ class EventsStream(WistiaStream):
             days[0] if days else "-",
             days[-1] if days else "-",
         )
-        for done, day in enumerate(days, start=1):
-            seen: set[str] = set()
-            for media_id in media_scope:
-                window = {
-                    "start_date": day.isoformat(),
-                    "end_date": day.isoformat(),
-                    "media_id": media_id,
+        # Windows are fetched in parallel but handed back oldest first, so the bookmark
+        # written after a day still means "every earlier day is complete".
+        jobs = [(day, media_id) for day in days for media_id in media_scope]
+        fetched = ordered_prefetch(
+            jobs,
+            lambda job: self.request_records(
+                {
+                    "start_date": job[0].isoformat(),
+                    "end_date": job[0].isoformat(),
+                    "media_id": job[1],
                 }
-                for row in self.request_records(window):
+            ),
+            workers=tap.max_concurrency,
+        )
+        by_day = itertools.groupby(fetched, key=lambda item: item[0][0])
+        for done, (day, windows) in enumerate(by_day, start=1):
+            seen: set[str] = set()
+            for _, rows in windows:
+                for row in rows:
                     self.require_key(row, "event_key", f"GET {self.path}")
                     if row["event_key"] in seen:
                         continue
@@ -329,13 +345,18 @@ class VisitorsStream(WistiaStream):
         known = tap.changed_visitors
         added = 0
         one_visitor = VisitorByKeyStream(tap=tap)
-        for key in sorted(plan.keys):
+        fetched = ordered_prefetch(
+            sorted(plan.keys),
+            lambda key: one_visitor.request_records({"visitor_key": key}),
+            workers=tap.max_concurrency,
+        )
+        for key, rows in fetched:
             try:
-                rows = list(one_visitor.request_records({"visitor_key": key}))
+                found = list(rows)
             except ResourceNotFound:
                 self.logger.warning("visitors: visitor %s is gone (404); skipped.", key)
                 continue
-            for row in rows:
+            for row in found:
                 created = row.get("created_at")
                 if (
                     created

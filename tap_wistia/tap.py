@@ -96,6 +96,14 @@ class TapWistia(Tap):
             "600/min per account, shared by all its integrations.",
         ),
         th.Property(
+            "max_concurrency",
+            th.IntegerType,
+            default=8,
+            title="Max concurrency",
+            description="Requests in flight at once (event day windows, per-media calls, "
+            "visitor lookups), all within max_requests_per_minute. 1 = serial.",
+        ),
+        th.Property(
             "request_timeout",
             th.IntegerType,
             default=60,
@@ -145,7 +153,7 @@ class TapWistia(Tap):
                     parse_timestamp(config[name])
                 except ValueError:
                     errors.append(f"{name}: '{config[name]}' is not an ISO 8601 date or date-time")
-        for name in ("max_requests_per_minute", "request_timeout"):
+        for name in ("max_requests_per_minute", "request_timeout", "max_concurrency"):
             if int(config.get(name, 1)) <= 0:
                 errors.append(f"{name}: must be a positive integer, got {config.get(name)}")
         for name in ("max_retries", "events_lookback_days"):
@@ -193,6 +201,10 @@ class TapWistia(Tap):
         if self.config.get("complete_days_only"):
             end = min(end, start_of_day(self.run_started.date()) - dt.timedelta(microseconds=1))
         return end
+
+    @cached_property
+    def max_concurrency(self) -> int:
+        return int(self.config["max_concurrency"])
 
     @cached_property
     def project_ids(self) -> set[str]:

@@ -1,0 +1,91 @@
+"""Parallel fetching that hands records back in order."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tap_wistia.prefetch import ordered_prefetch
+from tests.tap_harness import run_sync, tap_config
+
+
+def test_records_come_back_in_job_order_whatever_finishes_first():
+    release = {n: threading.Event() for n in range(6)}
+
+    def fetch(job: int):
+        # Later jobs finish first: job n waits until job n+1 has been released.
+        if job < 5:
+            release[job + 1].wait(timeout=5)
+        release[job].set()
+        return [f"{job}-a", f"{job}-b"]
+
+    seen = [(job, list(rows)) for job, rows in ordered_prefetch(range(6), fetch, workers=6)]
+    assert seen == [(n, [f"{n}-a", f"{n}-b"]) for n in range(6)]
+
+
+def test_a_failing_job_raises_when_its_records_are_read():
+    def fetch(job: int):
+        if job == 2:
+            raise LookupError("gone")
+        return [job]
+
+    results = []
+    for _job, rows in ordered_prefetch(range(5), fetch, workers=3):
+        try:
+            results.append(list(rows))
+        except LookupError:
+            results.append("skipped")
+    assert results == [[0], [1], "skipped", [3], [4]]
+
+
+def test_workers_never_run_more_than_the_buffer_ahead():
+    produced = {0: 0, 1: 0, 2: 0}
+    changed = threading.Condition()
+
+    def fetch(job: int):
+        for n in range(100):
+            with changed:
+                produced[job] += 1
+                changed.notify_all()
+            yield n
+
+    fetched = ordered_prefetch(range(3), fetch, workers=3, buffer=5)
+    _job, rows = next(fetched)
+    assert next(rows) == 0
+    with changed:
+        # Jobs 1 and 2 are not being read: they fill their buffers, then must block.
+        assert changed.wait_for(lambda: produced[1] >= 6 and produced[2] >= 6, timeout=10)
+    # At most `buffer` unread records, plus one in hand while it waits to put it.
+    assert produced[1] <= 6 and produced[2] <= 6
+    fetched.close()
+
+
+def test_serial_mode_runs_jobs_one_by_one_in_the_callers_thread():
+    threads = set()
+
+    def fetch(job: int):
+        threads.add(threading.current_thread().name)
+        return [job]
+
+    assert [list(r) for _, r in ordered_prefetch(range(4), fetch, workers=1)] == [
+        [0],
+        [1],
+        [2],
+        [3],
+    ]
+    assert threads == {threading.current_thread().name}
+
+
+@pytest.mark.parametrize("workers", [1, 8])
+def test_serial_and_parallel_runs_emit_the_same_records_and_requests(make_wistia, workers):
+    server = make_wistia(medias=15, visitors=130, events=900, days=20)
+    result = run_sync(tap_config(server, max_concurrency=workers))
+    events = [r["received_at"] for r in result.records("events")]
+    assert len(events) == 900
+    # Days come out oldest first even though they were fetched concurrently.
+    days = [e[:10] for e in events]
+    assert days == sorted(days)
+    assert len(server.requests) == (15 * 3) + 2 + 2 + len(
+        set(r.query["start_date"][0] for r in server.requests_to("/stats/events"))
+    )
