@@ -178,7 +178,7 @@ class MediaDailyStatsStream(PerMediaStream):
         first = self._tap.extraction_start.date()
         if bookmark:
             first = max(first, dt.date.fromisoformat(bookmark[:10]))
-        return first, self._tap.extraction_end.date()
+        return first, self._tap.last_day
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         first, last = self.date_range()
@@ -235,7 +235,7 @@ class EventsStream(WistiaStream):
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         tap = self._tap
         start, end = tap.extraction_start, tap.extraction_end
-        days = days_between(self.first_day(), end.date())
+        days = days_between(self.first_day(), tap.last_day)
         media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
         # project_ids without media_ids: one account-wide listing, filtered here, costs
         # fewer requests than one listing per media of the projects.
@@ -381,6 +381,10 @@ class VisitorsStream(WistiaStream):
 
     def _remember(self, synced_through: dt.datetime | None, count: int) -> None:
         state = self.stream_state
+        previous = state.get("synced_through")
+        if previous and synced_through is not None:
+            # A refresh keeps visitors in sync up to the later of the two.
+            synced_through = max(synced_through, parse_timestamp(previous))
         if synced_through is not None:
             state["synced_through"] = format_timestamp(synced_through)
         state["visitor_count"] = count

@@ -195,12 +195,20 @@ class TapWistia(Tap):
 
     @cached_property
     def extraction_end(self) -> dt.datetime:
+        """The instant reading stops at (with complete_days_only: today's midnight, exclusive)."""
         end = self.run_started
         if self.config.get("end_date"):
             end = min(end, parse_timestamp(self.config["end_date"]))
         if self.config.get("complete_days_only"):
-            end = min(end, start_of_day(self.run_started.date()) - dt.timedelta(microseconds=1))
+            end = min(end, start_of_day(self.run_started.date()))
         return end
+
+    @cached_property
+    def last_day(self) -> dt.date:
+        """The last UTC day to read (events windows, daily stats)."""
+        if self.config.get("complete_days_only"):
+            return (self.extraction_end - dt.timedelta(microseconds=1)).date()
+        return self.extraction_end.date()
 
     @cached_property
     def max_concurrency(self) -> int:

@@ -61,7 +61,9 @@ def test_default_start_is_two_years_back():
 
 def test_complete_days_only_ends_before_today():
     tap = TapWistia(config={**BASE, "complete_days_only": True}, parse_env_config=False)
-    assert tap.extraction_end.date() == dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    today = dt.datetime.now(dt.UTC).date()
+    assert tap.last_day == today - dt.timedelta(days=1)
+    assert tap.extraction_end == dt.datetime.combine(today, dt.time(), dt.UTC)
 
 
 def _cli(tmp_path, config: dict, *args: str) -> subprocess.CompletedProcess:
