@@ -100,6 +100,22 @@ def error_detail(response: requests.Response) -> str:
     return ""
 
 
+def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
+    """Turn null nested objects (a media in no subfolder, a visitor with no org) into {}.
+
+    The SDK's flattening passes a null object through as one unflattened key that is not
+    in the flattened schema, which loaders reject; {} flattens into its columns, all null.
+    """
+    for name, prop in schema.get("properties", {}).items():
+        if "properties" not in prop:
+            continue
+        value = row.get(name)
+        if value is None:
+            row[name] = value = {}
+        if isinstance(value, dict):
+            _empty_objects_for_nulls(value, prop)
+
+
 class FullPagePaginator(PageNumberPaginator):
     """Wistia lists have no total and no next link: a page shorter than asked is the last."""
 
@@ -231,6 +247,8 @@ class WistiaStream(RESTStream):
         for field in self.timestamp_fields:
             if field in row:
                 row[field] = canonical_timestamp(row[field])
+        if self.config.get("flattening_enabled"):
+            _empty_objects_for_nulls(row, self.schema)
         return row
 
     def require_key(self, row: dict, key: str, endpoint: str) -> None:

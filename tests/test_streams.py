@@ -213,3 +213,23 @@ def test_medias_are_listed_once_per_run_for_all_per_media_streams(make_wistia):
     server = make_wistia(medias=12, visitors=10, events=30, days=3)
     run_sync(tap_config(server))
     assert len(server.requests_to("/medias")) == 1
+
+
+def test_flattened_records_keep_their_columns_when_a_nested_object_is_null(make_wistia):
+    server = make_wistia(medias=30, visitors=60, events=100, days=5)
+    no_subfolder = [m for m in server.dataset.medias if m.get("subfolder") is None]
+    assert no_subfolder
+    result = run_sync(
+        tap_config(server, flattening_enabled=True, flattening_max_depth=3),
+        streams=("medias", "visitors"),
+    )
+    medias = {r["hashed_id"]: r for r in result.records("medias")}
+    for media in no_subfolder:
+        record = medias[media["hashed_id"]]
+        # No unflattened key for the loader to reject; its columns are simply absent (null).
+        assert "subfolder" not in record
+        assert record.get("subfolder__hashed_id") is None
+    assert any("subfolder__hashed_id" in r for r in medias.values())
+    for visitor in result.records("visitors"):
+        assert not any(isinstance(v, dict) or v == {} for v in visitor.values())
+        assert "visitor_identity" not in visitor and "user_agent_details" not in visitor

@@ -1,0 +1,1 @@
+"""Performance harness for tap-wistia (run by hand: ``python -m benchmarks.run``)."""

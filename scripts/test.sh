@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Install everything and run ALL tests: the one command behind `.ci/run`.
+#
+#   bash scripts/test.sh            # any extra arguments go to pytest, e.g. -k duckdb
+#
+# 1. creates .venv (Python >= 3.11) if missing and installs the project with its dev extras
+# 2. `meltano install` (every plugin is custom: no Meltano Hub needed)
+# 3. checks that PostgreSQL server binaries exist (the end-to-end tests start a server)
+# 4. pytest over tests/ (the tap's tests and the pipeline tests), then ruff
+# Exits non-zero if any step fails.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+export MELTANO_SEND_ANONYMOUS_USAGE_STATS=false
+export MELTANO_CLI_DISABLE_VERSION_CHECK=true
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+pick_python() {
+  local candidate
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3 python; do
+    [ -n "$candidate" ] || continue
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+step "[1/4] Python environment (.venv) and the project with its dev extras"
+if [ ! -x .venv/bin/python ]; then
+  PY="$(pick_python)" || die "Python >= 3.11 is required (set PYTHON=/path/to/python3.11)."
+  echo "creating .venv with $("$PY" --version)"
+  "$PY" -m venv .venv || die "could not create .venv: on Debian/Ubuntu install python3-venv."
+fi
+# shellcheck disable=SC1091
+. .venv/bin/activate
+python -m pip install --quiet -e '.[dev]' || die "pip install -e '.[dev]' failed"
+echo "installed: $(python -m pip --version | cut -d' ' -f1-2), $(meltano --version 2>/dev/null | tail -n 1)"
+
+step "[2/4] Meltano plugins (meltano install)"
+meltano install
+
+step "[3/4] PostgreSQL server binaries"
+PG_CTL="$(command -v pg_ctl || true)"
+if [ -z "$PG_CTL" ] || ! command -v initdb >/dev/null 2>&1; then
+  PG_CTL="$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1 || true)"
+fi
+if [ -n "$PG_CTL" ]; then
+  echo "found $("$PG_CTL" --version) ($PG_CTL)"
+elif [ "${CI:-}" = "true" ]; then
+  die "PostgreSQL server binaries (initdb, pg_ctl) are missing: .ci/run installs them with apt-get install -y postgresql."
+else
+  echo "WARNING: PostgreSQL server binaries (initdb, pg_ctl) not found: the PostgreSQL"
+  echo "end-to-end test will be SKIPPED. Install them: sudo apt-get install -y postgresql"
+fi
+
+step "[4/4] Tests: pytest tests/, ruff"
+status=0
+python -m pytest tests "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests" >&2
+fi
+ruff check . || status=1
+ruff format --check tests/pipeline || status=1
+
+if [ "$status" -ne 0 ]; then
+  die "tests failed (exit $status)"
+fi
+echo
+echo "All tests passed."
