@@ -22,6 +22,16 @@ THUMBNAIL = th.ObjectType(
     th.Property("height", th.IntegerType),
 )
 
+# A media asset; an event's thumbnail has the same shape.
+ASSET = th.ObjectType(
+    th.Property("url", th.StringType),
+    th.Property("width", th.IntegerType),
+    th.Property("height", th.IntegerType),
+    th.Property("fileSize", th.IntegerType),
+    th.Property("contentType", th.StringType),
+    th.Property("type", th.StringType),
+)
+
 USER_AGENT_DETAILS = th.ObjectType(
     th.Property("browser", th.StringType),
     th.Property("browser_version", th.StringType),
@@ -68,19 +78,7 @@ MEDIA = th.PropertiesList(
             th.Property("hashedId", th.StringType),
         ),
     ),
-    th.Property(
-        "assets",
-        th.ArrayType(
-            th.ObjectType(
-                th.Property("url", th.StringType),
-                th.Property("width", th.IntegerType),
-                th.Property("height", th.IntegerType),
-                th.Property("fileSize", th.IntegerType),
-                th.Property("contentType", th.StringType),
-                th.Property("type", th.StringType),
-            )
-        ),
-    ),
+    th.Property("assets", th.ArrayType(ASSET)),
     th.Property(
         "subfolder",
         th.ObjectType(
@@ -189,17 +187,7 @@ EVENT = th.PropertiesList(
     th.Property("lon", th.NumberType),
     th.Property("email", th.StringType),
     th.Property("iframe_heatmap_url", th.StringType),
-    th.Property(
-        "thumbnail",
-        th.ObjectType(
-            th.Property("url", th.StringType),
-            th.Property("width", th.IntegerType),
-            th.Property("height", th.IntegerType),
-            th.Property("fileSize", th.IntegerType),
-            th.Property("contentType", th.StringType),
-            th.Property("type", th.StringType),
-        ),
-    ),
+    th.Property("thumbnail", ASSET),
     th.Property(
         "conversion_type",
         th.StringType,

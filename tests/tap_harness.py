@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 from tap_wistia.tap import TapWistia
@@ -93,3 +95,15 @@ def run_sync(
     text = out.getvalue()
     messages = [json.loads(line) for line in text.splitlines() if line.strip()]
     return SyncResult(messages=messages, clock=clock, tap=tap, stdout=text)
+
+
+def run_cli(config: dict, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m tap_wistia --config ...` as a user runs it, output captured."""
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

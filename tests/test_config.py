@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import subprocess
-import sys
 
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia.tap import TapWistia
+from tests.tap_harness import run_cli
 
 BASE = {"api_token": "t", "api_url": "http://127.0.0.1:9/v1"}
 
@@ -66,19 +64,8 @@ def test_complete_days_only_ends_before_today():
     assert tap.extraction_end == dt.datetime.combine(today, dt.time(), dt.UTC)
 
 
-def _cli(tmp_path, config: dict, *args: str) -> subprocess.CompletedProcess:
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config))
-    return subprocess.run(
-        [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_cli_reports_invalid_settings_and_exits_nonzero(tmp_path):
-    run = _cli(tmp_path, {**BASE, "max_requests_per_minute": 0})
+    run = run_cli({**BASE, "max_requests_per_minute": 0}, tmp_path)
     assert run.returncode == 1
     assert "max_requests_per_minute: must be a positive integer" in run.stderr
 
@@ -86,7 +73,7 @@ def test_cli_reports_invalid_settings_and_exits_nonzero(tmp_path):
 def test_cli_rejects_a_state_file_that_is_not_json(tmp_path):
     state = tmp_path / "state.json"
     state.write_text("{not json")
-    run = _cli(tmp_path, BASE, "--state", str(state))
+    run = run_cli(BASE, tmp_path, "--state", str(state))
     assert run.returncode == 1
     assert "not valid JSON" in run.stderr
     assert "Traceback" not in run.stderr
@@ -98,7 +85,7 @@ def test_cli_rejects_a_state_file_that_is_not_json(tmp_path):
 def test_cli_rejects_a_state_of_the_wrong_shape(tmp_path, state):
     path = tmp_path / "state.json"
     path.write_text(state)
-    run = _cli(tmp_path, BASE, "--state", str(path))
+    run = run_cli(BASE, tmp_path, "--state", str(path))
     assert run.returncode == 1
     assert "The state has the wrong shape" in run.stderr
     assert "Traceback" not in run.stderr

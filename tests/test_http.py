@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import json
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +10,7 @@ import pytest
 
 from tap_wistia.client import RetriesExhausted, WistiaAuthError
 from tap_wistia.throttle import Throttle
-from tests.tap_harness import FakeClock, run_sync, tap_config
+from tests.tap_harness import FakeClock, run_cli, run_sync, tap_config
 
 SECRET = "s3cr3t-T0KEN-never-to-be-printed"
 
@@ -125,20 +122,9 @@ def test_403_on_stats_says_the_token_lacks_permission(make_wistia):
     assert len(forbidden) == len({r.path for r in forbidden}) <= 4
 
 
-def _cli(config: dict, tmp_path, *args: str) -> subprocess.CompletedProcess:
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config))
-    return subprocess.run(
-        [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_401_exits_nonzero_without_printing_the_token(make_wistia, tmp_path):
     server = make_wistia(medias=2, visitors=5, events=5, days=2)
-    run = _cli(tap_config(server, api_token=SECRET), tmp_path)
+    run = run_cli(tap_config(server, api_token=SECRET), tmp_path)
     assert run.returncode == 1
     assert "Wistia rejected the API token" in run.stderr
     assert "Traceback" not in run.stderr
@@ -152,7 +138,7 @@ def test_token_appears_nowhere_in_a_run_with_failures(make_wistia, tmp_path):
     server.faults.add("status", status=429, retry_after="0", times=2)
     server.faults.add("truncate", times=1, path="/stats/events")
     start = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d")
-    run = _cli(tap_config(server, start_date=start, max_requests_per_minute=100_000), tmp_path)
+    run = run_cli(tap_config(server, start_date=start, max_requests_per_minute=100_000), tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert sorted(r.fault for r in server.requests if r.fault) == ["status"] * 3 + ["truncate"]
     assert '"type":"RECORD"' in run.stdout.replace(" ", "")
