@@ -14,35 +14,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 step() { printf '\n==> %s\n' "$*"; }
-die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
-
-export MELTANO_SEND_ANONYMOUS_USAGE_STATS=false
-export MELTANO_CLI_DISABLE_VERSION_CHECK=true
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-
-pick_python() {
-  local candidate
-  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3 python; do
-    [ -n "$candidate" ] || continue
-    command -v "$candidate" >/dev/null 2>&1 || continue
-    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=scripts/_env.sh
+. "$ROOT/scripts/_env.sh"
 
 step "[1/4] Python environment (.venv) and the project with its dev extras"
-if [ ! -x .venv/bin/python ]; then
-  PY="$(pick_python)" || die "Python >= 3.11 is required (set PYTHON=/path/to/python3.11)."
-  echo "creating .venv with $("$PY" --version)"
-  "$PY" -m venv .venv || die "could not create .venv: on Debian/Ubuntu install python3-venv."
-fi
-# shellcheck disable=SC1091
-. .venv/bin/activate
-python -m pip install --quiet -e '.[dev]' || die "pip install -e '.[dev]' failed"
+ensure_venv
 echo "installed: $(python -m pip --version | cut -d' ' -f1-2), $(meltano --version 2>/dev/null | tail -n 1)"
 
 step "[2/4] Meltano plugins (meltano install)"
