@@ -15,6 +15,7 @@ from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 from singer_sdk.streams import RESTStream
+from singer_sdk.streams.rest import PageContext
 
 from tap_wistia.timeutil import canonical_timestamp
 
@@ -217,6 +218,20 @@ class WistiaStream(RESTStream):
                 response,
             ) from exc
         self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
+
+    def fetch_page(self, context: Context | None, page: int) -> list[dict]:
+        """One page of a list endpoint, with the same throttle, retries and checks."""
+        http_request = self.get_http_request(
+            page=PageContext(stream_context=context, next_page_token=page)
+        )
+        prepared = self.build_prepared_request(
+            method=http_request.method,
+            url=http_request.url,
+            params=http_request.encode_params(),
+            headers=http_request.headers,
+        )
+        response = self.request_decorator(self._request)(prepared, context)
+        return list(self.parse_response(response))
 
     def check_payload_shape(self, body: t.Any, endpoint: str) -> None:
         expected = list if self.paginated or self.returns_list else dict

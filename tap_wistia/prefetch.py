@@ -98,3 +98,49 @@ def _drain(out: queue.Queue) -> t.Iterator[t.Any]:
         if isinstance(item, _Failure):
             raise item.error
         yield item
+
+
+def pages_ahead(
+    fetch_page: t.Callable[[int], list[R]],
+    *,
+    workers: int,
+    page_size: int,
+    expected_pages: int = 0,
+    serial_pages: int = 10,
+) -> t.Iterator[list[R]]:
+    """Pages 1, 2, ... of a list with no total, in order, up to the first short page.
+
+    Looking ahead can ask for pages past the end, so it happens only where the list is
+    known to go on: up to `expected_pages` (e.g. from the last run), and past those only
+    after `serial_pages` more full pages. A short list therefore costs no wasted request;
+    a long one at most `workers - 1` empty pages.
+    """
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="wistia-page") as pool:
+        pending: deque = deque()
+        next_page = 1
+
+        def fill(read: int) -> None:
+            nonlocal next_page
+            if read < expected_pages:  # pages known to exist
+                limit = min(expected_pages, read + workers)
+            elif read - expected_pages >= serial_pages:  # past them, the list proved long
+                limit = read + workers
+            else:
+                limit = read + 1
+            while next_page <= limit and len(pending) < workers:
+                pending.append(pool.submit(fetch_page, next_page))
+                next_page += 1
+
+        read = 0
+        fill(read)
+        try:
+            while pending:
+                page = pending.popleft().result()
+                read += 1
+                yield page
+                if len(page) < page_size:
+                    return
+                fill(read)
+        finally:
+            for future in pending:
+                future.cancel()

@@ -7,8 +7,8 @@ import itertools
 import typing as t
 
 from tap_wistia import schemas
-from tap_wistia.client import ResourceNotFound, WistiaStream
-from tap_wistia.prefetch import ordered_prefetch
+from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
+from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -368,14 +368,22 @@ class VisitorsStream(WistiaStream):
         self._remember(known.events_through, (known.known_count or 0) + added)
 
     def _list_everyone(self, context: Context | None) -> t.Iterable[dict]:
+        known = self._tap.changed_visitors.known_count
+        pages = pages_ahead(
+            lambda page: self.fetch_page(context, page),
+            workers=self._tap.max_concurrency,
+            page_size=PAGE_SIZE,
+            expected_pages=known // PAGE_SIZE + 1 if known else 0,
+        )
         seen: set[str] = set()
-        for row in self.request_records(context):
-            self.require_key(row, "visitor_key", f"GET {self.path}")
-            if row["visitor_key"] in seen:
-                continue
-            seen.add(row["visitor_key"])
-            yield row
-            if len(seen) % 10_000 == 0:
+        for rows in pages:
+            for row in rows:
+                self.require_key(row, "visitor_key", f"GET {self.path}")
+                if row["visitor_key"] in seen:
+                    continue
+                seen.add(row["visitor_key"])
+                yield row
+            if len(seen) // 10_000 > (len(seen) - len(rows)) // 10_000:
                 self.logger.info("visitors: %d listed", len(seen))
         self._remember(self._tap.run_started, len(seen))
 

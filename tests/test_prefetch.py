@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tap_wistia.prefetch import ordered_prefetch
+from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tests.tap_harness import run_sync, tap_config
 
 
@@ -89,3 +89,40 @@ def test_serial_and_parallel_runs_emit_the_same_records_and_requests(make_wistia
     assert len(server.requests) == (15 * 3) + 2 + 2 + len(
         set(r.query["start_date"][0] for r in server.requests_to("/stats/events"))
     )
+
+
+def _fake_list(total: int, page_size: int = 100):
+    asked: list[int] = []
+    lock = threading.Lock()
+
+    def fetch_page(page: int) -> list[int]:
+        with lock:
+            asked.append(page)
+        start = (page - 1) * page_size
+        return list(range(start, min(start + page_size, total)))
+
+    return fetch_page, asked
+
+
+@pytest.mark.parametrize("total", [0, 99, 100, 101, 950])
+def test_short_lists_are_paged_without_a_wasted_request(total):
+    fetch_page, asked = _fake_list(total)
+    rows = [r for page in pages_ahead(fetch_page, workers=8, page_size=100) for r in page]
+    assert rows == list(range(total))
+    assert sorted(asked) == list(range(1, total // 100 + 2))
+
+
+def test_long_lists_are_read_ahead_and_overshoot_by_less_than_the_workers():
+    fetch_page, asked = _fake_list(5_050)
+    rows = [r for page in pages_ahead(fetch_page, workers=8, page_size=100) for r in page]
+    assert rows == list(range(5_050))
+    needed = 51
+    assert needed <= len(asked) < needed + 8
+    assert sorted(asked) == list(range(1, len(asked) + 1))
+
+
+def test_a_known_length_is_read_ahead_from_the_start_without_waste():
+    fetch_page, asked = _fake_list(1_234)
+    pages = pages_ahead(fetch_page, workers=8, page_size=100, expected_pages=13)
+    assert sum(len(p) for p in pages) == 1_234
+    assert sorted(asked) == list(range(1, 14))
