@@ -42,9 +42,7 @@ class EventStore:
             buckets.setdefault(day, []).append(encoded)
         return cls(buckets)
 
-    def page(
-        self, start: dt.date | None, end: dt.date | None, page: int, per_page: int
-    ) -> bytes:
+    def page(self, start: dt.date | None, end: dt.date | None, page: int, per_page: int) -> bytes:
         """The JSON array of one page of events in [start, end] (inclusive), newest first."""
         days = self.days_desc
         lo = 0 if end is None else _first_at_or_before(days, end.toordinal())

@@ -89,6 +89,10 @@ class BenchWistia(FakeWistia):
         times = [t for t, _, _ in rows]
         statuses = Counter(status for _, status, _ in rows)
         paths = Counter(_path_kind(path) for _, _, path in rows)
+        spans: dict[str, list[float]] = {}
+        for t, _, path in rows:
+            span = spans.setdefault(_path_kind(path), [t, t])
+            span[1] = t
         busiest = 0
         lo = 0
         accepted = [t for t, status, _ in rows if status != 429]
@@ -104,6 +108,7 @@ class BenchWistia(FakeWistia):
             "last": times[-1] if times else None,
             "busiest_60s": busiest,
             "by_path": dict(paths),
+            "spans": {kind: [lo - times[0], hi - times[0]] for kind, (lo, hi) in spans.items()},
         }
 
 

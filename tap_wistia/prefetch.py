@@ -35,7 +35,7 @@ def ordered_prefetch(
     fetch: t.Callable[[J], t.Iterable[R]],
     *,
     workers: int,
-    buffer: int = 1000,
+    buffer: int = 200,
 ) -> t.Iterator[tuple[J, t.Iterator[R]]]:
     """Yield `(job, records)` in job order; consume each `records` before the next.
 

@@ -1,9 +1,10 @@
 """One request budget for the whole run.
 
 Wistia allows a fixed number of requests per minute per account (600 today), shared by
-every integration of the account. The tap spaces its requests evenly at
-`60 / max_requests_per_minute` seconds, so no 60-second window ever holds more than the
-budget. A 429 pauses every request of the run, not just the one that got it.
+every integration of the account. The tap spaces its requests evenly, 1 % wider than
+`60 / max_requests_per_minute` seconds: at exact spacing 601 requests span exactly 60 s,
+and network jitter let the server count all of them in one minute (measured: one 429 per
+run at full speed). A 429 pauses every request of the run, not just the one that got it.
 
 Time comes from a `Clock` so tests can observe waits without sleeping.
 """
@@ -30,13 +31,16 @@ class SystemClock:
             time.sleep(seconds)
 
 
+SAFETY_MARGIN = 1.01
+
+
 class Throttle:
     """Evenly spaced request slots, thread-safe, with a shared pause for 429s."""
 
     def __init__(self, requests_per_minute: int, clock: Clock | None = None) -> None:
         if requests_per_minute <= 0:
             raise ValueError("requests_per_minute must be positive")
-        self.interval = 60.0 / requests_per_minute
+        self.interval = 60.0 / requests_per_minute * SAFETY_MARGIN
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._next_slot: float | None = None
