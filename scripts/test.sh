@@ -45,7 +45,7 @@ if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests" >&2
 fi
 ruff check . || status=1
-ruff format --check tests/pipeline || status=1
+ruff format --check . || status=1
 
 if [ "$status" -ne 0 ]; then
   die "tests failed (exit $status)"
