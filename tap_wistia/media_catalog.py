@@ -18,7 +18,6 @@ from dataclasses import dataclass
 class CatalogMedia:
     hashed_id: str
     duration: float | None
-    project_hashed_id: str | None
 
 
 class UnknownMediaIds(ValueError):
@@ -41,12 +40,7 @@ class MediaCatalog:
         hashed_id = record.get("hashed_id")
         if not hashed_id:
             return
-        project = record.get("project") or {}
-        self._medias[hashed_id] = CatalogMedia(
-            hashed_id=hashed_id,
-            duration=record.get("duration"),
-            project_hashed_id=project.get("hashedId"),
-        )
+        self._medias[hashed_id] = CatalogMedia(hashed_id=hashed_id, duration=record.get("duration"))
 
     def mark_complete(self) -> None:
         missing = [media_id for media_id in self._wanted_ids if media_id not in self._medias]
