@@ -13,16 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tap_wistia.tap import STREAM_TYPES
+
 ROOT = Path(__file__).resolve().parent.parent
-STREAMS = (
-    "projects",
-    "medias",
-    "media_stats",
-    "media_engagement",
-    "media_daily_stats",
-    "events",
-    "visitors",
-)
+STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
 
 
 class Server:

@@ -368,22 +368,21 @@ class VisitorsStream(WistiaStream):
         self._remember(known.events_through, (known.known_count or 0) + added)
 
     def _list_everyone(self, context: Context | None) -> t.Iterable[dict]:
-        known = self._tap.changed_visitors.known_count
         pages = pages_ahead(
             lambda page: self.fetch_page(context, page),
             workers=self._tap.max_concurrency,
             page_size=PAGE_SIZE,
-            expected_pages=known // PAGE_SIZE + 1 if known else 0,
+            expected_pages=self._tap.changed_visitors.listing_cost or 0,
         )
         seen: set[str] = set()
-        for rows in pages:
+        for page_number, rows in enumerate(pages, start=1):
             for row in rows:
                 self.require_key(row, "visitor_key", f"GET {self.path}")
                 if row["visitor_key"] in seen:
                     continue
                 seen.add(row["visitor_key"])
                 yield row
-            if len(seen) // 10_000 > (len(seen) - len(rows)) // 10_000:
+            if page_number % PROGRESS_EVERY == 0:
                 self.logger.info("visitors: %d listed", len(seen))
         self._remember(self._tap.run_started, len(seen))
 

@@ -15,9 +15,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from tap_wistia.client import PAGE_SIZE
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
-
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)

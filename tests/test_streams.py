@@ -8,18 +8,11 @@ import logging
 import jsonschema
 import pytest
 
+from tap_wistia.tap import STREAM_TYPES
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 
-STREAMS = (
-    "projects",
-    "medias",
-    "media_stats",
-    "media_engagement",
-    "media_daily_stats",
-    "events",
-    "visitors",
-)
+STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
 
 
 def events_since(events: list[dict], start: str) -> list[dict]:
