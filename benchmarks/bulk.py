@@ -19,7 +19,7 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 
-from tests.fake_wistia.data import Dataset, parse_ts
+from wistia_sandbox.data import Dataset, parse_ts
 
 UTC = dt.UTC
 

@@ -3,7 +3,7 @@
     python -m benchmarks.run            # the full benchmark (~20 min on 2 cores)
     python -m benchmarks.run --quick    # a smoke run (< 2 min)
 
-Everything runs locally: the fake Wistia API (``tests.fake_wistia``) in its own process,
+Everything runs locally: the fake Wistia API (``wistia_sandbox``) in its own process,
 then the tap (``python -m tap_wistia``) and the baseline (``python -m benchmarks.baseline``)
 as measured child processes. See benchmarks/README.md for what each figure means.
 """

@@ -11,7 +11,7 @@ one JSON line per JSON command read from stdin:
     {"cmd": "add_events", "n": 100, "new_visitors": 10}
     {"cmd": "quit"}
 
-It is the fake from ``tests.fake_wistia`` (same data, routes, rate limiter and latency),
+It is the fake from ``wistia_sandbox`` (same data, routes, rate limiter and latency),
 plus an arrival time for every request and a pre-encoded events listing (see `bulk`), so
 that the server spends as little as possible of the 2 cores it shares with the tap.
 """
@@ -27,8 +27,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from tests.fake_wistia.data import Dataset, generate_dataset
-from tests.fake_wistia.server import (
+from wistia_sandbox.data import Dataset, generate_dataset
+from wistia_sandbox.server import (
     DEFAULT_PER_PAGE,
     JSON_TYPE,
     MAX_PER_PAGE,

@@ -60,7 +60,7 @@ else
   step 3/5 "Wistia API: the bundled sandbox (set TAP_WISTIA_API_TOKEN to use your account)"
   SANDBOX_LOG="$ROOT/.meltano/logs/sandbox.log"
   SANDBOX_TOKEN="sandbox-token"
-  python -m tests.fake_wistia --host 127.0.0.1 --port 0 --token "$SANDBOX_TOKEN" >"$SANDBOX_LOG" 2>&1 &
+  python -m wistia_sandbox --host 127.0.0.1 --port 0 --token "$SANDBOX_TOKEN" >"$SANDBOX_LOG" 2>&1 &
   SANDBOX_PID=$!
   url=""
   for _ in $(seq 1 600); do  # poll for up to ~60 s: the sandbox prints its URL once it serves

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.fake_wistia import FakeWistia, generate_dataset
+from wistia_sandbox import FakeWistia, generate_dataset
 
 
 @pytest.fixture(scope="session")

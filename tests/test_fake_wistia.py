@@ -28,10 +28,10 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.fake_wistia import FakeWistia, generate_dataset, parse_ts
+from wistia_sandbox import FakeWistia, generate_dataset, parse_ts
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SPEC_PATH = REPO_ROOT.parent / "shared" / "wistia-openapi" / "wistia-data-api-v1-openapi.yml"
+SPEC_PATH = REPO_ROOT / "spec" / "openapi" / "wistia-data-api-v1-openapi.yml"
 SPEC_URI = "urn:wistia-data-api-v1"
 UNAUTHORIZED = {"code": "unauthorized_credentials", "error": "Invalid credentials."}
 FIXED_NOW = datetime(2026, 3, 4, 12, 34, 56, 789000, tzinfo=UTC)
@@ -1149,7 +1149,7 @@ def test_cli_serves_and_exits_cleanly(sig: signal.Signals) -> None:
         [
             sys.executable,
             "-m",
-            "tests.fake_wistia",
+            "wistia_sandbox",
             "--port",
             "0",
             "--token",

@@ -10,10 +10,7 @@ import yaml
 from tap_wistia import schemas
 
 SPEC_PATH = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "wistia-openapi"
-    / "wistia-data-api-v1-openapi.yml"
+    Path(__file__).resolve().parents[1] / "spec" / "openapi" / "wistia-data-api-v1-openapi.yml"
 )
 
 # JSON types the tap may use for a spec type; `oneOf [integer, string]` is emitted as string.

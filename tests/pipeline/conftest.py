@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_wistia import FakeWistia
+from wistia_sandbox import FakeWistia
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.fake_wistia import Dataset, parse_ts
+from wistia_sandbox import Dataset, parse_ts
 
 VIEW_COLUMNS = [
     "Date",

@@ -1,4 +1,4 @@
-"""Run the fake Wistia server: ``python -m tests.fake_wistia --port 8765``."""
+"""Run the fake Wistia server: ``python -m wistia_sandbox --port 8765``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .server import FakeWistia
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m tests.fake_wistia",
+        prog="python -m wistia_sandbox",
         description="Local Wistia Data API v1 sandbox with deterministic data.",
     )
     p.add_argument("--host", default="127.0.0.1")

@@ -1,7 +1,7 @@
 """Deterministic, API-shaped Wistia data for the fake Wistia server.
 
 The records in a :class:`Dataset` are plain dicts shaped exactly like the Wistia Data API v1
-answers them (see ``/work/shared/wistia-openapi/wistia-data-api-v1-openapi.yml``). Everything
+answers them (see ``spec/openapi/wistia-data-api-v1-openapi.yml`` in this repository). Everything
 that is not a field of those records (load factors, positions, visitor profiles, ...) lives in
 private side tables, so a record can be compared 1:1 with what a client received.
 

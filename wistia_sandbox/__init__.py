@@ -1,11 +1,11 @@
 """A local, Wistia-compatible (Data API v1) test server with deterministic data and faults.
 
-    from tests.fake_wistia import FakeWistia, generate_dataset
+    from wistia_sandbox import FakeWistia, generate_dataset
 
     with FakeWistia(generate_dataset(seed=1)) as srv:
         ...  # srv.url == "http://127.0.0.1:<port>/v1", srv.token == "test-token"
 
-Run it by hand with ``python -m tests.fake_wistia --port 8765``.
+Run it by hand with ``python -m wistia_sandbox --port 8765``.
 """
 
 from .data import Dataset, generate_dataset, parse_ts
