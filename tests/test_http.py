@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
 from tap_wistia.client import RetriesExhausted, WistiaAuthError
 from tap_wistia.throttle import Throttle
@@ -145,3 +147,38 @@ def test_token_appears_nowhere_in_a_run_with_failures(make_wistia, tmp_path):
     assert '"type":"RECORD"' in run.stdout.replace(" ", "")
     assert '"type":"STATE"' in run.stdout.replace(" ", "")
     assert SECRET not in run.stdout + run.stderr
+
+
+def test_sandbox_stop_does_not_wait_for_a_hung_handler(make_wistia):
+    server = make_wistia(medias=1, visitors=1, events=1, days=1)
+    server.faults.add("delay", delay=600, path="/projects")
+    outcome: list[BaseException | int] = []
+    started = threading.Event()
+
+    def client() -> None:
+        started.set()
+        try:
+            answer = requests.get(
+                f"{server.url}/projects",
+                headers={"Authorization": f"Bearer {server.token}"},
+                timeout=60,
+            )
+            outcome.append(answer.status_code)
+        except requests.RequestException as exc:
+            outcome.append(exc)
+
+    before = set(threading.enumerate())
+    thread = threading.Thread(target=client)
+    thread.start()
+    started.wait()
+    while not server.requests_to("/projects"):  # the request reached its 600 s delay
+        threading.Event().wait(0.01)
+    started_here = set(threading.enumerate()) - before  # the client and its handler
+    began = time.monotonic()
+    server.stop()
+    thread.join(timeout=5)
+    assert time.monotonic() - began < 3
+    assert not thread.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], requests.ConnectionError)
+    assert len(started_here) >= 2
+    assert not [t for t in started_here if t.is_alive()]

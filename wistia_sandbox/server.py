@@ -46,6 +46,7 @@ STATUS_MESSAGES = {
     504: "Gateway timeout",
 }
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+STOP_TIMEOUT_SECONDS = 2.0
 
 
 # --------------------------------------------------------------------------- request log
@@ -285,13 +286,19 @@ def _bool_param(value: str | None) -> bool | None:
 
 
 class _HTTPServer(ThreadingHTTPServer):
+    # Daemon handler threads: server_close() never joins them, and a handler the server
+    # could not wake (stuck in a write to a client that stopped reading) cannot keep the
+    # process alive. `FakeWistia.stop` wakes and joins them itself, with a deadline.
     daemon_threads = True
+    block_on_close = False
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], app: FakeWistia) -> None:
         self.app = app
         self.connections: set[socket.socket] = set()
+        self.handler_threads: set[threading.Thread] = set()
         self.connections_lock = threading.Lock()
+        self.stopping = threading.Event()
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # quiet
@@ -350,21 +357,31 @@ class FakeWistia:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+        """Stop serving within about `timeout` seconds, whatever the handlers are doing.
+
+        Delayed responses are woken, every open connection is shut down (clients blocked on
+        a response get an error at once), and handler threads are joined with a deadline:
+        a hung request can never stall a test's teardown.
+        """
         httpd = self._httpd
         if httpd is None:
             return
         self._httpd = None
+        deadline = time.monotonic() + timeout
+        httpd.stopping.set()  # wakes handlers sleeping in a delay
         httpd.shutdown()
         with httpd.connections_lock:
             conns = list(httpd.connections)
-        for conn in conns:  # wake handler threads blocked on idle keep-alive connections
+            handlers = list(httpd.handler_threads)
+        for conn in conns:  # wake handler threads blocked on their connection
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        for thread in [self._thread, *handlers]:
+            if thread is not None:
+                thread.join(timeout=max(deadline - time.monotonic(), 0.0))
+        self._thread = None
 
     def __enter__(self) -> FakeWistia:
         return self.start()
@@ -680,10 +697,12 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
+            self.server.handler_threads.add(threading.current_thread())
 
     def finish(self) -> None:
         with self.server.connections_lock:
             self.server.connections.discard(self.connection)
+            self.server.handler_threads.discard(threading.current_thread())
         with contextlib.suppress(OSError):
             super().finish()
 
@@ -718,8 +737,10 @@ class _Handler(BaseHTTPRequestHandler):
             app.errors.append(traceback.format_exc())
             response = _error(500)
         pause = float(app.latency or 0.0) + response.delay
-        if pause > 0:
-            time.sleep(pause)
+        # An Event, not time.sleep: `stop()` ends the wait at once.
+        if pause > 0 and self.server.stopping.wait(pause):
+            self.close_connection = True
+            return
         if response.reset:
             self._reset()
             return
