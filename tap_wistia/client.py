@@ -7,16 +7,25 @@ import email.utils
 import random
 import typing as t
 from functools import cached_property
-from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 from singer_sdk.streams import RESTStream
 from singer_sdk.streams.rest import PageContext
 
+from tap_wistia.http_errors import (
+    RateLimited,
+    ResourceNotFound,
+    RetriesExhausted,
+    RetryableError,
+    WistiaAuthError,
+    WistiaError,
+    describe_request,
+    error_detail,
+)
 from tap_wistia.timeutil import canonical_timestamp
 
 if t.TYPE_CHECKING:
@@ -33,38 +42,6 @@ RETRIABLE_NETWORK_ERRORS = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
-
-
-class WistiaError(FatalAPIError):
-    """A failure the run cannot continue past; its message is meant for a person."""
-
-
-class WistiaAuthError(WistiaError):
-    """401/403: retrying cannot help."""
-
-
-class ResourceNotFound(WistiaError):
-    """404: the thing asked for is gone (e.g. a media deleted mid-run)."""
-
-
-class RetriesExhausted(WistiaError):
-    """A transient failure that did not clear within `max_retries`."""
-
-
-class RateLimited(RetriableAPIError):
-    def __init__(self, message: str, response: requests.Response, wait: float | None) -> None:
-        super().__init__(message, response)
-        self.wait = wait
-
-
-def describe_request(request: requests.PreparedRequest | None) -> str:
-    """`GET /v1/stats/events?page=2`: the endpoint without host. No secret is ever in a URL:
-    the token travels only in the Authorization header."""
-    if request is None or not request.url:
-        return "request"
-    parts = urlsplit(request.url)
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{request.method} {parts.path}{query}"
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:
@@ -86,19 +63,6 @@ def retry_after_seconds(response: requests.Response) -> float | None:
     if now is None:
         now = dt.datetime.now(dt.UTC)
     return max((when - now).total_seconds(), 0.0)
-
-
-def error_detail(response: requests.Response) -> str:
-    """The API's own error text, short. Error bodies may be JSON, text/plain or empty."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        return text[:200]
-    if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("code", "error") if body.get(k)]
-        return ": ".join(parts)[:200]
-    return ""
 
 
 def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
@@ -150,7 +114,7 @@ class WistiaStream(RESTStream):
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.config["api_token"])
+        return BearerTokenAuthenticator(token=self._tap.api_token)
 
     @property
     def requests_session(self) -> requests.Session:
@@ -204,15 +168,13 @@ class WistiaStream(RESTStream):
                 f"{endpoint} answered 429 (rate limited)", response, retry_after_seconds(response)
             )
         if status >= 500:
-            raise RetriableAPIError(
-                f"{endpoint} answered {status} {error_detail(response)}", response
-            )
+            raise RetryableError(f"{endpoint} answered {status} {error_detail(response)}", response)
         if status >= 400:
             raise WistiaError(f"{endpoint} answered {status}: {error_detail(response)}")
         try:
             response.wistia_payload = response.json()  # type: ignore[attr-defined]
         except ValueError as exc:
-            raise RetriableAPIError(
+            raise RetryableError(
                 f"{endpoint} answered {status} with a body that is not valid JSON "
                 f"({len(response.content)} bytes, truncated?)",
                 response,

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import sys
 import typing as t
 from functools import cached_property
-from urllib.parse import urlsplit
 
 import simplejson
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers import capabilities
 
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.redaction import install_log_redaction, register_secret
+from tap_wistia.settings import (
+    DEFAULT_API_URL,
+    clean_token,
+    hide_secret_values,
+    token_errors,
+    unknown_setting_warnings,
+    value_errors,
+)
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
 from tap_wistia.visitor_refresh import ChangedVisitors
-
-DEFAULT_API_URL = "https://api.wistia.com/v1"
 
 # Synced in this order (see `load_streams`).
 STREAM_TYPES = (
@@ -82,7 +88,8 @@ class TapWistia(Tap):
         ),
         th.Property(
             "project_ids",
-            th.ArrayType(th.StringType),
+            # JSON numbers too: numeric project ids are often written unquoted.
+            th.ArrayType(th.CustomType({"type": ["string", "integer"]})),
             title="Project ids",
             description="Restrict projects, medias and everything per media to these projects "
             "(hashed or numeric ids). Default: all projects.",
@@ -139,27 +146,30 @@ class TapWistia(Tap):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         _check_state_shape(kwargs.get("state"))
-        super().__init__(*args, **kwargs)
+        install_log_redaction()
+        if isinstance(kwargs.get("config"), dict):
+            register_secret(kwargs["config"].get("api_token"))
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # The SDK's messages quote the offending value: never for the token.
+            config = kwargs.get("config") if isinstance(kwargs.get("config"), dict) else {}
+            raise ConfigValidationError(
+                str(exc), errors=hide_secret_values(exc.errors, config or {}), schema=exc.schema
+            ) from None
+        register_secret(self.config.get("api_token"))  # it may come from the environment
         self._check_settings()
 
     # --- settings ------------------------------------------------------------------
 
     def _check_settings(self) -> None:
-        errors = []
         config = self.config
-        for name in ("start_date", "end_date"):
-            if config.get(name):
-                try:
-                    parse_timestamp(config[name])
-                except ValueError:
-                    errors.append(f"{name}: '{config[name]}' is not an ISO 8601 date or date-time")
-        for name in ("max_requests_per_minute", "request_timeout", "max_concurrency"):
-            if int(config.get(name, 1)) <= 0:
-                errors.append(f"{name}: must be a positive integer, got {config.get(name)}")
-        for name in ("max_retries", "events_lookback_days"):
-            if int(config.get(name, 0)) < 0:
-                errors.append(f"{name}: must be zero or more, got {config.get(name)}")
-        errors += _api_url_errors(config.get("api_url", DEFAULT_API_URL))
+        defaults = {
+            name: prop.get("default") for name, prop in self.config_jsonschema["properties"].items()
+        }
+        errors = token_errors(config.get("api_token")) + value_errors(config, defaults)
+        for warning in unknown_setting_warnings(config, known_settings()):
+            self.logger.warning("%s", warning)
         if not errors and self.extraction_start > self.extraction_end:
             errors.append(
                 f"start_date: {self.extraction_start.isoformat()} is after end_date "
@@ -209,6 +219,10 @@ class TapWistia(Tap):
         if self.config.get("complete_days_only"):
             return (self.extraction_end - dt.timedelta(microseconds=1)).date()
         return self.extraction_end.date()
+
+    @cached_property
+    def api_token(self) -> str:
+        return clean_token(self.config["api_token"])
 
     @cached_property
     def max_concurrency(self) -> int:
@@ -265,6 +279,18 @@ class TapWistia(Tap):
             sys.exit(1)
 
 
+def known_settings() -> set[str]:
+    """The tap's settings and the SDK's standard ones (stream maps, flattening, batch)."""
+    names = set(TapWistia.config_jsonschema["properties"])
+    for config in (
+        capabilities.STREAM_MAPS_CONFIG,
+        capabilities.FLATTENING_CONFIG,
+        capabilities.BATCH_CONFIG,
+    ):
+        names |= set(config["properties"])
+    return names
+
+
 class StateError(WistiaError):
     """A state file that cannot be a Singer state; resuming from it could lose data."""
 
@@ -287,24 +313,3 @@ def _check_state_shape(state: object) -> None:
             f"The state has the wrong shape ({problem}). Expected "
             '{"bookmarks": {"<stream>": {...}}}; fix it, or clear it to start over.'
         )
-
-
-def _api_url_errors(url: str) -> list[str]:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [f"api_url: '{url}' needs a scheme and host, like {DEFAULT_API_URL}"]
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        return [
-            f"api_url: plain http to {parts.hostname} would send the token in clear text; "
-            "use https (http is only allowed for loopback hosts)"
-        ]
-    return []
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
