@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import random
 import typing as t
-from functools import cached_property
 
 import requests
 import requests.adapters
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 from singer_sdk.streams import RESTStream
 from singer_sdk.streams.rest import PageContext
+from typing_extensions import override
 
 from tap_wistia.http_errors import (
     RateLimited,
     ResourceNotFound,
-    RetriesExhausted,
     RetryableError,
     WistiaAuthError,
     WistiaError,
     describe_request,
     error_detail,
 )
+from tap_wistia.retry_after import requested_wait
 from tap_wistia.timeutil import canonical_timestamp
 
 if t.TYPE_CHECKING:
@@ -34,35 +30,6 @@ if t.TYPE_CHECKING:
     from tap_wistia.tap import TapWistia
 
 PAGE_SIZE = 100  # Wistia's cap; the default is 10, so it is always sent.
-MAX_BACKOFF_SECONDS = 120.0
-RETRIABLE_NETWORK_ERRORS = (
-    ConnectionError,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-def retry_after_seconds(response: requests.Response) -> float | None:
-    """Retry-After as seconds, from either form the header may take."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    date_header = response.headers.get("Date")
-    now = email.utils.parsedate_to_datetime(date_header) if date_header else None
-    if now is None:
-        now = dt.datetime.now(dt.UTC)
-    return max((when - now).total_seconds(), 0.0)
 
 
 def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
@@ -165,7 +132,7 @@ class WistiaStream(RESTStream):
             raise ResourceNotFound(f"{endpoint} answered 404 (not found).")
         if status == 429:
             raise RateLimited(
-                f"{endpoint} answered 429 (rate limited)", response, retry_after_seconds(response)
+                f"{endpoint} answered 429 (rate limited)", response, requested_wait(response)
             )
         if status >= 500:
             raise RetryableError(f"{endpoint} answered {status} {error_detail(response)}", response)
@@ -237,62 +204,14 @@ class WistiaStream(RESTStream):
 
     # --- retries -------------------------------------------------------------------
 
-    @cached_property
-    def max_retries(self) -> int:
-        return int(self.config["max_retries"])
-
+    @override
     def request_decorator(self, func: t.Callable) -> t.Callable:
-        """Every request waits for a slot in the run's one budget; transient failures retry.
-
-        429 waits exactly what Retry-After says (pausing the whole run); 5xx, network errors
-        and unparseable bodies back off exponentially with jitter. After `max_retries`
-        retries the run fails with the endpoint and the last error.
-        """
-        throttle = self._tap.throttle
+        """Every request waits for a slot in the run's one budget; see `retries`."""
+        retrier = self._tap.retrier
 
         def send(
             prepared_request: requests.PreparedRequest, context: Context | None
         ) -> requests.Response:
-            retries = 0
-            while True:
-                throttle.acquire()
-                try:
-                    return func(prepared_request, context)
-                except (RetriableAPIError, *RETRIABLE_NETWORK_ERRORS) as exc:
-                    reason = self._failure_reason(exc)
-                    if retries >= self.max_retries:
-                        raise RetriesExhausted(
-                            f"{describe_request(prepared_request)} still failing after "
-                            f"{retries} retries; last error: {reason}"
-                        ) from None
-                    retries += 1
-                    if isinstance(exc, RateLimited) and exc.wait is not None:
-                        wait = exc.wait
-                        throttle.pause(wait)
-                    else:
-                        wait = self.backoff_seconds(retries)
-                        throttle.clock.sleep(wait)
-                    self.logger.warning(
-                        "%s: %s; retry %d/%d in %.1fs",
-                        describe_request(prepared_request),
-                        reason,
-                        retries,
-                        self.max_retries,
-                        wait,
-                    )
+            return retrier.send(prepared_request, lambda: func(prepared_request, context))
 
         return send
-
-    @staticmethod
-    def backoff_seconds(retry: int) -> float:
-        """1, 2, 4, ... seconds (capped) plus up to 1 s of jitter."""
-        return min(2.0 ** (retry - 1), MAX_BACKOFF_SECONDS) + random.random()
-
-    @staticmethod
-    def _failure_reason(exc: Exception) -> str:
-        if isinstance(exc, RetriableAPIError):
-            return str(exc)
-        if isinstance(exc, requests.exceptions.Timeout):
-            return "timed out"
-        # Connection errors' text can be long and nested; the class name says enough.
-        return f"network error ({type(exc).__name__})"

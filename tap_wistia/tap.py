@@ -18,6 +18,7 @@ from tap_wistia import streams
 from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
 from tap_wistia.redaction import install_log_redaction, register_secret
+from tap_wistia.retries import Retrier
 from tap_wistia.settings import (
     DEFAULT_API_URL,
     clean_token,
@@ -122,8 +123,16 @@ class TapWistia(Tap):
             th.IntegerType,
             default=8,
             title="Max retries",
-            description="Retries for 429 / 5xx / network errors / unparseable bodies before "
-            "the run fails.",
+            description="Retries for 5xx / network errors / unparseable bodies before the run "
+            "fails. 429s spend none: see max_rate_limit_wait_minutes.",
+        ),
+        th.Property(
+            "max_rate_limit_wait_minutes",
+            th.IntegerType,
+            default=30,
+            title="Max rate-limit wait minutes",
+            description="Total time a run may pause for 429s (each pause as Retry-After asks, "
+            "at most 10 min) before it fails.",
         ),
         th.Property(
             "events_lookback_days",
@@ -237,6 +246,15 @@ class TapWistia(Tap):
     @cached_property
     def throttle(self) -> Throttle:
         return Throttle(int(self.config["max_requests_per_minute"]))
+
+    @cached_property
+    def retrier(self) -> Retrier:
+        return Retrier(
+            self.throttle,
+            self.logger,
+            max_retries=int(self.config["max_retries"]),
+            rate_limit_budget_seconds=60.0 * int(self.config["max_rate_limit_wait_minutes"]),
+        )
 
     @cached_property
     def media_catalog(self) -> MediaCatalog:

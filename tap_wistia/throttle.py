@@ -44,6 +44,8 @@ class Throttle:
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._next_slot: float | None = None
+        self._paused_until: float | None = None
+        self.rate_limited_seconds = 0.0
 
     def acquire(self) -> float:
         """Block until this caller may send one request; return the seconds waited."""
@@ -56,8 +58,16 @@ class Throttle:
         return wait
 
     def pause(self, seconds: float) -> None:
-        """Hold back every request of the run for `seconds` (a 429's Retry-After)."""
+        """Hold back every request of the run for `seconds` (a 429's Retry-After).
+
+        `rate_limited_seconds` grows by the time this adds to the run's pause: workers
+        that get a 429 at the same moment pause the run once, not once each.
+        """
         with self._lock:
-            resume_at = self.clock.monotonic() + seconds
+            now = self.clock.monotonic()
+            resume_at = now + seconds
+            paused_until = max(now, self._paused_until or now)
+            self.rate_limited_seconds += max(resume_at - paused_until, 0.0)
+            self._paused_until = max(paused_until, resume_at)
             if self._next_slot is None or self._next_slot < resume_at:
                 self._next_slot = resume_at

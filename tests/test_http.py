@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from tap_wistia.client import RetriesExhausted, WistiaAuthError
+from tap_wistia.http_errors import RetriesExhausted, WistiaAuthError
+from tap_wistia.retries import RateLimitBudgetExhausted
 from tap_wistia.throttle import Throttle
 from tests.tap_harness import FakeClock, run_cli, run_sync, tap_config
 
@@ -34,6 +35,16 @@ def test_throttle_pause_holds_back_the_next_request():
     throttle.acquire()
     throttle.pause(7)
     assert throttle.acquire() == pytest.approx(7)
+
+
+def test_simultaneous_429_pauses_count_once_against_the_wait_budget():
+    clock = FakeClock()
+    throttle = Throttle(600, clock=clock)
+    throttle.pause(7)  # eight workers told to wait at the same moment pause the run once
+    throttle.pause(7)
+    clock.now += 5
+    throttle.pause(7)  # a later one extends the pause by 5 s
+    assert throttle.rate_limited_seconds == pytest.approx(12)
 
 
 def test_a_sync_stays_within_the_request_budget(make_wistia):
@@ -182,3 +193,62 @@ def test_sandbox_stop_does_not_wait_for_a_hung_handler(make_wistia):
     assert len(outcome) == 1 and isinstance(outcome[0], requests.ConnectionError)
     assert len(started_here) >= 2
     assert not [t for t in started_here if t.is_alive()]
+
+
+def test_429s_spend_no_retries(make_wistia):
+    server = make_wistia(medias=2, visitors=30, events=5, days=2)
+    server.faults.add("status", status=429, retry_after="2", path="/stats/visitors", times=12)
+    clock = FakeClock()
+    config = tap_config(server, max_retries=1, max_requests_per_minute=100_000)
+    result = run_sync(config, clock=clock, streams=("visitors",))
+    assert len(result.records("visitors")) == 30
+    assert [s for s in clock.sleeps if s > 1] == pytest.approx([2] * 12)
+
+
+def test_rate_limit_waits_are_bounded_by_the_budget(make_wistia):
+    server = make_wistia(medias=2, visitors=30, events=5, days=2)
+    server.faults.add("status", status=429, retry_after="60", path="/stats/visitors", times=100)
+    clock = FakeClock()
+    config = tap_config(server, max_rate_limit_wait_minutes=2, max_requests_per_minute=100_000)
+    with pytest.raises(RateLimitBudgetExhausted, match=r"max_rate_limit_wait_minutes \(2\)"):
+        run_sync(config, clock=clock, streams=("visitors",))
+    assert [s for s in clock.sleeps if s > 1] == pytest.approx([60, 60])
+    assert len(server.requests_to("/stats/visitors")) == 3
+
+
+def far_future_date() -> str:
+    return email.utils.format_datetime(datetime(2100, 1, 1, tzinfo=UTC), usegmt=True)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "low", "high"),
+    [
+        ("999999", 600, 600),  # capped at 10 min
+        ("inf", 600, 600),
+        ("far-future", 600, 600),
+        ("0", 1, 1),  # never at once: a saturated server would loop
+        ("nan", 1, 2),  # unusable: backoff (1 s + jitter)
+        ("-5", 1, 2),
+        ("soon", 1, 2),
+    ],
+)
+def test_retry_after_is_sanitised_and_capped(make_wistia, retry_after, low, high):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    value = far_future_date() if retry_after == "far-future" else retry_after
+    server.faults.add("status", status=429, retry_after=value, path="/stats/visitors")
+    clock = FakeClock()
+    config = tap_config(server, max_requests_per_minute=100_000)
+    result = run_sync(config, clock=clock, streams=("visitors",))
+    assert len(result.records("visitors")) == 5
+    waits = [s for s in clock.sleeps if s > 0.5]
+    assert len(waits) == 1 and low <= waits[0] <= high
+
+
+def test_cli_rate_limit_budget_exhausted_is_one_clear_line(make_wistia, tmp_path):
+    server = make_wistia(medias=2, visitors=5, events=5, days=2)
+    server.faults.add("status", status=429, retry_after="5", times=100)
+    run = run_cli(tap_config(server, max_rate_limit_wait_minutes=0), tmp_path)
+    assert run.returncode == 1
+    assert "Wistia keeps answering 429" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(server.requests) == 1
