@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
 import requests
-import requests.adapters
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 from singer_sdk.streams import RESTStream
@@ -23,6 +23,7 @@ from tap_wistia.http_errors import (
 )
 from tap_wistia.retry_after import requested_wait
 from tap_wistia.timeutil import canonical_timestamp
+from tap_wistia.transport import new_session
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -83,17 +84,11 @@ class WistiaStream(RESTStream):
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self._tap.api_token)
 
-    @property
+    @cached_property
+    @override
     def requests_session(self) -> requests.Session:
-        session = super().requests_session
-        if not getattr(session, "wistia_pool_sized", False):
-            # One pooled connection per concurrent worker (requests keeps 10 by default).
-            size = max(10, int(self.config["max_concurrency"]) + 2)
-            adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=size)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            session.wistia_pool_sized = True  # type: ignore[attr-defined]
-        return session
+        # One pooled connection per concurrent worker (requests keeps 10 by default).
+        return new_session(pool_size=max(10, self._tap.max_concurrency + 2))
 
     @property
     def timeout(self) -> int:

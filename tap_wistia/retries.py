@@ -5,6 +5,10 @@
 - 429s wait what Retry-After says (sanitised, see `retry_after`) and pause the whole run.
   They are not failures: they spend no retry, only the run's rate-limit wait budget
   (`max_rate_limit_wait_minutes`); past it the run fails.
+- Until the API has answered once, a failure to connect (refused, unknown host, connect
+  timeout) is retried only for `FIRST_CONTACT_SECONDS`, then the run fails naming
+  `api_url`: a wrong URL or a missing network is not worth minutes of retries. Once it
+  has answered, such failures are transient and retried as usual.
 - Every wait is logged before it starts.
 """
 
@@ -15,6 +19,7 @@ import random
 import typing as t
 
 import requests
+import urllib3.exceptions
 from singer_sdk.exceptions import RetriableAPIError
 
 from tap_wistia import retry_after
@@ -31,6 +36,13 @@ RETRIABLE_NETWORK_ERRORS = (
 )
 
 
+FIRST_CONTACT_SECONDS = 6.0
+
+
+class CannotConnect(WistiaError):
+    """The run's first request never reached the API."""
+
+
 class RateLimitBudgetExhausted(WistiaError):
     """429s kept coming after the run waited `max_rate_limit_wait_minutes` in total."""
 
@@ -45,11 +57,15 @@ class Retrier:
         *,
         max_retries: int,
         rate_limit_budget_seconds: float,
+        api_url: str,
     ) -> None:
         self.throttle = throttle
         self.logger = logger
         self.max_retries = max_retries
         self.rate_limit_budget_seconds = rate_limit_budget_seconds
+        self.api_url = api_url
+        self.api_answered = False  # any HTTP response at all, in this run
+        self._first_failure_at: float | None = None
 
     def send(
         self, request: requests.PreparedRequest, attempt: t.Callable[[], requests.Response]
@@ -60,18 +76,23 @@ class Retrier:
         while True:
             self.throttle.acquire()
             try:
-                return attempt()
+                response = attempt()
             except RateLimited as exc:
+                self.api_answered = True
                 rate_limited += 1
                 self._wait_for_rate_limit(endpoint, exc, rate_limited)
             except (RetriableAPIError, *RETRIABLE_NETWORK_ERRORS) as exc:
-                reason = failure_reason(exc)
+                not_reached = connect_failure(exc)
+                self.api_answered = self.api_answered or not_reached is None
+                wait = backoff_seconds(retries + 1)
+                if not self.api_answered:
+                    self._check_first_contact(t.cast("str", not_reached), wait, retries)
+                reason = not_reached or failure_reason(exc)
                 if retries >= self.max_retries:
                     raise RetriesExhausted(
                         f"{endpoint} still failing after {retries} retries; last error: {reason}"
                     ) from None
                 retries += 1
-                wait = backoff_seconds(retries)
                 self.logger.warning(
                     "%s: %s; retrying in %.1f s (retry %d/%d)",
                     endpoint,
@@ -81,6 +102,25 @@ class Retrier:
                     self.max_retries,
                 )
                 self.throttle.clock.sleep(wait)
+            except WistiaError:
+                self.api_answered = True
+                raise
+            else:
+                self.api_answered = True
+                return response
+
+    def _check_first_contact(self, why: str, wait: float, retries: int) -> None:
+        """Fail once connecting has been tried for `FIRST_CONTACT_SECONDS` in vain."""
+        clock = self.throttle.clock
+        if self._first_failure_at is None:
+            self._first_failure_at = clock.monotonic()
+        tried_for = clock.monotonic() - self._first_failure_at
+        if tried_for + wait > FIRST_CONTACT_SECONDS or retries >= self.max_retries:
+            raise CannotConnect(
+                f"Cannot connect to api_url {self.api_url} ({why}; tried for "
+                f"{tried_for:.0f} s). Check api_url, the network, and any proxy "
+                "(HTTPS_PROXY)."
+            )
 
     def _wait_for_rate_limit(self, endpoint: str, exc: RateLimited, count: int) -> None:
         asked = exc.wait
@@ -116,6 +156,24 @@ class Retrier:
 def backoff_seconds(retry: int) -> float:
     """1, 2, 4, ... seconds (capped) plus up to 1 s of jitter."""
     return min(2.0 ** (retry - 1), MAX_BACKOFF_SECONDS) + random.random()
+
+
+def connect_failure(exc: BaseException) -> str | None:
+    """Why no connection could be made (refused, unknown host, ...), or None if one was."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return None
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connecting timed out"
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return "the proxy refused the connection"
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        return None
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "host name not found"
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return "connection refused" if "refused" in str(reason).lower() else "cannot connect"
+    return None
 
 
 def failure_reason(exc: Exception) -> str:

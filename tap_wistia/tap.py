@@ -254,6 +254,7 @@ class TapWistia(Tap):
             self.logger,
             max_retries=int(self.config["max_retries"]),
             rate_limit_budget_seconds=60.0 * int(self.config["max_rate_limit_wait_minutes"]),
+            api_url=self.config["api_url"],
         )
 
     @cached_property

@@ -1,0 +1,127 @@
+"""The HTTP transport under every request: time and size limits no server can stretch.
+
+requests' `timeout` bounds connecting and each socket read, not a whole response: a server
+sending one byte every few seconds keeps a request alive forever, and a body with no end
+grows memory until the process dies. Here:
+
+- connecting takes at most `CONNECT_TIMEOUT_SECONDS` (or `request_timeout` if lower);
+- the whole response (headers and body) must arrive within `request_timeout`, give or
+  take one socket read; later it is abandoned as a timeout, and retried;
+- a body larger than `MAX_RESPONSE_BYTES` (64 MB, decompressed; a full page of 100
+  records is well under 1 MB) fails the run: it cannot be a Wistia page.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+
+import requests
+import requests.adapters
+
+from tap_wistia.http_errors import WistiaError, describe_request
+
+CONNECT_TIMEOUT_SECONDS = 10.0
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+def new_session(pool_size: int) -> requests.Session:
+    session = requests.Session()
+    adapter = GuardedAdapter(pool_connections=1, pool_maxsize=pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class ResponseTooLarge(WistiaError):
+    """A body past `MAX_RESPONSE_BYTES`: not an API page, and a risk to memory."""
+
+
+class ResponseDeadlineExceeded(requests.exceptions.ReadTimeout):
+    """The body kept arriving past `request_timeout` (a slow drip): retried like a timeout."""
+
+
+class GuardedAdapter(requests.adapters.HTTPAdapter):
+    """`HTTPAdapter` with a connect timeout, a whole-response deadline and a size cap."""
+
+    max_response_bytes = MAX_RESPONSE_BYTES
+
+    def send(  # type: ignore[override]  # same parameters; requests leaves them untyped
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+        verify: bool | str = True,
+        cert: t.Any = None,
+        proxies: t.Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        total = _total_seconds(timeout)
+        started = time.monotonic()
+        connect = None if total is None else min(CONNECT_TIMEOUT_SECONDS, total)
+        # Always streamed: `Session.send` reads the body afterwards (unless the caller
+        # streams), through the guard below.
+        response = super().send(
+            request, stream=True, timeout=(connect, total), verify=verify, cert=cert,
+            proxies=proxies,
+        )  # fmt: skip
+        endpoint = describe_request(request)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_response_bytes:
+            response.close()
+            raise _too_large(endpoint, self.max_response_bytes)
+        deadline = None if total is None else started + total
+        response.raw = _GuardedBody(response.raw, endpoint, deadline, self.max_response_bytes)
+        return response
+
+
+def _total_seconds(timeout: float | tuple[float, float] | None) -> float | None:
+    if isinstance(timeout, tuple):
+        return timeout[1]
+    return timeout
+
+
+def _too_large(endpoint: str, limit: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"{endpoint} answered a body larger than {limit // (1024 * 1024)} MB: no Wistia page "
+        "is that large, so a proxy or a broken server answered. Check api_url."
+    )
+
+
+class _GuardedBody:
+    """The body stream requests reads `Response.content` from, with the deadline and cap.
+
+    requests reads a raw body through its `stream()` and translates urllib3's errors
+    into its own (retriable) ones; the errors raised here are already the tap's.
+    """
+
+    def __init__(self, raw: t.Any, endpoint: str, deadline: float | None, limit: int) -> None:
+        self._raw = raw
+        self._endpoint = endpoint
+        self._deadline = deadline
+        self._limit = limit
+
+    def stream(self, amt: int = 2**16, decode_content: bool | None = None) -> t.Iterator[bytes]:
+        size = 0
+        while True:
+            if self._deadline is not None and time.monotonic() > self._deadline:
+                self._raw.close()
+                raise ResponseDeadlineExceeded(
+                    f"{self._endpoint}: the response was still arriving when request_timeout "
+                    "ran out (a very slow or stalled server)"
+                )
+            # read1: at most one socket read, so the deadline is checked between reads
+            # even when bytes trickle in.
+            chunk = self._raw.read1(amt, decode_content=decode_content)
+            if not chunk:
+                return
+            size += len(chunk)
+            if size > self._limit:
+                self._raw.close()
+                raise _too_large(self._endpoint, self._limit)
+            yield chunk
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def release_conn(self) -> None:
+        self._raw.release_conn()
