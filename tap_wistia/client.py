@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 from functools import cached_property
 
 import requests
 from singer_sdk.authenticators import BearerTokenAuthenticator
-from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
+from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams import RESTStream
 from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
@@ -21,6 +22,7 @@ from tap_wistia.http_errors import (
     describe_request,
     error_detail,
 )
+from tap_wistia.paging import PAGE_SIZE, FullPagePaginator, RepeatedPageGuard, payload
 from tap_wistia.retry_after import requested_wait
 from tap_wistia.timeutil import canonical_timestamp
 from tap_wistia.transport import new_session
@@ -29,8 +31,6 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_wistia.tap import TapWistia
-
-PAGE_SIZE = 100  # Wistia's cap; the default is 10, so it is always sent.
 
 
 def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
@@ -47,21 +47,6 @@ def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
             row[name] = value = {}
         if isinstance(value, dict):
             _empty_objects_for_nulls(value, prop)
-
-
-class FullPagePaginator(PageNumberPaginator):
-    """Wistia lists have no total and no next link: a page shorter than asked is the last."""
-
-    def __init__(self) -> None:
-        super().__init__(start_value=1)
-
-    def has_more(self, response: requests.Response) -> bool:
-        return len(payload(response)) >= PAGE_SIZE
-
-
-def payload(response: requests.Response) -> t.Any:
-    """The response's JSON, parsed once (in validate_response, inside the retry loop)."""
-    return response.wistia_payload  # type: ignore[attr-defined]
 
 
 class WistiaStream(RESTStream):
@@ -99,7 +84,11 @@ class WistiaStream(RESTStream):
         return "tap-wistia (singer-sdk)"
 
     def get_new_paginator(self) -> BaseAPIPaginator | None:
-        return FullPagePaginator() if self.paginated else None
+        return FullPagePaginator(self.primary_keys) if self.paginated else None
+
+    @cached_property
+    def repeated_pages(self) -> RepeatedPageGuard:
+        return RepeatedPageGuard(self.primary_keys)
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         if not self.paginated:
@@ -155,7 +144,10 @@ class WistiaStream(RESTStream):
             headers=http_request.headers,
         )
         response = self.request_decorator(self._request)(prepared, context)
-        return list(self.parse_response(response))
+        rows = list(self.parse_response(response))
+        listing = json.dumps(context, sort_keys=True, default=str)
+        self.repeated_pages.check(listing, page, rows, describe_request(prepared))
+        return rows
 
     def check_payload_shape(self, body: t.Any, endpoint: str) -> None:
         expected = list if self.paginated or self.returns_list else dict

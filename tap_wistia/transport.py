@@ -82,9 +82,14 @@ def _total_seconds(timeout: float | tuple[float, float] | None) -> float | None:
 
 def _too_large(endpoint: str, limit: int) -> ResponseTooLarge:
     return ResponseTooLarge(
-        f"{endpoint} answered a body larger than {limit // (1024 * 1024)} MB: no Wistia page "
+        f"{endpoint} answered a body larger than {_size(limit)}: no Wistia page "
         "is that large, so a proxy or a broken server answered. Check api_url."
     )
+
+
+def _size(count: int) -> str:
+    mib = 1024 * 1024
+    return f"{count // mib} MB" if count % mib == 0 else f"{count:,} bytes"
 
 
 class _GuardedBody:

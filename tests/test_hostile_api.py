@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -10,9 +11,12 @@ import pytest
 import requests
 import urllib3.exceptions
 
+from tap_wistia.paging import PageIgnored
 from tap_wistia.retries import FIRST_CONTACT_SECONDS, CannotConnect, Retrier
 from tap_wistia.throttle import Throttle
-from tests.tap_harness import FakeClock, run_cli, run_sync
+from tap_wistia.transport import MAX_RESPONSE_BYTES, GuardedAdapter, ResponseTooLarge
+from tests.hostile_server import Reply, ScriptedServer, Seen
+from tests.tap_harness import FakeClock, run_cli, run_sync, tap_config
 
 TOKEN = "hostile-test-token"
 
@@ -102,3 +106,65 @@ def test_refused_connections_after_the_api_answered_keep_retrying(caplog):
     assert len(waits) == 6 and sum(waits) > FIRST_CONTACT_SECONDS  # 1+2+4+8+16+32 s
     assert clock.unannounced == []
     assert caplog.text.count("connection refused; retrying in") == 6
+
+
+def visitors_page(count: int, start: int = 0) -> bytes:
+    return json.dumps([{"visitor_key": f"v{i}"} for i in range(start, start + count)]).encode()
+
+
+def test_a_slow_drip_is_abandoned_at_request_timeout_and_retried():
+    body = visitors_page(3)
+    replies = iter([Reply(body=body, drip_seconds=0.05)])  # ~6 s for the whole body
+
+    def respond(seen: Seen) -> Reply:
+        return next(replies, Reply(body=body))
+
+    began = time.monotonic()
+    with ScriptedServer(respond) as server:
+        config = {"api_token": TOKEN, "api_url": server.url, "request_timeout": 1}
+        result = run_sync(config, streams=("visitors",))
+    assert time.monotonic() - began < 4
+    assert len(result.records("visitors")) == 3
+    assert len(server.seen) == 2
+
+
+def test_a_body_with_no_end_fails_at_the_64_mb_cap():
+    chunk = b" " * 65536
+
+    def respond(seen: Seen) -> Reply:
+        return Reply(body=b"[" + chunk, endless=True)
+
+    with ScriptedServer(respond) as server, pytest.raises(ResponseTooLarge) as failure:
+        run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert str(failure.value).startswith("GET /v1/projects?page=1&per_page=100&sort_by=id")
+    assert "answered a body larger than 64 MB" in str(failure.value)
+    assert MAX_RESPONSE_BYTES == 64 * 1024 * 1024
+    assert len(server.seen) == 1  # not retried
+
+
+def test_a_declared_length_over_the_cap_fails_before_reading(monkeypatch):
+    monkeypatch.setattr(GuardedAdapter, "max_response_bytes", 1000)
+    with (
+        ScriptedServer(lambda seen: Reply(body=visitors_page(100))) as server,
+        pytest.raises(ResponseTooLarge, match="larger than 1,000 bytes"),
+    ):
+        run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("visitors",))
+    assert len(server.seen) == 1
+
+
+def ignore_page(path: str, query: dict[str, list[str]]) -> None:
+    query["page"] = ["1"]
+
+
+@pytest.mark.parametrize(
+    ("stream", "endpoint"),
+    [("visitors", "GET /v1/stats/visitors"), ("projects", "GET /v1/projects")],
+)
+def test_a_server_that_ignores_page_is_stopped_naming_the_endpoint(make_wistia, stream, endpoint):
+    server = make_wistia(projects=150, medias=2, visitors=250, events=2, days=1)
+    server.on_request = ignore_page
+    with pytest.raises(PageIgnored) as failure:
+        run_sync(tap_config(server, max_requests_per_minute=100_000), streams=(stream,))
+    message = str(failure.value)
+    assert message.startswith(endpoint) and "ignores the page parameter" in message
+    assert len(server.requests) <= 12  # the look-ahead's workers at most, not thousands
