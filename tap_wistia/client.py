@@ -21,6 +21,7 @@ from tap_wistia.http_errors import (
     WistiaError,
     describe_request,
     error_detail,
+    parse_json_body,
 )
 from tap_wistia.paging import PAGE_SIZE, FullPagePaginator, RepeatedPageGuard, payload
 from tap_wistia.retry_after import requested_wait
@@ -122,14 +123,7 @@ class WistiaStream(RESTStream):
             raise RetryableError(f"{endpoint} answered {status} {error_detail(response)}", response)
         if status >= 400:
             raise WistiaError(f"{endpoint} answered {status}: {error_detail(response)}")
-        try:
-            response.wistia_payload = response.json()  # type: ignore[attr-defined]
-        except ValueError as exc:
-            raise RetryableError(
-                f"{endpoint} answered {status} with a body that is not valid JSON "
-                f"({len(response.content)} bytes, truncated?)",
-                response,
-            ) from exc
+        response.wistia_payload = parse_json_body(response, endpoint)  # type: ignore[attr-defined]
         self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
 
     def fetch_page(self, context: Context | None, page: int) -> list[dict]:

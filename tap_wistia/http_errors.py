@@ -7,6 +7,7 @@ header (never in a URL), and `WistiaError` masks it should an error body echo it
 
 from __future__ import annotations
 
+import typing as t
 from urllib.parse import urlsplit
 
 import requests
@@ -81,3 +82,39 @@ def error_detail(response: requests.Response) -> str:
         parts = [str(body[k]) for k in ("code", "error") if body.get(k)]
         return redact(": ".join(parts))[:DETAIL_CHARS]
     return ""
+
+
+class _NonFiniteNumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> t.NoReturn:
+    raise _NonFiniteNumber(name)
+
+
+def parse_json_body(response: requests.Response, endpoint: str) -> t.Any:
+    """The JSON of a 2xx response, or an error saying what the body is instead.
+
+    An HTML page (a proxy's, a captive portal's, a login page) will not turn into JSON
+    by retrying: the run stops at once. Neither will `NaN`/`Infinity`, which Python's
+    parser accepts but JSON does not. A body that is cut short is retried.
+    """
+    try:
+        return response.json(parse_constant=_reject_constant)
+    except _NonFiniteNumber as exc:
+        raise WistiaError(
+            f"{endpoint} answered JSON containing {exc}, which is not valid JSON (no NaN or "
+            "Infinity in JSON): a broken API or proxy answered. Nothing was loaded from it."
+        ) from None
+    except ValueError as exc:
+        if looks_like_html(response):
+            raise WistiaError(
+                f"{endpoint} answered an HTML page (HTTP {response.status_code}), not the "
+                "API's JSON: a proxy, captive portal or login page answered instead of "
+                "Wistia. Check api_url and any proxy settings (HTTPS_PROXY)."
+            ) from None
+        raise RetryableError(
+            f"{endpoint} answered {response.status_code} with a body that is not valid JSON "
+            f"({len(response.content)} bytes, truncated?)",
+            response,
+        ) from exc

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import typing as t
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -37,6 +39,7 @@ RETRIABLE_NETWORK_ERRORS = (
 
 
 FIRST_CONTACT_SECONDS = 6.0
+_CERTIFICATE_FAILURE = re.compile(r"certificate verify failed: ([^()'\"]+)", re.IGNORECASE)
 
 
 class CannotConnect(WistiaError):
@@ -82,6 +85,7 @@ class Retrier:
                 rate_limited += 1
                 self._wait_for_rate_limit(endpoint, exc, rate_limited)
             except (RetriableAPIError, *RETRIABLE_NETWORK_ERRORS) as exc:
+                refuse_untrusted_certificate(exc, request)
                 not_reached = connect_failure(exc)
                 self.api_answered = self.api_answered or not_reached is None
                 wait = backoff_seconds(retries + 1)
@@ -156,6 +160,24 @@ class Retrier:
 def backoff_seconds(retry: int) -> float:
     """1, 2, 4, ... seconds (capped) plus up to 1 s of jitter."""
     return min(2.0 ** (retry - 1), MAX_BACKOFF_SECONDS) + random.random()
+
+
+class CertificateNotTrusted(WistiaError):
+    """TLS certificate verification failed: retrying cannot fix it."""
+
+
+def refuse_untrusted_certificate(exc: BaseException, request: requests.PreparedRequest) -> None:
+    if not isinstance(exc, requests.exceptions.SSLError):
+        return
+    found = _CERTIFICATE_FAILURE.search(str(exc))
+    if found is None:
+        return  # another TLS failure (a dropped handshake): transient, retried
+    host = urlsplit(request.url or "").hostname
+    raise CertificateNotTrusted(
+        f"TLS certificate verification failed for {host} ({found.group(1).strip()}). If a "
+        "proxy or firewall on your network re-signs HTTPS traffic, set REQUESTS_CA_BUNDLE "
+        "to its CA bundle (a PEM file); otherwise check api_url."
+    ) from None
 
 
 def connect_failure(exc: BaseException) -> str | None:

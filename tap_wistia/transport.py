@@ -8,16 +8,23 @@ grows memory until the process dies. Here:
 - the whole response (headers and body) must arrive within `request_timeout`, give or
   take one socket read; later it is abandoned as a timeout, and retried;
 - a body larger than `MAX_RESPONSE_BYTES` (64 MB, decompressed; a full page of 100
-  records is well under 1 MB) fails the run: it cannot be a Wistia page.
+  records is well under 1 MB) fails the run: it cannot be a Wistia page;
+- a redirect to another host, or from https to http, is refused: data from elsewhere
+  must not be loaded as Wistia's (requests would follow it silently);
+- certificates are checked against `REQUESTS_CA_BUNDLE` when it is set (the SDK sends
+  prepared requests, which skips requests' own reading of that variable).
 """
 
 from __future__ import annotations
 
+import os
 import time
 import typing as t
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+from typing_extensions import override
 
 from tap_wistia.http_errors import WistiaError, describe_request
 
@@ -26,11 +33,43 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 def new_session(pool_size: int) -> requests.Session:
-    session = requests.Session()
+    session = SameOriginSession()
+    session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
     adapter = GuardedAdapter(pool_connections=1, pool_maxsize=pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+class RedirectRefused(WistiaError):
+    """A redirect off the API's host, or down to plain http."""
+
+
+class SameOriginSession(requests.Session):
+    """Follows redirects only within one host, and never from https to http."""
+
+    @override
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        # Called for every redirect hop before it is sent: the one place to refuse it.
+        source = urlsplit(response.request.url or "")
+        target = urlsplit(prepared_request.url or "")
+        endpoint = describe_request(response.request)
+        if target.hostname != source.hostname:
+            raise RedirectRefused(
+                f"{endpoint} redirected to another host ({source.hostname} -> "
+                f"{target.hostname}); refused, so no data from elsewhere is loaded. Check "
+                "api_url: use the URL the redirect points to if it is really the API."
+            )
+        if source.scheme == "https" and target.scheme != "https":
+            raise RedirectRefused(
+                f"{endpoint} redirected from https to plain http; refused, it would expose "
+                "the request. Check api_url and any proxy."
+            )
+        super().rebuild_auth(prepared_request, response)
 
 
 class ResponseTooLarge(WistiaError):

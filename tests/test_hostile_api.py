@@ -6,16 +6,28 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Callable
 
 import pytest
 import requests
 import urllib3.exceptions
 
+from tap_wistia.http_errors import WistiaError
 from tap_wistia.paging import PageIgnored
-from tap_wistia.retries import FIRST_CONTACT_SECONDS, CannotConnect, Retrier
+from tap_wistia.retries import (
+    FIRST_CONTACT_SECONDS,
+    CannotConnect,
+    CertificateNotTrusted,
+    Retrier,
+)
 from tap_wistia.throttle import Throttle
-from tap_wistia.transport import MAX_RESPONSE_BYTES, GuardedAdapter, ResponseTooLarge
-from tests.hostile_server import Reply, ScriptedServer, Seen
+from tap_wistia.transport import (
+    MAX_RESPONSE_BYTES,
+    GuardedAdapter,
+    RedirectRefused,
+    ResponseTooLarge,
+)
+from tests.hostile_server import SELF_SIGNED_CERT, Reply, ScriptedServer, Seen
 from tests.tap_harness import FakeClock, run_cli, run_sync, tap_config
 
 TOKEN = "hostile-test-token"
@@ -168,3 +180,97 @@ def test_a_server_that_ignores_page_is_stopped_naming_the_endpoint(make_wistia, 
     message = str(failure.value)
     assert message.startswith(endpoint) and "ignores the page parameter" in message
     assert len(server.requests) <= 12  # the look-ahead's workers at most, not thousands
+
+
+def projects(seen: Seen) -> Reply:
+    return Reply(body=json.dumps([{"id": 1, "name": "p"}]).encode())
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "named"),
+    [
+        (b"<!DOCTYPE html><html><body>Sign in</body></html>", "text/html", "an HTML page"),
+        (b"<html><body>Proxy</body></html>", "application/json", "an HTML page"),
+        (b'[{"id": 1, "plays": NaN}]', "application/json", "JSON containing NaN"),
+        (b'[{"id": 1, "plays": -Infinity}]', "application/json", "JSON containing -Infinity"),
+    ],
+)
+def test_html_and_non_finite_json_fail_at_once_saying_what_they_are(body, content_type, named):
+    reply = Reply(body=body, headers={"Content-Type": content_type})
+    clock = FakeClock()
+    with ScriptedServer(lambda seen: reply) as server, pytest.raises(WistiaError) as failure:
+        run_sync({"api_token": TOKEN, "api_url": server.url}, clock=clock, streams=("projects",))
+    assert f"GET /v1/projects?page=1&per_page=100&sort_by=id answered {named}" in str(failure.value)
+    assert len(server.seen) == 1  # not retried
+    assert not [s for s in clock.sleeps if s >= 1]
+
+
+def test_an_untrusted_certificate_fails_at_once_naming_requests_ca_bundle(monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    clock = FakeClock()
+    with (
+        ScriptedServer(projects, tls=True) as server,
+        pytest.raises(CertificateNotTrusted) as failure,
+    ):
+        run_sync({"api_token": TOKEN, "api_url": server.url}, clock=clock, streams=("projects",))
+    message = str(failure.value)
+    assert "TLS certificate verification failed for 127.0.0.1" in message
+    assert "self-signed certificate" in message and "REQUESTS_CA_BUNDLE" in message
+    assert not [s for s in clock.sleeps if s >= 1]  # not retried
+
+
+def test_requests_ca_bundle_is_honoured(monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(SELF_SIGNED_CERT))
+    with ScriptedServer(projects, tls=True) as server:
+        result = run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert [r["id"] for r in result.records("projects")] == [1]
+
+
+def redirect_to(location: str) -> Callable[[Seen], Reply]:
+    def respond(seen: Seen) -> Reply:
+        if seen.path.startswith("/v1/projects?"):
+            return Reply(302, b"", {"Location": location + seen.path})
+        return projects(seen)
+
+    return respond
+
+
+def test_a_redirect_within_the_host_is_followed():
+    with ScriptedServer(redirect_to("/v1/again")) as server:
+        result = run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert len(result.records("projects")) == 1
+    assert [s.path.split("?")[0] for s in server.seen] == ["/v1/projects", "/v1/again/v1/projects"]
+
+
+def test_a_redirect_to_another_host_is_refused():
+    with ScriptedServer(projects) as elsewhere:
+        target = f"http://localhost:{elsewhere.port}"
+        with (
+            ScriptedServer(redirect_to(target)) as server,
+            pytest.raises(RedirectRefused, match=r"another host \(127.0.0.1 -> localhost\)"),
+        ):
+            run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert elsewhere.seen == []
+
+
+def test_a_redirect_from_https_to_http_is_refused(monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(SELF_SIGNED_CERT))
+    with ScriptedServer(projects) as plain:
+        target = f"http://127.0.0.1:{plain.port}"
+        with (
+            ScriptedServer(redirect_to(target), tls=True) as server,
+            pytest.raises(RedirectRefused, match="from https to plain http"),
+        ):
+            run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert plain.seen == []
+
+
+def test_cli_html_login_page_fails_fast_with_one_clear_line(tmp_path):
+    page = Reply(200, b"<!doctype html><title>Sign in</title>", {"Content-Type": "text/html"})
+    with ScriptedServer(lambda seen: page) as server:
+        run = run_cli({"api_token": TOKEN, "api_url": server.url}, tmp_path)
+    assert run.returncode == 1
+    assert "answered an HTML page (HTTP 200), not the API's JSON" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(server.seen) == 1
