@@ -11,6 +11,7 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
+from tap_wistia.redaction import MIN_SECRET_LENGTH
 from tap_wistia.timeutil import parse_timestamp
 
 DEFAULT_API_URL = "https://api.wistia.com/v1"
@@ -99,7 +100,9 @@ def hide_secret_values(errors: list[str], config: t.Mapping[str, t.Any]) -> list
 
 def _strings_in(value: object) -> t.Iterator[str]:
     if isinstance(value, str):
-        if value.strip():
+        # Short strings would mangle the message ("t" -> "no*** of ***ype") and are no
+        # real token: `redact` skips them for the same reason.
+        if len(value.strip()) >= MIN_SECRET_LENGTH:
             yield value
     elif isinstance(value, dict):
         for item in value.values():

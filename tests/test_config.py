@@ -89,3 +89,60 @@ def test_cli_rejects_a_state_of_the_wrong_shape(tmp_path, state):
     assert run.returncode == 1
     assert "The state has the wrong shape" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"request_timeout": None}, "request_timeout: is null; set an integer or remove it"),
+        ({"max_retries": None}, "max_retries: is null; set an integer or remove it"),
+        ({"request_timeout": 10**12}, "request_timeout: must be a positive integer, at most"),
+        ({"max_requests_per_minute": 10**12}, "max_requests_per_minute: must be a positive"),
+        ({"max_concurrency": 1000}, "max_concurrency: must be a positive integer, at most 64"),
+        ({"max_rate_limit_wait_minutes": -1}, "max_rate_limit_wait_minutes: must be zero or"),
+        ({"events_lookback_days": 10**6}, "events_lookback_days: must be zero or more, at most"),
+    ],
+)
+def test_null_and_absurd_integers_are_clear_errors(tmp_path, override, message):
+    run = run_cli({**BASE, **override}, tmp_path)
+    assert run.returncode == 1
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_unknown_settings_warn_naming_the_closest_known_one(caplog):
+    with caplog.at_level(logging.WARNING):
+        TapWistia(
+            config={**BASE, "api_key": "x", "max_retrys": 3, "colour": "blue"},
+            parse_env_config=False,
+        )
+    assert "Unknown setting 'api_key' is ignored; did you mean 'api_token'?" in caplog.text
+    assert "Unknown setting 'max_retrys' is ignored; did you mean 'max_retries'?" in caplog.text
+    assert "Unknown setting 'colour' is ignored\n" in caplog.text + "\n"
+
+
+def test_known_and_sdk_settings_give_no_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        TapWistia(
+            config={
+                **BASE,
+                "flattening_enabled": True,
+                "flattening_max_depth": 3,
+                "max_rate_limit_wait_minutes": 5,
+            },
+            parse_env_config=False,
+        )
+    assert "Unknown setting" not in caplog.text
+
+
+def test_numeric_project_ids_are_accepted_as_strings():
+    tap = TapWistia(config={**BASE, "project_ids": [123, "abc"]}, parse_env_config=False)
+    assert tap.project_ids == {"123", "abc"}
+
+
+def test_short_values_are_not_masked_in_other_errors():
+    with pytest.raises(ConfigValidationError) as failure:
+        TapWistia(config={**BASE, "max_concurrency": "5"}, parse_env_config=False)
+    assert failure.value.errors == [
+        "'5' is not of type 'integer', 'null' in config['max_concurrency']"
+    ]
