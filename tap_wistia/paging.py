@@ -2,9 +2,10 @@
 
 Wistia lists have no total and no next link: a page shorter than asked is the last. A
 server (or proxy, or mock) that ignores `page` answers page 1 again and again, full
-every time, and the listing would never end. Two neighbouring full pages with the same
+every time, and the listing would never end. Three neighbouring full pages with the same
 records (by key) cannot happen on a real list, so that stops the run, naming the
-endpoint.
+endpoint. (Two can, barely: if exactly one page's worth of events arrives between two
+requests, the newest-first events list shifts by one whole page.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from singer_sdk.pagination import PageNumberPaginator
 from tap_wistia.http_errors import WistiaError, describe_request
 
 PAGE_SIZE = 100  # Wistia's cap; the default is 10, so it is always sent.
+REPEATS_TO_FAIL = 2  # a page seen three times in a row
 
 
 class PageIgnored(WistiaError):
@@ -43,9 +45,9 @@ def page_fingerprint(items: list, keys: t.Sequence[str]) -> int:
 
 def _ignored(endpoint: str, page: int) -> PageIgnored:
     return PageIgnored(
-        f"{endpoint}: page {page} holds the same records as page {page - 1}: the server "
-        "ignores the page parameter, and the listing would never end. Check api_url (a "
-        "proxy or another service may be answering)."
+        f"{endpoint}: pages {page - 2} to {page} hold the same records: the server ignores "
+        "the page parameter, and the listing would never end. Check api_url (a proxy or "
+        "another service may be answering)."
     )
 
 
@@ -56,13 +58,15 @@ class FullPagePaginator(PageNumberPaginator):
         super().__init__(start_value=1)
         self._keys = keys
         self._previous: int | None = None
+        self._repeats = 0
 
     def has_more(self, response: requests.Response) -> bool:
         items = payload(response)
         if len(items) < PAGE_SIZE:
             return False
         fingerprint = page_fingerprint(items, self._keys)
-        if fingerprint == self._previous:
+        self._repeats = self._repeats + 1 if fingerprint == self._previous else 0
+        if self._repeats >= REPEATS_TO_FAIL:
             raise _ignored(describe_request(response.request), self.current_value)
         self._previous = fingerprint
         return True
@@ -83,7 +87,10 @@ class RepeatedPageGuard:
         fingerprint = page_fingerprint(items, self._keys)
         with self._lock:
             self._seen[(listing, page)] = fingerprint
-            if self._seen.get((listing, page - 1)) == fingerprint:
-                raise _ignored(endpoint, page)
-            if self._seen.get((listing, page + 1)) == fingerprint:
-                raise _ignored(endpoint, page + 1)
+            # Pages arrive out of order: look at every run of three that includes this one.
+            for last in range(page, page + REPEATS_TO_FAIL + 1):
+                run = [
+                    self._seen.get((listing, p)) for p in range(last - REPEATS_TO_FAIL, last + 1)
+                ]
+                if run[0] is not None and run.count(run[0]) == len(run):
+                    raise _ignored(endpoint, last)

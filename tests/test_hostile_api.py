@@ -13,7 +13,7 @@ import requests
 import urllib3.exceptions
 
 from tap_wistia.http_errors import WistiaError
-from tap_wistia.paging import PageIgnored
+from tap_wistia.paging import PageIgnored, RepeatedPageGuard
 from tap_wistia.retries import (
     FIRST_CONTACT_SECONDS,
     CannotConnect,
@@ -274,3 +274,18 @@ def test_cli_html_login_page_fails_fast_with_one_clear_line(tmp_path):
     assert "answered an HTML page (HTTP 200), not the API's JSON" in run.stderr
     assert "Traceback" not in run.stderr
     assert len(server.seen) == 1
+
+
+def test_two_equal_pages_pass_three_fail_in_any_arrival_order():
+    page = [{"visitor_key": f"v{i}"} for i in range(100)]
+    other = [{"visitor_key": f"w{i}"} for i in range(100)]
+    guard = RepeatedPageGuard(("visitor_key",))
+    # 100 new events between two requests shift a newest-first list by exactly a page.
+    for number, items in ((1, other), (2, page), (3, page), (4, other)):
+        guard.check("{}", number, items, "GET /v1/stats/visitors")
+    guard = RepeatedPageGuard(("visitor_key",))
+    guard.check("{}", 3, page, "GET /v1/stats/visitors")
+    guard.check("{}", 1, page, "GET /v1/stats/visitors")
+    guard.check("{}", 2, page[:50], "GET /v1/stats/visitors")  # a short page: the end
+    with pytest.raises(PageIgnored, match="pages 1 to 3 hold the same records"):
+        guard.check("{}", 2, page, "GET /v1/stats/visitors")
