@@ -36,14 +36,16 @@ RETRIABLE_NETWORK_ERRORS = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
-
-
 FIRST_CONTACT_SECONDS = 6.0
 _CERTIFICATE_FAILURE = re.compile(r"certificate verify failed: ([^()'\"]+)", re.IGNORECASE)
 
 
 class CannotConnect(WistiaError):
     """The run's first request never reached the API."""
+
+
+class CertificateNotTrusted(WistiaError):
+    """TLS certificate verification failed: retrying cannot fix it."""
 
 
 class RateLimitBudgetExhausted(WistiaError):
@@ -160,10 +162,6 @@ class Retrier:
 def backoff_seconds(retry: int) -> float:
     """1, 2, 4, ... seconds (capped) plus up to 1 s of jitter."""
     return min(2.0 ** (retry - 1), MAX_BACKOFF_SECONDS) + random.random()
-
-
-class CertificateNotTrusted(WistiaError):
-    """TLS certificate verification failed: retrying cannot fix it."""
 
 
 def refuse_untrusted_certificate(exc: BaseException, request: requests.PreparedRequest) -> None:
