@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
@@ -32,6 +33,16 @@ def test_a_token_with_a_trailing_newline_works(make_wistia):
     result = run_sync(tap_config(server, api_token=f"  {SECRET}\n"), streams=("projects",))
     assert len(result.records("projects")) == len(server.dataset.projects)
     assert {r.authorization for r in server.requests} == {f"Bearer {SECRET}"}
+
+
+def test_cli_with_a_token_read_from_a_file_syncs_and_prints_no_token(make_wistia, tmp_path):
+    server = make_wistia(medias=2, visitors=3, events=3, days=1, token=SECRET)
+    start = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
+    run = run_cli(tap_config(server, api_token=f"{SECRET}\n", start_date=start), tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Invalid header value" not in run.stderr
+    assert '"type":"RECORD"' in run.stdout.replace(" ", "")
+    assert SECRET not in run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("token", [f"{SECRET[:8]}\x07{SECRET[8:]}", f"{SECRET} x", "é" + SECRET])
