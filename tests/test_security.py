@@ -54,12 +54,20 @@ def test_a_token_with_control_or_odd_characters_is_refused_without_echo(token):
     assert SECRET[:8] not in " ".join(errors) and SECRET[9:] not in " ".join(errors)
 
 
-@pytest.mark.parametrize("value", [[SECRET], {"token": SECRET}, 12345678901])
-def test_a_token_of_the_wrong_json_type_is_not_echoed(tmp_path, value):
-    run = run_cli({"api_token": value, "api_url": "http://127.0.0.1:9/v1"}, tmp_path)
+@pytest.mark.parametrize("value", [[SECRET], {"token": SECRET}, 12345678901, None])
+def test_a_token_of_the_wrong_json_type_is_not_echoed(value):
+    with pytest.raises(ConfigValidationError) as failure:
+        TapWistia(config={"api_token": value}, parse_env_config=False)
+    errors = " ".join(failure.value.errors)
+    assert errors.startswith("api_token: has the wrong JSON type")
+    assert SECRET not in errors and "12345678901" not in errors
+
+
+def test_cli_wrong_json_type_token_is_one_clear_line_without_the_value(tmp_path):
+    run = run_cli({"api_token": [SECRET], "api_url": "http://127.0.0.1:9/v1"}, tmp_path)
     assert run.returncode == 1
     assert "api_token: has the wrong JSON type" in run.stderr
-    assert SECRET not in run.stdout + run.stderr and "12345678901" not in run.stderr
+    assert SECRET not in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
 
 
