@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import typing as t
 
-from tap_wistia import schemas
+from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
@@ -327,6 +327,7 @@ class VisitorsStream(WistiaStream):
     replication_key = None
     schema = schemas.VISITOR
     timestamp_fields = ("created_at", "last_active_at")
+    state_fields = {"synced_through": state_checks.TIMESTAMP, "visitor_count": state_checks.COUNT}
 
     @property
     def emit_activate_version_messages(self) -> bool:

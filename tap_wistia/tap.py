@@ -18,6 +18,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.state_checks import check_bookmarks
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
 from tap_wistia.visitor_refresh import ChangedVisitors
@@ -141,6 +142,8 @@ class TapWistia(Tap):
         _check_state_shape(kwargs.get("state"))
         super().__init__(*args, **kwargs)
         self._check_settings()
+        # Before any stream syncs: a bad bookmark must not fail (or silently stall) mid-run.
+        check_bookmarks(self.state, self.streams, self.run_started)
 
     # --- settings ------------------------------------------------------------------
 
