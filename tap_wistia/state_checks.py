@@ -8,7 +8,7 @@ line naming the stream, the field and the value.
 
 Which fields: each stream's `replication_key_value` (a date or a date-time, from its
 schema; in every partition too), plus the fields a stream declares in `state_fields`
-(kind by name: TIMESTAMP, DATE or COUNT).
+(kind by name: TIMESTAMP, DATE, COUNT or SCOPE).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 TIMESTAMP = "timestamp"
 DATE = "date"
 COUNT = "count"
+SCOPE = "scope"
 
 
 class BookmarkError(WistiaError):
@@ -83,6 +84,8 @@ def _problem(kind: str, value: object, run_started: dt.datetime) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             return "is not a count (a whole number, zero or more)"
         return None
+    if kind == SCOPE:
+        return _scope_problem(value)
     if not isinstance(value, str):
         return f"is a JSON {_json_type(value)}, not a {'date' if kind == DATE else 'date-time'}"
     try:
@@ -94,6 +97,15 @@ def _problem(kind: str, value: object, run_started: dt.datetime) -> str | None:
             return f"is later than today ({run_started.date().isoformat()}, UTC)"
     elif parsed > run_started + CLOCK_SKEW:
         return f"is later than this run's start ({format_timestamp(run_started)})"
+    return None
+
+
+def _scope_problem(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return f"is a JSON {_json_type(value)}, not an object"
+    for ids in value.values():
+        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+            return "is not an object of id lists"
     return None
 
 

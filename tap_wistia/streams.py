@@ -6,9 +6,12 @@ import datetime as dt
 import itertools
 import typing as t
 
+from typing_extensions import override
+
 from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
+from tap_wistia.scope import adopt_scope
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -32,14 +35,35 @@ class ProjectsStream(WistiaStream):
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        wanted = self._tap.project_ids
-        if wanted and not {str(row.get("id")), row.get("hashedId")} & wanted:
-            return None
-        return super().post_process(row, context)
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        scope = self._tap.project_scope
+        if not scope.wanted:
+            yield from self.request_records(context)
+            return
+        projects = list(self.request_records(context))  # small: one request per 100
+        scope.check(projects)
+        yield from (p for p in projects if scope.matches(p))
 
 
-class MediasStream(WistiaStream):
+class ScopedStream(WistiaStream):
+    """A stream whose output depends on `media_ids` / `project_ids`.
+
+    Before it syncs, configured project ids are checked to exist, and an incremental
+    bookmark made under a scope that does not cover this run's is dropped (see `scope`).
+    """
+
+    # Each stream's state records the scope its bookmark was made under.
+    state_fields: t.ClassVar[dict[str, str]] = {"scope": state_checks.SCOPE}
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        self._tap.project_scope.check()
+        if self.replication_key:
+            adopt_scope(self.name, self.stream_state, self._tap.scope, self.logger)
+        super().sync(context)
+
+
+class MediasStream(ScopedStream):
     """Medias, incremental on `updated`.
 
     v1 has no "updated since" filter, so every run pages the whole list (one request per
@@ -94,7 +118,7 @@ class MediasStream(WistiaStream):
             catalog.mark_complete()
 
 
-class PerMediaStream(WistiaStream):
+class PerMediaStream(ScopedStream):
     """A stats endpoint called once for every media of the run's catalog."""
 
     paginated = False
@@ -192,7 +216,7 @@ class MediaDailyStatsStream(PerMediaStream):
         yield from super().get_records(context)
 
 
-class EventsStream(WistiaStream):
+class EventsStream(ScopedStream):
     """Viewing sessions, incremental on `received_at`, read in UTC day windows.
 
     The API lists events newest first with offset paging and filters by inclusive UTC
@@ -327,7 +351,10 @@ class VisitorsStream(WistiaStream):
     replication_key = None
     schema = schemas.VISITOR
     timestamp_fields = ("created_at", "last_active_at")
-    state_fields = {"synced_through": state_checks.TIMESTAMP, "visitor_count": state_checks.COUNT}
+    state_fields: t.ClassVar[dict[str, str]] = {
+        "synced_through": state_checks.TIMESTAMP,
+        "visitor_count": state_checks.COUNT,
+    }
 
     @property
     def emit_activate_version_messages(self) -> bool:

@@ -17,7 +17,8 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
-from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.media_catalog import MediaCatalog, ProjectScope, UnknownScopeIds
+from tap_wistia.scope import Scope, scope_of
 from tap_wistia.state_checks import check_bookmarks
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
@@ -221,11 +222,21 @@ class TapWistia(Tap):
     def project_ids(self) -> set[str]:
         return {str(p) for p in self.config.get("project_ids") or []}
 
+    @cached_property
+    def scope(self) -> Scope:
+        """What incremental bookmarks are recorded under (see `scope`)."""
+        return scope_of(self.config)
+
     # --- run-scoped shared objects -------------------------------------------------
 
     @cached_property
     def throttle(self) -> Throttle:
         return Throttle(int(self.config["max_requests_per_minute"]))
+
+    @cached_property
+    def project_scope(self) -> ProjectScope:
+        projects = self.streams["projects"]
+        return ProjectScope(self.project_ids, lambda: projects.request_records(None))
 
     @cached_property
     def media_catalog(self) -> MediaCatalog:
@@ -260,7 +271,7 @@ class TapWistia(Tap):
         """Run the CLI; known failures end with one clear line and exit code 1."""
         try:
             super().invoke(*args, **kwargs)
-        except (WistiaError, UnknownMediaIds) as exc:
+        except (WistiaError, UnknownScopeIds) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
         except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:

@@ -36,6 +36,8 @@ BASE = {"api_token": "t", "api_url": "http://127.0.0.1:9/v1"}
         ("media_daily_stats", {"replication_key_value": FUTURE_DAY}, repr(FUTURE_DAY)),
         ("media_stats", {"replication_key_value": FUTURE_DAY}, repr(FUTURE_DAY)),
         ("media_engagement", {"replication_key_value": True}, "True"),
+        ("events", {"replication_key_value": GOOD_TS, "scope": "all"}, "'all'"),
+        ("medias", {"scope": {"media_ids": "abc"}}, "{'media_ids': 'abc'}"),
         ("visitors", {"synced_through": FUTURE_TS, "visitor_count": 3}, repr(FUTURE_TS)),
         ("visitors", {"synced_through": "yesterday"}, "'yesterday'"),
         ("visitors", {"synced_through": GOOD_TS, "visitor_count": -4}, "-4"),
