@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import typing as t
+from functools import cached_property
 
 from typing_extensions import override
 
 from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
+from tap_wistia.sanitise import Sanitiser
 from tap_wistia.scope import adopt_scope
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
@@ -22,7 +24,34 @@ if t.TYPE_CHECKING:
 PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
 
 
-class ProjectsStream(WistiaStream):
+class CleanRecordsStream(WistiaStream):
+    """Every record has its primary key and only values a loader can take (`sanitise`).
+
+    A record without its key cannot be upserted or deduplicated: the run fails naming the
+    endpoint rather than emit it. Repairs are counted and reported once when the stream ends.
+    """
+
+    @cached_property
+    def sanitiser(self) -> Sanitiser:
+        return Sanitiser()
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        processed = super().post_process(self.sanitiser.clean(row), context)
+        if processed is not None:
+            for key in self.primary_keys:
+                self.require_key(processed, key, f"GET {self.path}")
+        return processed
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        try:
+            super().sync(context)
+        finally:
+            self.sanitiser.report(self.name, self.logger)
+
+
+class ProjectsStream(CleanRecordsStream):
     """All projects (folders); small, so always read in full."""
 
     name = "projects"
@@ -45,7 +74,7 @@ class ProjectsStream(WistiaStream):
         yield from (p for p in projects if scope.matches(p))
 
 
-class ScopedStream(WistiaStream):
+class ScopedStream(CleanRecordsStream):
     """A stream whose output depends on `media_ids` / `project_ids`.
 
     Before it syncs, configured project ids are checked to exist, and an incremental
@@ -335,7 +364,7 @@ class EventsStream(ScopedStream):
         return super().post_process(row, context)
 
 
-class VisitorsStream(WistiaStream):
+class VisitorsStream(CleanRecordsStream):
     """Every visitor on the first run; afterwards, only the visitors that can have changed.
 
     The API documents no order for the list, so a listing is read to its last (short) page
