@@ -331,7 +331,7 @@ class EventsStream(ScopedStream):
                         continue
                     if not self._within(row, start, end):
                         continue
-                    changed.saw_event(row.get("visitor_key"))
+                    changed.saw_event(row)
                     yield row
             covered_until = min(start_of_day(day + dt.timedelta(days=1)), end)
             self._commit_window(covered_until)

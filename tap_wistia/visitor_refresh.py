@@ -6,6 +6,12 @@ visitor changes only when it plays something, and every play is an event. So whe
 run's events cover everything since the visitors were last synced, re-reading exactly the
 visitors seen in those new events (one request each) is complete too, and far cheaper.
 
+Only events received since the last visitor sync count (the re-read bookmark day holds
+events whose visitors were already re-read). Events can appear in the API a little after
+they were received, so "since" starts `LATE_EVENT_MARGIN` before the last sync: an event
+received just before it but listed only now still counts. An event listed later than
+that margin is caught by the periodic full listing.
+
 The events stream reports here what it read; the visitors stream asks for a plan.
 """
 
@@ -17,6 +23,9 @@ from dataclasses import dataclass
 
 from tap_wistia.client import PAGE_SIZE
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
+
+# How long after an event is received it may still first appear in the events list.
+LATE_EVENT_MARGIN = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class ChangedVisitors:
         synced = visitors_state.get("synced_through")
         count = visitors_state.get("visitor_count")
         self.synced_through = parse_timestamp(synced) if synced else None
+        self.counted_from = self.synced_through - LATE_EVENT_MARGIN if self.synced_through else None
         self.known_count = int(count) if count is not None else None
         self.listing_cost = (
             math.floor(self.known_count / PAGE_SIZE) + 1 if self.known_count is not None else None
@@ -46,16 +56,25 @@ class ChangedVisitors:
     def events_started(self, read_from: dt.datetime) -> None:
         self.events_from = read_from
 
-    def saw_event(self, visitor_key: str | None) -> None:
-        # Every visitor of every event read, even events older than the last visitor
-        # sync: events can reach the API minutes after they happen, so a timestamp
-        # filter here would miss visitors whose plays were still being processed.
+    def saw_event(self, event: dict) -> None:
+        visitor_key = event.get("visitor_key")
         if not self.collecting or self.overflowed or not visitor_key:
+            return
+        if not self._new(event.get("received_at")):
             return
         self.keys.add(visitor_key)
         if self.listing_cost is not None and len(self.keys) >= self.listing_cost:
             self.overflowed = True
             self.keys = set()
+
+    def _new(self, received_at: object) -> bool:
+        """Received since the last visitor sync (minus the margin); unknown counts as new."""
+        if self.counted_from is None or not isinstance(received_at, str):
+            return True
+        try:
+            return parse_timestamp(received_at) >= self.counted_from
+        except ValueError:
+            return True
 
     def window_done(self, covered_until: dt.datetime) -> None:
         self.events_through = covered_until
