@@ -15,6 +15,7 @@ from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.sanitise import Sanitiser
 from tap_wistia.scope import adopt_scope
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
+from tap_wistia.visitor_refresh import FULL_LISTING_AT
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -383,6 +384,7 @@ class VisitorsStream(CleanRecordsStream):
     state_fields: t.ClassVar[dict[str, str]] = {
         "synced_through": state_checks.TIMESTAMP,
         "visitor_count": state_checks.COUNT,
+        FULL_LISTING_AT: state_checks.TIMESTAMP,
     }
 
     @property
@@ -442,6 +444,7 @@ class VisitorsStream(CleanRecordsStream):
             if page_number % PROGRESS_EVERY == 0:
                 self.logger.info("visitors: %d listed", len(seen))
         self._remember(self._tap.run_started, len(seen))
+        self.stream_state[FULL_LISTING_AT] = format_timestamp(self._tap.run_started)
 
     def _remember(self, synced_through: dt.datetime | None, count: int) -> None:
         state = self.stream_state

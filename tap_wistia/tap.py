@@ -137,6 +137,15 @@ class TapWistia(Tap):
             description="Never read past the last complete UTC day, so every day is read once "
             "it is closed.",
         ),
+        th.Property(
+            "visitors_full_refresh_days",
+            th.IntegerType,
+            default=7,
+            title="Visitors full refresh days",
+            description="Days between full visitor listings. In between, only visitors seen "
+            "in new events are re-read; the full listing also catches visitors that change "
+            "without a play. 0 = list every visitor on every run.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -160,7 +169,7 @@ class TapWistia(Tap):
         for name in ("max_requests_per_minute", "request_timeout", "max_concurrency"):
             if int(config.get(name, 1)) <= 0:
                 errors.append(f"{name}: must be a positive integer, got {config.get(name)}")
-        for name in ("max_retries", "events_lookback_days"):
+        for name in ("max_retries", "events_lookback_days", "visitors_full_refresh_days"):
             if int(config.get(name, 0)) < 0:
                 errors.append(f"{name}: must be zero or more, got {config.get(name)}")
         errors += _api_url_errors(config.get("api_url", DEFAULT_API_URL))
@@ -251,6 +260,8 @@ class TapWistia(Tap):
         return ChangedVisitors(
             visitors.stream_state,
             enabled=visitors.selected and events.selected and not scoped,
+            now=self.run_started,
+            full_listing_every=dt.timedelta(days=int(self.config["visitors_full_refresh_days"])),
         )
 
     def discover_streams(self) -> list[streams.WistiaStream]:

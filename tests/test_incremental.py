@@ -206,6 +206,47 @@ def test_visitors_are_listed_in_full_when_refreshing_would_cost_more(make_wistia
     assert [r.path for r in server.requests_to("/stats/visitors")] == ["/stats/visitors"] * 2
 
 
+@pytest.mark.parametrize(("days_ago", "full"), [(8, True), (6, False)])
+def test_every_visitor_is_listed_again_after_visitors_full_refresh_days(
+    make_wistia, caplog, days_ago, full
+):
+    server = make_wistia(medias=3, visitors=400, events=100, days=10)
+    config = tap_config(server)  # visitors_full_refresh_days: 7 by default
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    listed = parse_timestamp(state["bookmarks"]["visitors"]["full_listing_at"])
+    assert abs(listed - now()) < dt.timedelta(minutes=5)
+    state["bookmarks"]["visitors"]["full_listing_at"] = (
+        now() - dt.timedelta(days=days_ago)
+    ).isoformat()
+    server.clear_requests()
+    server.dataset.add_events(3, when=now())
+    with caplog.at_level(logging.INFO):
+        result = run_sync(config, state=state, streams=("events", "visitors"))
+    visitors = result.records("visitors")
+    if full:
+        assert "visitors: listing every visitor (periodic full listing: the last one was" in (
+            caplog.text
+        )
+        assert len(visitors) == 400
+        assert [r.path for r in server.requests_to("/stats/visitors")] == ["/stats/visitors"] * 5
+        assert parse_timestamp(result.bookmark("visitors")["full_listing_at"]) > listed
+    else:
+        assert "periodic" not in caplog.text
+        assert 0 < len(visitors) <= 3
+        assert (
+            result.bookmark("visitors")["full_listing_at"]
+            == (state["bookmarks"]["visitors"]["full_listing_at"])
+        )
+
+
+def test_visitors_full_refresh_days_zero_lists_everyone_every_run(make_wistia):
+    server = make_wistia(medias=3, visitors=150, events=50, days=5)
+    config = tap_config(server, visitors_full_refresh_days=0)
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    result = run_sync(config, state=state, streams=("events", "visitors"))
+    assert len(result.records("visitors")) == 150
+
+
 def test_visitors_are_listed_in_full_without_events(make_wistia, caplog):
     server = make_wistia(medias=4, visitors=120, events=100, days=5)
     config = tap_config(server)
