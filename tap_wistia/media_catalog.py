@@ -19,6 +19,7 @@ from dataclasses import dataclass
 class CatalogMedia:
     hashed_id: str
     duration: float | None
+    updated: str | None  # as listed: tells `media_activity` whether the media changed
 
 
 class UnknownScopeIds(ValueError):
@@ -83,7 +84,9 @@ class MediaCatalog:
         hashed_id = record.get("hashed_id")
         if not hashed_id:
             return
-        self._medias[hashed_id] = CatalogMedia(hashed_id=hashed_id, duration=record.get("duration"))
+        self._medias[hashed_id] = CatalogMedia(
+            hashed_id=hashed_id, duration=record.get("duration"), updated=record.get("updated")
+        )
 
     def mark_complete(self) -> None:
         missing = [media_id for media_id in self._wanted_ids if media_id not in self._medias]

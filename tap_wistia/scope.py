@@ -4,8 +4,8 @@ A bookmark says "everything in scope before this point is read". Under another s
 says nothing: after widening `media_ids` from one media to all, the other medias' older
 events were never read, and trusting the bookmark would skip them for good. So each
 incremental stream records its scope beside its bookmark, and a run whose scope is not
-covered by the recorded one drops that stream's bookmark and reads from `start_date`,
-saying so in one log line.
+covered by the recorded one drops that stream's state (its bookmark and any mark made
+under the old scope) and reads from `start_date`, saying so in one log line.
 
 A scope covers another when, for both settings, it is unrestricted or a superset: the
 medias a run reads are those that pass both filters, so this is set inclusion. A
@@ -40,7 +40,7 @@ def covers(recorded: Scope, current: Scope) -> bool:
 
 
 def adopt_scope(stream_name: str, state: dict, current: Scope, logger: logging.Logger) -> None:
-    """Drop bookmarks `state` holds for a scope that does not cover `current`; record it."""
+    """Drop a stream `state` made for a scope that does not cover `current`; record it."""
     holders = [state, *state.get("partitions", [])]
     bookmarked = any(h.get("replication_key_value") is not None for h in holders)
     recorded = state.get("scope")
@@ -52,8 +52,9 @@ def adopt_scope(stream_name: str, state: dict, current: Scope, logger: logging.L
             describe(recorded) if recorded is not None else "an unrecorded scope",
             describe(current),
         )
-        for holder in holders:
-            holder.pop("replication_key_value", None)
+        # Everything else the state holds (per-media activity marks, partitions) was
+        # made under that scope too.
+        state.clear()
     state["scope"] = current
 
 

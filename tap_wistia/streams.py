@@ -11,6 +11,7 @@ from typing_extensions import override
 
 from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
+from tap_wistia.media_activity import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.sanitise import Sanitiser
 from tap_wistia.scope import adopt_scope
@@ -149,12 +150,41 @@ class MediasStream(ScopedStream):
 
 
 class PerMediaStream(ScopedStream):
-    """A stats endpoint called once for every media of the run's catalog."""
+    """A stats endpoint called once for every media of the run's catalog to refresh.
+
+    Which medias: all, or with `per_media_refresh: active` those with new events or edits
+    (see `media_activity`); the state keeps what the next run's choice builds on.
+    """
 
     paginated = False
+    state_fields: t.ClassVar[dict[str, str]] = {
+        **ScopedStream.state_fields,
+        ACTIVITY_THROUGH: state_checks.TIMESTAMP,
+        FULL_REFRESH_AT: state_checks.TIMESTAMP,
+    }
+
+    @cached_property
+    def refresh_plan(self) -> RefreshPlan:
+        tap = self._tap
+        plan = tap.media_activity.plan(
+            self.stream_state,
+            tap.media_catalog.medias(),
+            now=tap.run_started,
+            full_every=dt.timedelta(days=int(self.config["per_media_full_refresh_days"])),
+        )
+        self.logger.info(
+            "%s: refreshing %d media(s) (%s).", self.name, len(plan.medias), plan.reason
+        )
+        return plan
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        medias = self._tap.media_catalog.medias()
+        yield from self._refresh(self.refresh_plan.medias)
+        self._tap.media_activity.remember(
+            self.stream_state, self.refresh_plan, self._tap.run_started
+        )
+        self.state_manager.is_flushed = False
+
+    def _refresh(self, medias: list[CatalogMedia]) -> t.Iterable[dict]:
         fetched = ordered_prefetch(
             medias,
             lambda media: self.request_records({"media_id": media.hashed_id}),
@@ -227,19 +257,27 @@ class MediaDailyStatsStream(PerMediaStream):
     returns_list = True
     schema = schemas.MEDIA_DAILY_STATS
 
+    @cached_property
     def date_range(self) -> tuple[dt.date, dt.date]:
-        bookmark = self.stream_state.get("replication_key_value")
+        """From the bookmark's day; on a full refresh (with per_media_refresh 'active'),
+        from the previous full refresh's day, so days skipped for quiet medias are read."""
+        state = self.stream_state
         first = self._tap.extraction_start.date()
+        bookmark = state.get("replication_key_value")
         if bookmark:
-            first = max(first, dt.date.fromisoformat(bookmark[:10]))
+            since = dt.date.fromisoformat(bookmark[:10])
+            last_full = state.get(FULL_REFRESH_AT)
+            if self.refresh_plan.full and last_full:
+                since = min(since, parse_timestamp(last_full).date())
+            first = max(first, since)
         return first, self._tap.last_day
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        first, last = self.date_range()
+        first, last = self.date_range
         return {"start_date": first.isoformat(), "end_date": last.isoformat()}
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        first, last = self.date_range()
+        first, last = self.date_range
         if first > last:
             self.logger.info("%s: no complete day to read yet.", self.name)
             return
@@ -296,7 +334,7 @@ class EventsStream(ScopedStream):
         allowed = (
             tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
         )
-        changed = tap.changed_visitors
+        changed = tap.event_watchers
         if days:
             changed.events_started(start_of_day(days[0]))
         self.logger.info(

@@ -17,6 +17,8 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
+from tap_wistia.event_watchers import EventWatchers
+from tap_wistia.media_activity import ACTIVE, ALL, MediaActivity
 from tap_wistia.media_catalog import MediaCatalog, ProjectScope, UnknownScopeIds
 from tap_wistia.scope import Scope, scope_of
 from tap_wistia.state_checks import check_bookmarks
@@ -30,11 +32,12 @@ DEFAULT_API_URL = "https://api.wistia.com/v1"
 STREAM_TYPES = (
     streams.ProjectsStream,
     streams.MediasStream,
+    # Events before the per-media streams and visitors: both plan their requests from the
+    # events just read (`media_activity`, `visitor_refresh`).
+    streams.EventsStream,
     streams.MediaStatsStream,
     streams.MediaEngagementStream,
     streams.MediaDailyStatsStream,
-    # Events before visitors: a later visitor refresh can build on the events just read.
-    streams.EventsStream,
     streams.VisitorsStream,
 )
 
@@ -146,6 +149,25 @@ class TapWistia(Tap):
             "in new events are re-read; the full listing also catches visitors that change "
             "without a play. 0 = list every visitor on every run.",
         ),
+        th.Property(
+            "per_media_refresh",
+            th.StringType,
+            default=ALL,
+            allowed_values=[ALL, ACTIVE],
+            title="Per-media refresh",
+            description="Which medias media_stats, media_engagement and media_daily_stats "
+            "re-read each run: 'all', or 'active' (only medias with new events or changes "
+            "since their last refresh, plus every media every per_media_full_refresh_days; "
+            "loads without a play then arrive late).",
+        ),
+        th.Property(
+            "per_media_full_refresh_days",
+            th.IntegerType,
+            default=7,
+            title="Per-media full refresh days",
+            description="With per_media_refresh 'active': days between refreshes of every "
+            "media. 0 = every run.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -169,9 +191,19 @@ class TapWistia(Tap):
         for name in ("max_requests_per_minute", "request_timeout", "max_concurrency"):
             if int(config.get(name, 1)) <= 0:
                 errors.append(f"{name}: must be a positive integer, got {config.get(name)}")
-        for name in ("max_retries", "events_lookback_days", "visitors_full_refresh_days"):
+        for name in (
+            "max_retries",
+            "events_lookback_days",
+            "visitors_full_refresh_days",
+            "per_media_full_refresh_days",
+        ):
             if int(config.get(name, 0)) < 0:
                 errors.append(f"{name}: must be zero or more, got {config.get(name)}")
+        if config.get("per_media_refresh", ALL) not in (ALL, ACTIVE):
+            errors.append(
+                f"per_media_refresh: must be '{ALL}' or '{ACTIVE}', "
+                f"got {config.get('per_media_refresh')!r}"
+            )
         errors += _api_url_errors(config.get("api_url", DEFAULT_API_URL))
         if not errors and self.extraction_start > self.extraction_end:
             errors.append(
@@ -264,6 +296,15 @@ class TapWistia(Tap):
             full_listing_every=dt.timedelta(days=int(self.config["visitors_full_refresh_days"])),
         )
 
+    @cached_property
+    def media_activity(self) -> MediaActivity:
+        """Medias with new events this run (see `media_activity`)."""
+        return MediaActivity(enabled=self.config.get("per_media_refresh") == ACTIVE)
+
+    @cached_property
+    def event_watchers(self) -> EventWatchers:
+        return EventWatchers(self.changed_visitors, self.media_activity)
+
     def discover_streams(self) -> list[streams.WistiaStream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
@@ -271,7 +312,8 @@ class TapWistia(Tap):
         """Streams in `STREAM_TYPES` order; the SDK would sort them by name.
 
         Order saves requests: `medias` fills the media catalog before the per-media
-        streams need it, and events are read before visitors are refreshed from them.
+        streams need it, and events are read before the per-media streams and visitors
+        decide from them what to refresh.
         """
         return self.discover_streams()
 
