@@ -15,7 +15,7 @@ from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_wistia import streams
+from tap_wistia import media_streams, streams
 from tap_wistia.client import WistiaError
 from tap_wistia.event_watchers import EventWatchers
 from tap_wistia.media_activity import ACTIVE, ALL, MediaActivity
@@ -31,13 +31,13 @@ DEFAULT_API_URL = "https://api.wistia.com/v1"
 # Synced in this order (see `load_streams`).
 STREAM_TYPES = (
     streams.ProjectsStream,
-    streams.MediasStream,
+    media_streams.MediasStream,
     # Events before the per-media streams and visitors: both plan their requests from the
     # events just read (`media_activity`, `visitor_refresh`).
     streams.EventsStream,
-    streams.MediaStatsStream,
-    streams.MediaEngagementStream,
-    streams.MediaDailyStatsStream,
+    media_streams.MediaStatsStream,
+    media_streams.MediaEngagementStream,
+    media_streams.MediaDailyStatsStream,
     streams.VisitorsStream,
 )
 
@@ -281,7 +281,7 @@ class TapWistia(Tap):
 
     @cached_property
     def media_catalog(self) -> MediaCatalog:
-        medias = t.cast("streams.MediasStream", self.streams["medias"])
+        medias = t.cast("media_streams.MediasStream", self.streams["medias"])
         return MediaCatalog(medias.list_all, wanted_ids=self.config.get("media_ids"))
 
     @cached_property
