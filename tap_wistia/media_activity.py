@@ -96,14 +96,14 @@ class MediaActivity:
                 f"periodic full refresh: the last one was at {last_full}, "
                 f"per_media_full_refresh_days={full_every.days}",
             )
-        since = parse_timestamp(through) - LATE_EVENT_MARGIN
-        if self.events_from > since:
+        if self.events_from > parse_timestamp(through):
             return RefreshPlan(
                 medias,
                 True,
                 f"events were read from {format_timestamp(self.events_from)}, after the last "
                 f"refresh's events ({through}): activity may be missed",
             )
+        since = parse_timestamp(through) - LATE_EVENT_MARGIN
         active = [m for m in medias if self._active(m, since)]
         reason = f"{len(active)} of {len(medias)} medias played or edited since {through}"
         return RefreshPlan(active, False, reason)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from tap_wistia.media_activity import MediaActivity
+from tap_wistia.media_catalog import CatalogMedia
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 
@@ -120,3 +122,21 @@ def test_without_events_every_media_is_refreshed(make_wistia, caplog):
         result = run_sync(config, state=state, streams=PER_MEDIA)
     assert len(refreshed(result, "media_stats")) == 6
     assert "refreshing 6 media(s) (the events stream did not run)" in caplog.text
+
+
+def test_complete_days_only_runs_refresh_only_active_medias():
+    """Events read from the last refresh's midnight cover it: no needless full refresh."""
+    midnight = dt.datetime.combine(now().date(), dt.time(), UTC)
+    activity = MediaActivity(enabled=True)
+    activity.events_started(midnight - dt.timedelta(days=1))
+    activity.saw_event({"media_id": "played", "received_at": format_timestamp(midnight)})
+    activity.window_done(midnight)
+    state = {
+        "activity_through": format_timestamp(midnight - dt.timedelta(days=1)),
+        "full_refresh_at": format_timestamp(now() - dt.timedelta(days=1)),
+    }
+    old = format_timestamp(midnight - dt.timedelta(days=30))
+    medias = [CatalogMedia("played", 1.0, old), CatalogMedia("quiet", 1.0, old)]
+    plan = activity.plan(state, medias, now=now(), full_every=dt.timedelta(days=7))
+    assert not plan.full
+    assert [m.hashed_id for m in plan.medias] == ["played"]
