@@ -13,7 +13,7 @@ from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaError, payload
 from tap_wistia.media_activity import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
 from tap_wistia.prefetch import ordered_prefetch
-from tap_wistia.streams import PROGRESS_EVERY, ScopedStream
+from tap_wistia.streams import PROGRESS_EVERY, ScopedStream, SelfBookmarkingStream
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -44,7 +44,7 @@ class CursorPaginator(BaseAPIPaginator):
         return str(cursor)
 
 
-class MediasStream(ScopedStream):
+class MediasStream(SelfBookmarkingStream):
     """Medias, incremental on `updated`.
 
     v1 has no "updated since" filter, so every run pages the whole list (one request per
@@ -94,12 +94,6 @@ class MediasStream(ScopedStream):
         return params
 
     @override
-    def _increment_stream_state(
-        self, latest_record: dict, *, context: Context | None = None
-    ) -> None:
-        """The bookmark moves once the listing is complete (`get_records`), never per record."""
-
-    @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         # Records without `cursor` (paging metadata, not media data); copies, because the
         # paginator reads the cursor from the response after its records are consumed.
@@ -126,9 +120,7 @@ class MediasStream(ScopedStream):
             yield row
         mark = crawl_started - state_checks.CLOCK_SKEW
         if since is None or mark > since:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = format_timestamp(mark)
-            self.state_manager.is_flushed = False
+            self.set_bookmark(format_timestamp(mark), context)
         if context is None or context == (self.partitions or [{}])[-1]:
             catalog.mark_complete()
 

@@ -92,7 +92,29 @@ class ScopedStream(CleanRecordsStream):
         super().sync(context)
 
 
-class EventsStream(ScopedStream):
+class SelfBookmarkingStream(ScopedStream):
+    """A stream that moves its bookmark itself, once everything before the new value is read.
+
+    The SDK moves a bookmark record by record, which is only right when records arrive
+    in bookmark order; events (day windows read in parallel) and medias (listed in
+    `created` order) do not. The SDK offers no public hook for this: overriding its
+    private `_increment_stream_state` here is the one place the tap does so.
+    """
+
+    @override
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        """Never per record: see `set_bookmark`."""
+
+    def set_bookmark(self, value: str, context: Context | None = None) -> None:
+        state = self.get_context_state(context)
+        state["replication_key"] = self.replication_key
+        state["replication_key_value"] = value
+        self.state_manager.is_flushed = False
+
+
+class EventsStream(SelfBookmarkingStream):
     """Viewing sessions, incremental on `received_at`, read in UTC day windows.
 
     The API lists events newest first with offset paging and filters by inclusive UTC
@@ -116,11 +138,6 @@ class EventsStream(ScopedStream):
         if context:
             params.update({k: v for k, v in context.items() if v is not None})
         return params
-
-    def _increment_stream_state(
-        self, latest_record: dict, *, context: Context | None = None
-    ) -> None:
-        """The bookmark moves per completed window (`_commit_window`), never per record."""
 
     def first_day(self) -> dt.date:
         tap = self._tap
@@ -198,10 +215,7 @@ class EventsStream(ScopedStream):
         return start <= at <= end
 
     def _commit_window(self, covered_until: dt.datetime) -> None:
-        state = self.stream_state
-        state["replication_key"] = self.replication_key
-        state["replication_key_value"] = format_timestamp(covered_until)
-        self.state_manager.is_flushed = False
+        self.set_bookmark(format_timestamp(covered_until))
         self._write_state_message()
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
