@@ -26,6 +26,8 @@ INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "max_retries": (0, 100),
     "events_lookback_days": (0, 730),
     "max_rate_limit_wait_minutes": (0, 24 * 60),
+    "visitors_full_refresh_days": (0, 730),
+    "per_media_full_refresh_days": (0, 730),
 }
 # A token is printable ASCII without spaces: anything else cannot go in an HTTP header.
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")

@@ -1,25 +1,57 @@
-"""Wistia streams: what each one asks for, its keys and how it replicates."""
+"""Wistia streams: the shared bases, projects, events and visitors (medias: `media_streams`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import typing as t
+from functools import cached_property
 
-from tap_wistia import schemas
+from typing_extensions import override
+
+from tap_wistia import schemas, state_checks
 from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
+from tap_wistia.sanitise import Sanitiser
+from tap_wistia.scope import adopt_scope
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
+from tap_wistia.visitor_refresh import FULL_LISTING_AT
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_wistia.media_catalog import CatalogMedia
 
 PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
 
 
-class ProjectsStream(WistiaStream):
+class CleanRecordsStream(WistiaStream):
+    """Every record has its primary key and only values a loader can take (`sanitise`).
+
+    A record without its key cannot be upserted or deduplicated: the run fails naming the
+    endpoint rather than emit it. Repairs are counted and reported once when the stream ends.
+    """
+
+    @cached_property
+    def sanitiser(self) -> Sanitiser:
+        return Sanitiser()
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        processed = super().post_process(self.sanitiser.clean(row), context)
+        if processed is not None:
+            for key in self.primary_keys:
+                self.require_key(processed, key, f"GET {self.path}")
+        return processed
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        try:
+            super().sync(context)
+        finally:
+            self.sanitiser.report(self.name, self.logger)
+
+
+class ProjectsStream(CleanRecordsStream):
     """All projects (folders); small, so always read in full."""
 
     name = "projects"
@@ -32,167 +64,57 @@ class ProjectsStream(WistiaStream):
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        wanted = self._tap.project_ids
-        if wanted and not {str(row.get("id")), row.get("hashedId")} & wanted:
-            return None
-        return super().post_process(row, context)
-
-
-class MediasStream(WistiaStream):
-    """Medias, incremental on `updated`.
-
-    v1 has no "updated since" filter, so every run pages the whole list (one request per
-    100 medias) in ascending `updated` order and emits those at or after the bookmark.
-    The listing also fills the run's media catalog for the per-media streams.
-    """
-
-    name = "medias"
-    path = "/medias"
-    primary_keys = ("hashed_id",)
-    replication_key = "updated"
-    # Ascending by `updated`, so the bookmark may advance record by record. Should the API
-    # ever break that order, the bookmark would only move back (re-emit, never skip).
-    is_sorted = True
-    check_sorted = False
-    schema = schemas.MEDIA
-    timestamp_fields = ("created", "updated")
-
-    @property
-    def partitions(self) -> list[dict] | None:
-        return [{"project_id": p} for p in sorted(self._tap.project_ids)] or None
-
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        params = {
-            **super().get_url_params(context, next_page_token),
-            "sort_by": "updated",
-            "sort_direction": 1,
-        }
-        if context and context.get("project_id"):
-            params["project_id"] = context["project_id"]
-        if self.config.get("media_ids"):
-            params["hashed_ids[]"] = list(self.config["media_ids"])
-        return params
-
-    def list_all(self) -> t.Iterator[dict]:
-        """Every media in scope, for the catalog when this stream is not selected."""
-        for context in self.partitions or [None]:
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        scope = self._tap.project_scope
+        if not scope.wanted:
             yield from self.request_records(context)
-
-    def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        catalog = self._tap.media_catalog
-        bookmark = self.get_context_state(context).get("replication_key_value")
-        since = parse_timestamp(bookmark) if bookmark else None
-        for row in self.request_records(context):
-            self.require_key(row, "hashed_id", f"GET {self.path}")
-            catalog.register(row)
-            updated = row.get("updated")
-            if since and updated and parse_timestamp(updated) < since:
-                continue
-            yield row
-        if context is None or context == (self.partitions or [{}])[-1]:
-            catalog.mark_complete()
-
-
-class PerMediaStream(WistiaStream):
-    """A stats endpoint called once for every media of the run's catalog."""
-
-    paginated = False
-
-    def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        medias = self._tap.media_catalog.medias()
-        fetched = ordered_prefetch(
-            medias,
-            lambda media: self.request_records({"media_id": media.hashed_id}),
-            workers=self._tap.max_concurrency,
-        )
-        for done, (media, rows) in enumerate(fetched, start=1):
-            try:
-                shaped = [self.shape(row, media) for row in rows]
-            except ResourceNotFound:
-                # Deleted between the listing and now: nothing to extract, not a failure.
-                self.logger.warning(
-                    "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
-                )
-                continue
-            yield from shaped
-            if done % PROGRESS_EVERY == 0 or done == len(medias):
-                self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
-
-    def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**row, "media_id": media.hashed_id}
-
-
-class SnapshotStream(PerMediaStream):
-    """All-time figures per media, stamped with the run's UTC day.
-
-    Each run adds one snapshot per media and day (key: media_id + snapshot_date), so a
-    rerun the same day replaces that day's rows and earlier days stay: they are the
-    history that turns cumulative totals into per-day changes.
-    """
-
-    primary_keys = ("media_id", "snapshot_date")
-    replication_key = "snapshot_date"
-    is_sorted = True  # every record of a run has the same snapshot_date
-
-    def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**super().shape(row, media), "snapshot_date": self._tap.snapshot_date}
-
-
-class MediaStatsStream(SnapshotStream):
-    """Lifetime totals per media."""
-
-    name = "media_stats"
-    path = "/stats/medias/{media_id}"
-    schema = schemas.MEDIA_STATS
-
-
-class MediaEngagementStream(SnapshotStream):
-    """The engagement graph (all time) per media, with the media's duration."""
-
-    name = "media_engagement"
-    path = "/stats/medias/{media_id}/engagement"
-    schema = schemas.MEDIA_ENGAGEMENT
-
-    def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**super().shape(row, media), "duration": media.duration}
-
-
-class MediaDailyStatsStream(PerMediaStream):
-    """Loads, plays and hours watched per media per UTC day, incremental on `date`.
-
-    One bookmark for the whole stream (the last day read); each run re-reads that day,
-    because today's row keeps growing until the day ends. Bounds are inclusive.
-    """
-
-    name = "media_daily_stats"
-    path = "/stats/medias/{media_id}/by_date"
-    primary_keys = ("media_id", "date")
-    replication_key = "date"
-    is_sorted = False
-    returns_list = True
-    schema = schemas.MEDIA_DAILY_STATS
-
-    def date_range(self) -> tuple[dt.date, dt.date]:
-        bookmark = self.stream_state.get("replication_key_value")
-        first = self._tap.extraction_start.date()
-        if bookmark:
-            first = max(first, dt.date.fromisoformat(bookmark[:10]))
-        return first, self._tap.last_day
-
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        first, last = self.date_range()
-        return {"start_date": first.isoformat(), "end_date": last.isoformat()}
-
-    def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        first, last = self.date_range()
-        if first > last:
-            self.logger.info("%s: no complete day to read yet.", self.name)
             return
-        yield from super().get_records(context)
+        projects = list(self.request_records(context))  # small: one request per 100
+        scope.check(projects)
+        yield from (p for p in projects if scope.matches(p))
 
 
-class EventsStream(WistiaStream):
+class ScopedStream(CleanRecordsStream):
+    """A stream whose output depends on `media_ids` / `project_ids`.
+
+    Before it syncs, configured project ids are checked to exist, and an incremental
+    bookmark made under a scope that does not cover this run's is dropped (see `scope`).
+    """
+
+    # Each stream's state records the scope its bookmark was made under.
+    state_fields: t.ClassVar[dict[str, str]] = {"scope": state_checks.SCOPE}
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        self._tap.project_scope.check()
+        if self.replication_key:
+            adopt_scope(self.name, self.stream_state, self._tap.scope, self.logger)
+        super().sync(context)
+
+
+class SelfBookmarkingStream(ScopedStream):
+    """A stream that moves its bookmark itself, once everything before the new value is read.
+
+    The SDK moves a bookmark record by record, which is only right when records arrive
+    in bookmark order; events (day windows read in parallel) and medias (listed in
+    `created` order) do not. The SDK offers no public hook for this: overriding its
+    private `_increment_stream_state` here is the one place the tap does so.
+    """
+
+    @override
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        """Never per record: see `set_bookmark`."""
+
+    def set_bookmark(self, value: str, context: Context | None = None) -> None:
+        state = self.get_context_state(context)
+        state["replication_key"] = self.replication_key
+        state["replication_key_value"] = value
+        self.state_manager.is_flushed = False
+
+
+class EventsStream(SelfBookmarkingStream):
     """Viewing sessions, incremental on `received_at`, read in UTC day windows.
 
     The API lists events newest first with offset paging and filters by inclusive UTC
@@ -217,11 +139,6 @@ class EventsStream(WistiaStream):
             params.update({k: v for k, v in context.items() if v is not None})
         return params
 
-    def _increment_stream_state(
-        self, latest_record: dict, *, context: Context | None = None
-    ) -> None:
-        """The bookmark moves per completed window (`_commit_window`), never per record."""
-
     def first_day(self) -> dt.date:
         tap = self._tap
         first = tap.extraction_start.date()
@@ -242,7 +159,7 @@ class EventsStream(WistiaStream):
         allowed = (
             tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
         )
-        changed = tap.changed_visitors
+        changed = tap.event_watchers
         if days:
             changed.events_started(start_of_day(days[0]))
         self.logger.info(
@@ -278,7 +195,7 @@ class EventsStream(WistiaStream):
                         continue
                     if not self._within(row, start, end):
                         continue
-                    changed.saw_event(row.get("visitor_key"))
+                    changed.saw_event(row)
                     yield row
             covered_until = min(start_of_day(day + dt.timedelta(days=1)), end)
             self._commit_window(covered_until)
@@ -298,10 +215,7 @@ class EventsStream(WistiaStream):
         return start <= at <= end
 
     def _commit_window(self, covered_until: dt.datetime) -> None:
-        state = self.stream_state
-        state["replication_key"] = self.replication_key
-        state["replication_key_value"] = format_timestamp(covered_until)
-        self.state_manager.is_flushed = False
+        self.set_bookmark(format_timestamp(covered_until))
         self._write_state_message()
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
@@ -311,7 +225,7 @@ class EventsStream(WistiaStream):
         return super().post_process(row, context)
 
 
-class VisitorsStream(WistiaStream):
+class VisitorsStream(CleanRecordsStream):
     """Every visitor on the first run; afterwards, only the visitors that can have changed.
 
     The API documents no order for the list, so a listing is read to its last (short) page
@@ -327,6 +241,11 @@ class VisitorsStream(WistiaStream):
     replication_key = None
     schema = schemas.VISITOR
     timestamp_fields = ("created_at", "last_active_at")
+    state_fields: t.ClassVar[dict[str, str]] = {
+        "synced_through": state_checks.TIMESTAMP,
+        "visitor_count": state_checks.COUNT,
+        FULL_LISTING_AT: state_checks.TIMESTAMP,
+    }
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -385,6 +304,7 @@ class VisitorsStream(WistiaStream):
             if page_number % PROGRESS_EVERY == 0:
                 self.logger.info("visitors: %d listed", len(seen))
         self._remember(self._tap.run_started, len(seen))
+        self.stream_state[FULL_LISTING_AT] = format_timestamp(self._tap.run_started)
 
     def _remember(self, synced_through: dt.datetime | None, count: int) -> None:
         state = self.stream_state

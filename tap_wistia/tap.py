@@ -14,11 +14,14 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers import capabilities
 
-from tap_wistia import streams
+from tap_wistia import media_streams, streams
 from tap_wistia.client import WistiaError
-from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.event_watchers import EventWatchers
+from tap_wistia.media_activity import ACTIVE, ALL, MediaActivity
+from tap_wistia.media_catalog import MediaCatalog, ProjectScope, UnknownScopeIds
 from tap_wistia.redaction import install_log_redaction, register_secret
 from tap_wistia.retries import Retrier
+from tap_wistia.scope import Scope, scope_of
 from tap_wistia.settings import (
     DEFAULT_API_URL,
     clean_token,
@@ -27,6 +30,7 @@ from tap_wistia.settings import (
     unknown_setting_warnings,
     value_errors,
 )
+from tap_wistia.state_checks import check_bookmarks
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
 from tap_wistia.visitor_refresh import ChangedVisitors
@@ -34,12 +38,13 @@ from tap_wistia.visitor_refresh import ChangedVisitors
 # Synced in this order (see `load_streams`).
 STREAM_TYPES = (
     streams.ProjectsStream,
-    streams.MediasStream,
-    streams.MediaStatsStream,
-    streams.MediaEngagementStream,
-    streams.MediaDailyStatsStream,
-    # Events before visitors: a later visitor refresh can build on the events just read.
+    media_streams.MediasStream,
+    # Events before the per-media streams and visitors: both plan their requests from the
+    # events just read (`media_activity`, `visitor_refresh`).
     streams.EventsStream,
+    media_streams.MediaStatsStream,
+    media_streams.MediaEngagementStream,
+    media_streams.MediaDailyStatsStream,
     streams.VisitorsStream,
 )
 
@@ -151,6 +156,34 @@ class TapWistia(Tap):
             description="Never read past the last complete UTC day, so every day is read once "
             "it is closed.",
         ),
+        th.Property(
+            "visitors_full_refresh_days",
+            th.IntegerType,
+            default=7,
+            title="Visitors full refresh days",
+            description="Days between full visitor listings. In between, only visitors seen "
+            "in new events are re-read; the full listing also catches visitors that change "
+            "without a play. 0 = list every visitor on every run.",
+        ),
+        th.Property(
+            "per_media_refresh",
+            th.StringType,
+            default=ALL,
+            allowed_values=[ALL, ACTIVE],
+            title="Per-media refresh",
+            description="Which medias media_stats, media_engagement and media_daily_stats "
+            "re-read each run: 'all', or 'active' (only medias with new events or changes "
+            "since their last refresh, plus every media every per_media_full_refresh_days; "
+            "loads without a play then arrive late).",
+        ),
+        th.Property(
+            "per_media_full_refresh_days",
+            th.IntegerType,
+            default=7,
+            title="Per-media full refresh days",
+            description="With per_media_refresh 'active': days between refreshes of every "
+            "media. 0 = every run.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -168,6 +201,8 @@ class TapWistia(Tap):
             ) from None
         register_secret(self.config.get("api_token"))  # it may come from the environment
         self._check_settings()
+        # Before any stream syncs: a bad bookmark must not fail (or silently stall) mid-run.
+        check_bookmarks(self.state, self.streams, self.run_started)
 
     # --- settings ------------------------------------------------------------------
 
@@ -179,6 +214,11 @@ class TapWistia(Tap):
         errors = token_errors(config.get("api_token")) + value_errors(config, defaults)
         for warning in unknown_setting_warnings(config, known_settings()):
             self.logger.warning("%s", warning)
+        if config.get("per_media_refresh", ALL) not in (ALL, ACTIVE):
+            errors.append(
+                f"per_media_refresh: must be '{ALL}' or '{ACTIVE}', "
+                f"got {config.get('per_media_refresh')!r}"
+            )
         if not errors and self.extraction_start > self.extraction_end:
             errors.append(
                 f"start_date: {self.extraction_start.isoformat()} is after end_date "
@@ -241,6 +281,11 @@ class TapWistia(Tap):
     def project_ids(self) -> set[str]:
         return {str(p) for p in self.config.get("project_ids") or []}
 
+    @cached_property
+    def scope(self) -> Scope:
+        """What incremental bookmarks are recorded under (see `scope`)."""
+        return scope_of(self.config)
+
     # --- run-scoped shared objects -------------------------------------------------
 
     @cached_property
@@ -258,8 +303,13 @@ class TapWistia(Tap):
         )
 
     @cached_property
+    def project_scope(self) -> ProjectScope:
+        projects = self.streams["projects"]
+        return ProjectScope(self.project_ids, lambda: projects.request_records(None))
+
+    @cached_property
     def media_catalog(self) -> MediaCatalog:
-        medias = t.cast("streams.MediasStream", self.streams["medias"])
+        medias = t.cast("media_streams.MediasStream", self.streams["medias"])
         return MediaCatalog(medias.list_all, wanted_ids=self.config.get("media_ids"))
 
     @cached_property
@@ -270,7 +320,18 @@ class TapWistia(Tap):
         return ChangedVisitors(
             visitors.stream_state,
             enabled=visitors.selected and events.selected and not scoped,
+            now=self.run_started,
+            full_listing_every=dt.timedelta(days=int(self.config["visitors_full_refresh_days"])),
         )
+
+    @cached_property
+    def media_activity(self) -> MediaActivity:
+        """Medias with new events this run (see `media_activity`)."""
+        return MediaActivity(enabled=self.config.get("per_media_refresh") == ACTIVE)
+
+    @cached_property
+    def event_watchers(self) -> EventWatchers:
+        return EventWatchers(self.changed_visitors, self.media_activity)
 
     def discover_streams(self) -> list[streams.WistiaStream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
@@ -279,7 +340,8 @@ class TapWistia(Tap):
         """Streams in `STREAM_TYPES` order; the SDK would sort them by name.
 
         Order saves requests: `medias` fills the media catalog before the per-media
-        streams need it, and events are read before visitors are refreshed from them.
+        streams need it, and events are read before the per-media streams and visitors
+        decide from them what to refresh.
         """
         return self.discover_streams()
 
@@ -290,7 +352,7 @@ class TapWistia(Tap):
         """Run the CLI; known failures end with one clear line and exit code 1."""
         try:
             super().invoke(*args, **kwargs)
-        except (WistiaError, UnknownMediaIds) as exc:
+        except (WistiaError, UnknownScopeIds) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
         except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:

@@ -24,6 +24,7 @@ BASE = {"api_token": "t", "api_url": "http://127.0.0.1:9/v1"}
         ({"max_requests_per_minute": 0}, "max_requests_per_minute"),
         ({"request_timeout": -1}, "request_timeout"),
         ({"max_retries": -1}, "max_retries"),
+        ({"visitors_full_refresh_days": -1}, "visitors_full_refresh_days"),
         ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"}, "start_date"),
     ],
 )

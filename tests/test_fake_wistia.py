@@ -1185,3 +1185,33 @@ def test_cli_serves_and_exits_cleanly(sig: signal.Signals) -> None:
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_medias_cursor_pagination_is_stable_and_matches_spec(make_wistia) -> None:
+    srv = make_wistia(medias=250, events=0, visitors=5)
+    seen: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"cursor[enabled]": 1}
+    while True:
+        page = get_json(srv, "/medias", per_page=100, sort_by="created", **params)
+        assert_valid("/medias", page)
+        assert all(isinstance(m["cursor"], str) for m in page)
+        seen += page
+        if len(seen) == 100:  # mid-crawl: an offset page sorted by updated would shift
+            srv.dataset.touch_media(seen[0]["hashed_id"])
+            srv.dataset.add_medias(3)
+        if len(page) < 100:
+            break
+        params = {"cursor[after]": page[-1]["cursor"]}
+    ids = [m["hashed_id"] for m in seen]
+    assert len(ids) == len(set(ids)) == 253
+    assert ts_list(seen, "created") == sorted(ts_list(seen, "created"))
+    before = get_json(
+        srv, "/medias", per_page=2, sort_by="created", **{"cursor[before]": seen[5]["cursor"]}
+    )
+    assert [m["hashed_id"] for m in before] == ids[3:5]
+    for bad in (
+        {"sort_by": "updated", "cursor[enabled]": 1},
+        {"sort_by": "id", "cursor[after]": seen[1]["cursor"]},
+        {"sort_by": "created", "cursor[enabled]": 1, "page": 2},
+    ):
+        assert get(srv, "/medias", **bad).status_code == 400, bad

@@ -16,6 +16,7 @@ from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import UnknownMediaIds
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
+from tap_wistia.visitor_refresh import LATE_EVENT_MARGIN
 from tests.tap_harness import run_sync, tap_config
 
 UTC = dt.UTC
@@ -136,12 +137,17 @@ def test_daily_run_costs_requests_proportional_to_what_is_new(make_wistia, caplo
     assert 101 <= len(server.requests_to("/stats/visitors")) < 101 + 8
     server.clear_requests()
     k, v = 30, 6
-    added = server.dataset.add_events(k, when=earlier_today(), new_visitors=v)
+    added = server.dataset.add_events(k, when=now(), new_visitors=v)
     with caplog.at_level(logging.INFO):
         second = run_sync(config, state=first.final_state)
 
-    # The visitors of every event re-read this run (the whole of today), new ones included.
-    changed_visitors = {e["visitor_key"] for e in second.records("events")}
+    # The visitors of the events received since the last visitor sync (minus the margin).
+    since = parse_timestamp(first.bookmark("visitors")["synced_through"]) - LATE_EVENT_MARGIN
+    changed_visitors = {
+        e["visitor_key"]
+        for e in second.records("events")
+        if parse_timestamp(e["received_at"]) >= since
+    }
     assert {e["visitor_key"] for e in added} <= changed_visitors
     visitor_requests = server.requests_to("/stats/visitors")
     assert len(visitor_requests) == len(changed_visitors) < 101
@@ -158,18 +164,87 @@ def test_daily_run_costs_requests_proportional_to_what_is_new(make_wistia, caplo
     assert len(server.requests) < 150  # listing 10,000 visitors alone would be 101 requests
 
 
+def test_visitor_refresh_counts_only_events_since_the_last_visitor_sync(make_wistia):
+    server = make_wistia(medias=5, visitors=6000, events=300, days=30)
+    # Today already holds many events: the re-read bookmark day must not count them.
+    server.dataset.add_events(80, when=earlier_today())
+    config = tap_config(server)
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    server.clear_requests()
+    added = server.dataset.add_events(60, when=now(), new_visitors=40)
+    result = run_sync(config, state=state, streams=("events", "visitors"))
+    today = {e["visitor_key"] for e in result.records("events")}
+    assert len(today) > 60  # what counting every re-read event would have cost
+    asked = {r.path.rsplit("/", 1)[1] for r in server.requests_to("/stats/visitors")}
+    assert {e["visitor_key"] for e in added} <= asked
+    assert 40 <= len(server.requests_to("/stats/visitors")) <= 60
+
+
+def test_a_late_listed_event_within_the_margin_still_refreshes_its_visitor(make_wistia):
+    server = make_wistia(medias=3, visitors=400, events=100, days=10)
+    config = tap_config(server)
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    synced = parse_timestamp(state["bookmarks"]["visitors"]["synced_through"])
+    server.clear_requests()
+    # Received before the last sync, listed by the API only now.
+    late = server.dataset.add_events(1, when=synced - LATE_EVENT_MARGIN / 2)
+    result = run_sync(config, state=state, streams=("events", "visitors"))
+    assert late[0]["visitor_key"] in {r["visitor_key"] for r in result.records("visitors")}
+
+
 def test_visitors_are_listed_in_full_when_refreshing_would_cost_more(make_wistia, caplog):
     server = make_wistia(medias=4, visitors=150, events=300, days=20)
     config = tap_config(server)
     state = run_sync(config, streams=("events", "visitors")).final_state
     assert state["bookmarks"]["visitors"]["visitor_count"] == 150
     server.clear_requests()
-    server.dataset.add_events(40, when=earlier_today(), new_visitors=5)
+    server.dataset.add_events(40, when=now(), new_visitors=5)
     with caplog.at_level(logging.INFO):
         result = run_sync(config, state=state, streams=("events", "visitors"))
     assert "listing every visitor" in caplog.text
     assert len(result.records("visitors")) == 155
     assert [r.path for r in server.requests_to("/stats/visitors")] == ["/stats/visitors"] * 2
+
+
+@pytest.mark.parametrize(("days_ago", "full"), [(8, True), (6, False)])
+def test_every_visitor_is_listed_again_after_visitors_full_refresh_days(
+    make_wistia, caplog, days_ago, full
+):
+    server = make_wistia(medias=3, visitors=400, events=100, days=10)
+    config = tap_config(server)  # visitors_full_refresh_days: 7 by default
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    listed = parse_timestamp(state["bookmarks"]["visitors"]["full_listing_at"])
+    assert abs(listed - now()) < dt.timedelta(minutes=5)
+    state["bookmarks"]["visitors"]["full_listing_at"] = (
+        now() - dt.timedelta(days=days_ago)
+    ).isoformat()
+    server.clear_requests()
+    server.dataset.add_events(3, when=now())
+    with caplog.at_level(logging.INFO):
+        result = run_sync(config, state=state, streams=("events", "visitors"))
+    visitors = result.records("visitors")
+    if full:
+        assert "visitors: listing every visitor (periodic full listing: the last one was" in (
+            caplog.text
+        )
+        assert len(visitors) == 400
+        assert [r.path for r in server.requests_to("/stats/visitors")] == ["/stats/visitors"] * 5
+        assert parse_timestamp(result.bookmark("visitors")["full_listing_at"]) > listed
+    else:
+        assert "periodic" not in caplog.text
+        assert 0 < len(visitors) <= 3
+        assert (
+            result.bookmark("visitors")["full_listing_at"]
+            == (state["bookmarks"]["visitors"]["full_listing_at"])
+        )
+
+
+def test_visitors_full_refresh_days_zero_lists_everyone_every_run(make_wistia):
+    server = make_wistia(medias=3, visitors=150, events=50, days=5)
+    config = tap_config(server, visitors_full_refresh_days=0)
+    state = run_sync(config, streams=("events", "visitors")).final_state
+    result = run_sync(config, state=state, streams=("events", "visitors"))
+    assert len(result.records("visitors")) == 150
 
 
 def test_visitors_are_listed_in_full_without_events(make_wistia, caplog):

@@ -226,3 +226,28 @@ def test_flattened_records_keep_their_columns_when_a_nested_object_is_null(make_
     for visitor in result.records("visitors"):
         assert not any(isinstance(v, dict) or v == {} for v in visitor.values())
         assert "visitor_identity" not in visitor and "user_agent_details" not in visitor
+
+
+def test_a_media_edited_mid_crawl_shifts_no_other_media_out(make_wistia):
+    server = make_wistia(medias=250, visitors=10, events=20, days=3)
+    edited: list[str] = []
+
+    def edit_during_the_crawl(path: str, query: dict) -> None:
+        if path == "/medias" and "cursor[after]" in query and not edited:
+            first_page = sorted(server.dataset.medias, key=lambda m: (m["created"], m["id"]))
+            edited.append(server.dataset.touch_media(first_page[3]["hashed_id"])["hashed_id"])
+
+    server.on_request = edit_during_the_crawl
+    config = tap_config(server)
+    first = run_sync(config, streams=("medias",))
+    assert edited
+    hashed = [r["hashed_id"] for r in first.records("medias")]
+    assert len(hashed) == len(set(hashed)) == 250
+    assert all(r.query.get("sort_by") == ["created"] for r in server.requests_to("/medias"))
+    assert not any("page" in r.query for r in server.requests_to("/medias"))
+    # Read before its edit (or not): the edit is emitted by the next run either way.
+    server.on_request = None
+    second = run_sync(config, state=first.final_state, streams=("medias",))
+    assert edited[0] in {r["hashed_id"] for r in second.records("medias")}
+    assert len(second.records("medias")) < 10
+    assert all("cursor" not in r for r in first.records("medias"))

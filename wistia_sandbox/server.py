@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .cursor import CursorError, cursor_page, wants_cursor
 from .data import Dataset, Record, generate_dataset, parse_ts
 
 API_PREFIX = "/v1"
@@ -236,14 +237,18 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def _per_page(query: dict[str, list[str]]) -> int:
+    per_page = _int(_first(query, "per_page"), DEFAULT_PER_PAGE)
+    if per_page < 1:
+        per_page = DEFAULT_PER_PAGE
+    return min(per_page, MAX_PER_PAGE)
+
+
 def _paginate(items: list[Record], query: dict[str, list[str]]) -> list[Record]:
     page = _int(_first(query, "page"), 1)
     if page < 1:
         page = 1
-    per_page = _int(_first(query, "per_page"), DEFAULT_PER_PAGE)
-    if per_page < 1:
-        per_page = DEFAULT_PER_PAGE
-    per_page = min(per_page, MAX_PER_PAGE)
+    per_page = _per_page(query)
     start = (page - 1) * per_page
     return items[start : start + per_page]
 
@@ -605,18 +610,22 @@ class FakeWistia:
         tags = [t for t in query.get("tags[]", []) if t]
         if tags:
             items = [m for m in items if set(tags) <= {t["name"] for t in m.get("tags", [])}]
-        items = _sorted(
-            items,
-            query,
-            {
-                "id": lambda m: m["id"],
-                "name": lambda m: m["name"],
-                "created": lambda m: parse_ts(m["created"]),
-                "updated": lambda m: parse_ts(m["updated"]),
-                "position": lambda m: (m["project"]["id"], ds.media_position(m)),
-            },
-        )
-        return _paginate(items, query)
+        keys: dict[str, Callable[[Record], Any]] = {
+            "id": lambda m: m["id"],
+            "name": lambda m: m["name"],
+            "created": lambda m: parse_ts(m["created"]),
+            "updated": lambda m: parse_ts(m["updated"]),
+            "position": lambda m: (m["project"]["id"], ds.media_position(m)),
+        }
+        if wants_cursor(query):
+            try:
+                return cursor_page(
+                    items, query, keys[_first(query, "sort_by") or "id"], _per_page(query)
+                )
+            except (CursorError, KeyError) as exc:
+                message = str(exc) if isinstance(exc, CursorError) else "Invalid sort_by"
+                raise _BadRequest(_json(400, {"error": message})) from None
+        return _paginate(_sorted(items, query, keys), query)
 
     def _list_visitors(self, query: dict[str, list[str]]) -> list[Record]:
         ds = self.dataset

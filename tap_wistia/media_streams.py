@@ -1,0 +1,260 @@
+"""The media streams: the media listing and the stats fetched once per media."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from functools import cached_property
+
+from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
+
+from tap_wistia import schemas, state_checks
+from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaError, payload
+from tap_wistia.media_activity import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
+from tap_wistia.prefetch import ordered_prefetch
+from tap_wistia.streams import PROGRESS_EVERY, ScopedStream, SelfBookmarkingStream
+from tap_wistia.timeutil import format_timestamp, parse_timestamp
+
+if t.TYPE_CHECKING:
+    import requests
+    from singer_sdk.helpers.types import Context
+
+    from tap_wistia.media_catalog import CatalogMedia
+
+
+class CursorPaginator(BaseAPIPaginator):
+    """v1 cursor paging: the next page starts after the last record's `cursor`."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(None)
+        self.endpoint = endpoint
+
+    @override
+    def get_next(self, response: requests.Response) -> str | None:
+        rows = payload(response)
+        if len(rows) < PAGE_SIZE:
+            return None
+        cursor = rows[-1].get("cursor") if isinstance(rows[-1], dict) else None
+        if not cursor:
+            raise WistiaError(
+                f"GET {self.endpoint} answered a full page without a cursor on its records: "
+                "the API no longer supports cursor paging there."
+            )
+        return str(cursor)
+
+
+class MediasStream(SelfBookmarkingStream):
+    """Medias, incremental on `updated`.
+
+    v1 has no "updated since" filter, so every run pages the whole list (one request per
+    100 medias) and emits those updated at or after the bookmark. The listing also fills
+    the run's media catalog for the per-media streams.
+
+    Paging is by cursor in `created` order, which edits do not change: offset pages sorted
+    by `updated` shift when a media is edited mid-crawl (it jumps to the end, and the
+    record after a page boundary slides onto a page already read: skipped). Since the
+    order is not by `updated`, the bookmark is set once the listing is complete, to its
+    start (minus `CLOCK_SKEW` for Wistia's clock): a media edited during the crawl may
+    have been read before the edit, and is then read again next run.
+    """
+
+    name = "medias"
+    path = "/medias"
+    primary_keys = ("hashed_id",)
+    replication_key = "updated"
+    is_sorted = False
+    schema = schemas.MEDIA
+    timestamp_fields = ("created", "updated")
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return [{"project_id": p} for p in sorted(self._tap.project_ids)] or None
+
+    @override
+    def get_new_paginator(self) -> BaseAPIPaginator:
+        return CursorPaginator(self.path)
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        # No `page`: the API refuses it together with a cursor.
+        params: dict[str, t.Any] = {
+            "per_page": PAGE_SIZE,
+            "sort_by": "created",
+            "sort_direction": 1,
+        }
+        if next_page_token:
+            params["cursor[after]"] = next_page_token
+        else:
+            params["cursor[enabled]"] = 1
+        if context and context.get("project_id"):
+            params["project_id"] = context["project_id"]
+        if self.config.get("media_ids"):
+            params["hashed_ids[]"] = list(self.config["media_ids"])
+        return params
+
+    @override
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        # Records without `cursor` (paging metadata, not media data); copies, because the
+        # paginator reads the cursor from the response after its records are consumed.
+        for row in super().parse_response(response):
+            yield {key: value for key, value in row.items() if key != "cursor"}
+
+    def list_all(self) -> t.Iterator[dict]:
+        """Every media in scope, for the catalog when this stream is not selected."""
+        for context in self.partitions or [None]:
+            yield from self.request_records(context)
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        catalog = self._tap.media_catalog
+        state = self.get_context_state(context)
+        bookmark = state.get("replication_key_value")
+        since = parse_timestamp(bookmark) if bookmark else None
+        crawl_started = dt.datetime.now(dt.UTC)
+        for row in self.request_records(context):
+            self.require_key(row, "hashed_id", f"GET {self.path}")
+            catalog.register(row)
+            updated = row.get("updated")
+            if since and updated and parse_timestamp(updated) < since:
+                continue
+            yield row
+        mark = crawl_started - state_checks.CLOCK_SKEW
+        if since is None or mark > since:
+            self.set_bookmark(format_timestamp(mark), context)
+        if context is None or context == (self.partitions or [{}])[-1]:
+            catalog.mark_complete()
+
+
+class PerMediaStream(ScopedStream):
+    """A stats endpoint called once for every media of the run's catalog to refresh.
+
+    Which medias: all, or with `per_media_refresh: active` those with new events or edits
+    (see `media_activity`); the state keeps what the next run's choice builds on.
+    """
+
+    paginated = False
+    state_fields: t.ClassVar[dict[str, str]] = {
+        **ScopedStream.state_fields,
+        ACTIVITY_THROUGH: state_checks.TIMESTAMP,
+        FULL_REFRESH_AT: state_checks.TIMESTAMP,
+    }
+
+    @cached_property
+    def refresh_plan(self) -> RefreshPlan:
+        tap = self._tap
+        plan = tap.media_activity.plan(
+            self.stream_state,
+            tap.media_catalog.medias(),
+            now=tap.run_started,
+            full_every=dt.timedelta(days=int(self.config["per_media_full_refresh_days"])),
+        )
+        self.logger.info(
+            "%s: refreshing %d media(s) (%s).", self.name, len(plan.medias), plan.reason
+        )
+        return plan
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        yield from self._refresh(self.refresh_plan.medias)
+        self._tap.media_activity.remember(
+            self.stream_state, self.refresh_plan, self._tap.run_started
+        )
+        self.state_manager.is_flushed = False
+
+    def _refresh(self, medias: list[CatalogMedia]) -> t.Iterable[dict]:
+        fetched = ordered_prefetch(
+            medias,
+            lambda media: self.request_records({"media_id": media.hashed_id}),
+            workers=self._tap.max_concurrency,
+        )
+        for done, (media, rows) in enumerate(fetched, start=1):
+            try:
+                shaped = [self.shape(row, media) for row in rows]
+            except ResourceNotFound:
+                # Deleted between the listing and now: nothing to extract, not a failure.
+                self.logger.warning(
+                    "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
+                )
+                continue
+            yield from shaped
+            if done % PROGRESS_EVERY == 0 or done == len(medias):
+                self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**row, "media_id": media.hashed_id}
+
+
+class SnapshotStream(PerMediaStream):
+    """All-time figures per media, stamped with the run's UTC day.
+
+    Each run adds one snapshot per media and day (key: media_id + snapshot_date), so a
+    rerun the same day replaces that day's rows and earlier days stay: they are the
+    history that turns cumulative totals into per-day changes.
+    """
+
+    primary_keys = ("media_id", "snapshot_date")
+    replication_key = "snapshot_date"
+    is_sorted = True  # every record of a run has the same snapshot_date
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**super().shape(row, media), "snapshot_date": self._tap.snapshot_date}
+
+
+class MediaStatsStream(SnapshotStream):
+    """Lifetime totals per media."""
+
+    name = "media_stats"
+    path = "/stats/medias/{media_id}"
+    schema = schemas.MEDIA_STATS
+
+
+class MediaEngagementStream(SnapshotStream):
+    """The engagement graph (all time) per media, with the media's duration."""
+
+    name = "media_engagement"
+    path = "/stats/medias/{media_id}/engagement"
+    schema = schemas.MEDIA_ENGAGEMENT
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        return {**super().shape(row, media), "duration": media.duration}
+
+
+class MediaDailyStatsStream(PerMediaStream):
+    """Loads, plays and hours watched per media per UTC day, incremental on `date`.
+
+    One bookmark for the whole stream (the last day read); each run re-reads that day,
+    because today's row keeps growing until the day ends. Bounds are inclusive.
+    """
+
+    name = "media_daily_stats"
+    path = "/stats/medias/{media_id}/by_date"
+    primary_keys = ("media_id", "date")
+    replication_key = "date"
+    is_sorted = False
+    returns_list = True
+    schema = schemas.MEDIA_DAILY_STATS
+
+    @cached_property
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        """From the bookmark's day; on a full refresh (with per_media_refresh 'active'),
+        from the previous full refresh's day, so days skipped for quiet medias are read."""
+        state = self.stream_state
+        first = self._tap.extraction_start.date()
+        bookmark = state.get("replication_key_value")
+        if bookmark:
+            since = dt.date.fromisoformat(bookmark[:10])
+            last_full = state.get(FULL_REFRESH_AT)
+            if self.refresh_plan.full and last_full:
+                since = min(since, parse_timestamp(last_full).date())
+            first = max(first, since)
+        return first, self._tap.last_day
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        first, last = self.date_range
+        return {"start_date": first.isoformat(), "end_date": last.isoformat()}
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        first, last = self.date_range
+        if first > last:
+            self.logger.info("%s: no complete day to read yet.", self.name)
+            return
+        yield from super().get_records(context)
