@@ -1,8 +1,8 @@
 -- One row per viewing event with its keys (event_key, media_id, visitor_key) and the
 -- resolved export fields. `wistia_views` selects the exact 24-column export from it; use
--- this model for joins.
+-- this model for joins. Sessions follow var('views_filter') (int_wistia__views).
 with events as (
-    select * from {{ ref('stg_wistia__events') }}
+    select * from {{ ref('int_wistia__views') }}
 ),
 
 visitors as (
