@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from tests.pipeline.conftest import DATASET, PipelineEnv
+import yaml
+
+from tests.pipeline.conftest import DATASET, REPO_ROOT, PipelineEnv
 from tests.pipeline.expected import expected_view, normalise_row
 from tests.pipeline.expected_gold import (
     Options,
@@ -23,6 +26,17 @@ from wistia_sandbox import generate_dataset
 
 Fetch = Callable[[str], list[tuple]]
 RESOLUTIONS = {"1h", "1d", "7d", "30d"}
+STREAM_MAP_BEGIN, STREAM_MAP_END = "# >>> privacy stream map", "# <<< privacy stream map"
+
+
+def documented_stream_map() -> dict:
+    """The commented privacy stream map between the markers in meltano.yml, parsed."""
+    lines = (REPO_ROOT / "meltano.yml").read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip() == STREAM_MAP_BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == STREAM_MAP_END]
+    assert len(starts) == len(ends) == 1, "meltano.yml must document one privacy stream map"
+    body = [line.split("# ", 1)[1] for line in lines[starts[0] + 1 : ends[0]]]
+    return yaml.safe_load(textwrap.dedent("\n".join(body)))
 
 
 def dbt_env(options: Options) -> dict[str, str]:
