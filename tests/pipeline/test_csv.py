@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from tests.analytics_expected import expected_counts
 from tests.pipeline.expected import STREAM_COLUMNS
 
 
@@ -36,6 +37,7 @@ def test_run_to_csv(pipeline_env):
         "media_daily_stats": daily,
         "events": len(dataset.events),
         "visitors": len(dataset.visitors),
+        **expected_counts(dataset, pipeline_env.env, today),
     }
     counts = {stream: len(rows) for stream, (_, rows) in tables.items()}
     assert counts == expected
