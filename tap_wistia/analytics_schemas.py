@@ -64,7 +64,7 @@ MEDIA_TRAFFIC = th.PropertiesList(
         "value",
         th.StringType(nullable=False),
         required=True,
-        description='The dimension\'s value; "" groups visits without one (e.g. untagged).',
+        description="The dimension's value; (none) groups visits without one (untagged, direct).",
     ),
     th.Property(
         "period",
@@ -91,7 +91,7 @@ MEDIA_CONVERSIONS = th.PropertiesList(
         "email",
         th.StringType(nullable=False),
         required=True,
-        description='The submitter\'s email; "" when the form did not collect one.',
+        description="The submitter's email; (none) when the form did not collect one.",
     ),
     th.Property("converted_at", th.DateTimeType(nullable=False), required=True),
     th.Property("first_name", th.StringType),

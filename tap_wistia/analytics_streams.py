@@ -45,6 +45,9 @@ if t.TYPE_CHECKING:
 
 DEFAULT_API_VERSION = "2026-03"  # the release whose OpenAPI document the tests validate
 MAX_RANGE_DAYS = 730  # "The date range between start_date and end_date must not exceed 2 years"
+# Stands in for a missing value in key columns: loaders refuse NULL keys, and some
+# (target-duckdb) load "" as NULL.
+NO_VALUE = "(none)"
 TOP_N = 100  # breakdowns answer the top `per_page` (max 100) groups, without paging
 TRAFFIC_DIMENSIONS = (
     "utm_source",
@@ -340,7 +343,7 @@ class MediaTrafficStream(AnalyticsStream):
         return {
             **self.shape(row, media),
             "dimension": request["group_by"],
-            "value": row.get(request["group_by"]) or "",
+            "value": row.get(request["group_by"]) or NO_VALUE,
             "period": start.strftime("%Y-%m"),
             "period_start": request["start_date"],
             "period_end": request["end_date"],
@@ -412,8 +415,8 @@ class MediaConversionsStream(AnalyticsStream):
 
     @override
     def shape_analytics(self, row: dict, media: CatalogMedia, request: dict) -> dict:
-        # The email is part of the key, which must not be null; "" stands for none given.
-        return {**self.shape(row, media), "email": row.get("email") or ""}
+        # The email is part of the key, which must not be null or empty.
+        return {**self.shape(row, media), "email": row.get("email") or NO_VALUE}
 
 
 class AnalyticsSnapshotStream(AnalyticsStream):

@@ -69,7 +69,7 @@ def test_records_conform_to_their_schemas_and_carry_the_api_values(wistia, analy
     plays = {}
     for row in result.records("media_traffic"):
         if row["dimension"] == "utm_source":
-            assert row["utm_source"] == row["value"]
+            assert (row["utm_source"] or "(none)") == row["value"]
             plays[row["media_id"]] = plays.get(row["media_id"], 0) + row["plays"]
     daily = {}
     for row in result.records("media_analytics_daily"):
