@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Callable
 
 from tap_wistia.timeutil import parse_timestamp
 from wistia_sandbox import Dataset
@@ -31,7 +33,12 @@ def expected_keys(data: Dataset, first: dt.date, end: dt.date) -> dict[str, set[
     return {
         "media_analytics_daily": {(m, d.isoformat()) for m in medias for d in days},
         "media_traffic": {
-            (e["media_id"], dim, traffic_dimensions(e)[dim], local_day(e).strftime("%Y-%m"))
+            (
+                e["media_id"],
+                dim,
+                traffic_dimensions(e)[dim] or "(none)",
+                local_day(e).strftime("%Y-%m"),
+            )
             for e in events
             for dim in GROUP_BY
         },
@@ -50,3 +57,47 @@ def expected_counts(data: Dataset, config: dict, last_day: dt.date) -> dict[str,
     first = parse_timestamp(config.get("start_date") or config["TAP_WISTIA_START_DATE"]).date()
     keys = expected_keys(data, first, last_day + dt.timedelta(days=1))
     return {name: len(found) for name, found in keys.items()}
+
+
+def assert_analytics_marts(rows_of: Callable[[str], list[tuple]], data: Dataset) -> None:
+    """The traffic and conversion marts agree with the sandbox's events (every event of the
+    pipeline datasets lies inside the extraction window)."""
+    events = data.events
+    account = rows_of(
+        "select dimension, dimension_value, plays, play_rate, engagement_rate "
+        "from analytics.media_traffic_sources where scope = 'account'"
+    )
+    expected = Counter(
+        (dim, traffic_dimensions(e)[dim] or "(none)") for e in events for dim in GROUP_BY
+    )
+    assert {(d, v): p for d, v, p, _, _ in account} == dict(expected)
+    assert all(0 <= rate <= 1 and 0 <= engaged <= 1 for *_, rate, engaged in account)
+    per_media = rows_of(
+        "select media_id, sum(plays) from analytics.media_traffic_sources "
+        "where scope = 'media' and dimension = 'utm_source' group by media_id"
+    )
+    assert dict(per_media) == dict(Counter(e["media_id"] for e in events))
+
+    converted = [e for e in events if e["conversion_data"]]
+    visitor_by_email = {
+        v["visitor_identity"]["email"]: v["visitor_key"]
+        for v in data.visitors
+        if v["visitor_identity"]["email"]
+    }
+    leads = rows_of(
+        "select media_id, email, visitor_key, sessions_on_media_before_conversion "
+        "from analytics.media_conversions"
+    )
+    assert sorted((m, e) for m, e, _, _ in leads) == sorted(
+        (e["media_id"], e["conversion_data"]["email"]) for e in converted
+    )
+    assert converted
+    # Every sandbox lead is a known visitor, whose converting session counts.
+    assert all(key == visitor_by_email[email] for _, email, key, _ in leads)
+    assert all(before >= 1 for *_, before in leads)
+    rates = rows_of(
+        "select sum(form_conversions), sum(distinct_leads), min(cta_conversion_rate), "
+        "max(cta_conversion_rate) from analytics.media_conversion_rates"
+    )[0]
+    assert rates[0] == len(converted)
+    assert rates[1] >= 1 and 0 <= rates[2] <= rates[3] <= 1

@@ -9,6 +9,7 @@ from collections import Counter
 
 import duckdb
 
+from tests.analytics_expected import assert_analytics_marts
 from tests.pipeline.expected import (
     VIEW_COLUMNS,
     expected_chunks,
@@ -116,6 +117,9 @@ def test_duckdb_pipeline(pipeline_env):
     )[0]
     assert metrics[0] > 0 and metrics[1] > 0
     assert monotone_checked > 0
+
+    # Traffic sources, leads and conversion rates from the analytics streams.
+    assert_analytics_marts(lambda sql: query(db, sql), dataset)
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from tests.analytics_expected import assert_analytics_marts
 from tests.pipeline.expected import VIEW_COLUMNS, expected_views, normalise_row, sort_key
 
 STATE_ID = "dev:tap-wistia-to-target-postgres"
@@ -56,6 +57,7 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
         "where chunk_index = 0",
     )[0]
     assert abs(chunk0[0] - 100) < 1e-9 and abs(chunk0[1] - 100) < 1e-9
+    assert_analytics_marts(lambda sql: fetch(postgres_server, dbname, sql), dataset)
 
     listed = pipeline_env.run("state", "list").output
     assert STATE_ID in listed
