@@ -9,6 +9,7 @@ import math
 
 import jsonschema
 import pytest
+from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia.analytics_streams import ANALYTICS_STREAM_TYPES, MediaConversionsStream
 from tap_wistia.tap import TapWistia
@@ -118,6 +119,20 @@ def test_bounded_run_asks_for_the_day_after_end_date(make_wistia):
     dates = sorted({r["date"] for r in result.records("media_analytics_daily")})
     assert dates[0] == (end - dt.timedelta(days=6)).isoformat() and dates[-1] == end.isoformat()
     assert len(dates) == 7
+
+
+def test_a_start_older_than_two_years_asks_for_exactly_two_years(make_wistia):
+    server = make_wistia(medias=2, visitors=10, events=30, days=5)
+    result = run_sync(
+        tap_config(server, start_date="2015-01-01T00:00:00Z"), streams=("media_languages",)
+    )
+    calls = server.requests_to("/analytics")
+    assert [r.status for r in calls] == [200, 200]
+    for call in calls:
+        first, end = day(call.query["start_date"][0]), day(call.query["end_date"][0])
+        assert (end - first).days == 730
+        assert end == result.tap.last_day + dt.timedelta(days=1)
+    assert result.records("media_languages")
 
 
 def test_conversions_follow_cursor_pages(make_wistia, monkeypatch):
@@ -242,7 +257,7 @@ def test_second_run_reads_only_new_days(make_wistia):
     ],
 )
 def test_bad_analytics_settings_are_named(settings, message):
-    with pytest.raises(Exception, match="invalid") as failure:
+    with pytest.raises(ConfigValidationError, match="invalid") as failure:
         TapWistia(config={"api_token": "x", **settings}, parse_env_config=False)
     assert message in str(failure.value.errors)
 

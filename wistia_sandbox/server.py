@@ -1,4 +1,5 @@
-"""A local, Wistia-compatible (Data API v1) HTTP server for tests, with fault injection.
+"""A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
+under /v1, and the modern API's media analytics under /modern (see ``analytics``).
 
 Standard library only. See ``FakeWistia`` for the public API.
 """
