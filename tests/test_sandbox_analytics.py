@@ -268,13 +268,15 @@ def test_api_version_header_is_logged_and_checked(make_wistia):
     assert [r.api_version for r in srv.requests_to("/analytics")] == ["2026-03", "1999-01"]
 
 
-def test_analytics_live_only_under_modern(wistia: FakeWistia):
-    media_id = wistia.dataset.media_ids()[0]
+def test_analytics_live_only_under_modern(make_wistia):
+    # A private server: these requests must not show in the shared server's request log.
+    srv = make_wistia(medias=2, visitors=10, events=20, days=5)
+    media_id = srv.dataset.media_ids()[0]
     v1 = requests.get(
-        f"{wistia.url}/analytics/medias/{media_id}/languages",
-        headers={"Authorization": f"Bearer {wistia.token}"},
-        params=window(wistia, 3),
+        f"{srv.url}/analytics/medias/{media_id}/languages",
+        headers={"Authorization": f"Bearer {srv.token}"},
+        params=window(srv, 3),
         timeout=10,
     )
     assert v1.status_code == 404
-    assert get(wistia, "/medias").status_code == 404
+    assert get(srv, "/medias").status_code == 404
