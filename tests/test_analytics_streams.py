@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_wistia import analytics_streams
 from tap_wistia.analytics_streams import ANALYTICS_STREAM_TYPES, MediaConversionsStream
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
@@ -151,16 +152,18 @@ def test_conversions_follow_cursor_pages(make_wistia, monkeypatch):
     assert len(expected["media_conversions"]) > 4
 
 
-def test_403_skips_the_family_with_one_warning_and_the_run_goes_on(make_wistia, caplog):
+@pytest.mark.parametrize("workers", [1, 8])
+def test_403_skips_the_family_with_one_warning_and_the_run_goes_on(make_wistia, caplog, workers):
     server = make_wistia(medias=4, visitors=20, events=80, days=10)
     server.forbidden_prefixes.add("/analytics")
     with caplog.at_level(logging.WARNING):
         result = run_sync(
-            tap_config(server, max_concurrency=1), streams=("media_stats", *ANALYTICS)
+            tap_config(server, max_concurrency=workers), streams=("media_stats", *ANALYTICS)
         )
     assert len(result.records("media_stats")) == 4
     assert not any(result.records(name) for name in ANALYTICS)
-    assert len(server.requests_to("/analytics")) == 1  # the first 403 settles it
+    # The first 403 settles it (in parallel, only the calls already in flight are made).
+    assert 1 <= len(server.requests_to("/analytics")) <= workers
     warnings = [
         r.getMessage() for r in caplog.records if "analytics are unavailable" in r.getMessage()
     ]
@@ -192,6 +195,16 @@ def test_404_for_one_deleted_media_skips_only_that_media(make_wistia, caplog):
     assert gone not in media_ids and media_ids
     assert f"media {gone} is gone (404)" in caplog.text
     assert "analytics are unavailable" not in caplog.text
+
+
+def test_a_breakdown_cut_at_the_top_n_is_reported(make_wistia, caplog, monkeypatch):
+    server = make_wistia(medias=1, visitors=40, events=200, days=10)
+    monkeypatch.setattr(analytics_streams, "TOP_N", 2)
+    with caplog.at_level(logging.WARNING):
+        result = run_sync(tap_config(server), streams=("media_traffic",))
+    assert all(r.query["per_page"] == ["2"] for r in server.requests_to("/analytics"))
+    assert result.records("media_traffic")
+    assert "only the top 2 by plays are available" in caplog.text
 
 
 def test_analytics_required_makes_a_403_fatal(make_wistia, tmp_path):
