@@ -17,6 +17,7 @@ like any 5xx) and concurrency. What differs:
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import sys
 import typing as t
@@ -178,6 +179,16 @@ class AnalyticsStream(PerMediaStream):
         fetched = ordered_prefetch(
             jobs, lambda job: self.request_records(job[1]), workers=self._tap.max_concurrency
         )
+        # Closing the prefetch when the family turns out unavailable stops its workers.
+        with contextlib.closing(fetched):
+            yield from self._records(jobs, fetched, gate)
+
+    def _records(
+        self,
+        jobs: list[tuple[CatalogMedia, dict]],
+        fetched: t.Iterator[tuple[tuple[CatalogMedia, dict], t.Iterator[dict]]],
+        gate: _FamilyGate,
+    ) -> t.Iterator[dict]:
         gone: set[str] = set()
         for done, ((media, request), rows) in enumerate(fetched, start=1):
             try:
