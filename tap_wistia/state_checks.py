@@ -8,7 +8,8 @@ line naming the stream, the field and the value.
 
 Which fields: each stream's `replication_key_value` (a date or a date-time, from its
 schema; in every partition too), plus the fields a stream declares in `state_fields`
-(kind by name: TIMESTAMP, DATE, COUNT or SCOPE).
+(kind by name: TIMESTAMP, DATE, MONTH, COUNT or SCOPE). A stream whose replication key is
+neither a date nor a date-time names its kind in `replication_key_kind`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 TIMESTAMP = "timestamp"
 DATE = "date"
+MONTH = "month"  # YYYY-MM, e.g. media_traffic's `period`
 COUNT = "count"
 SCOPE = "scope"
 
@@ -63,7 +65,10 @@ def bookmark_fields(stream: WistiaStream) -> dict[str, str]:
     fields: dict[str, str] = dict(getattr(stream, "state_fields", {}))
     if stream.replication_key:
         prop = stream.schema["properties"].get(stream.replication_key, {})
-        fields["replication_key_value"] = DATE if prop.get("format") == "date" else TIMESTAMP
+        kind = getattr(stream, "replication_key_kind", None)
+        fields["replication_key_value"] = kind or (
+            DATE if prop.get("format") == "date" else TIMESTAMP
+        )
     return fields
 
 
@@ -86,6 +91,8 @@ def _problem(kind: str, value: object, run_started: dt.datetime) -> str | None:
         return None
     if kind == SCOPE:
         return _scope_problem(value)
+    if kind == MONTH:
+        return _month_problem(value, run_started)
     if not isinstance(value, str):
         return f"is a JSON {_json_type(value)}, not a {'date' if kind == DATE else 'date-time'}"
     try:
@@ -97,6 +104,19 @@ def _problem(kind: str, value: object, run_started: dt.datetime) -> str | None:
             return f"is later than today ({run_started.date().isoformat()}, UTC)"
     elif parsed > run_started + CLOCK_SKEW:
         return f"is later than this run's start ({format_timestamp(run_started)})"
+    return None
+
+
+def _month_problem(value: object, run_started: dt.datetime) -> str | None:
+    if not isinstance(value, str):
+        return f"is a JSON {_json_type(value)}, not a month (YYYY-MM)"
+    try:
+        first_day = dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return "is not a month (YYYY-MM)"
+    # Months of an account east of UTC may start up to a day before UTC's.
+    if first_day > run_started.date() + dt.timedelta(days=1):
+        return f"is later than this month ({run_started.date().isoformat()[:7]}, UTC)"
     return None
 
 

@@ -15,6 +15,11 @@ from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers import capabilities
 
 from tap_wistia import media_streams, streams
+from tap_wistia.analytics_streams import (
+    ANALYTICS_STREAM_TYPES,
+    DEFAULT_API_VERSION,
+    analytics_settings_errors,
+)
 from tap_wistia.client import WistiaError
 from tap_wistia.event_watchers import EventWatchers
 from tap_wistia.media_activity import ACTIVE, ALL, MediaActivity
@@ -24,6 +29,7 @@ from tap_wistia.retries import Retrier
 from tap_wistia.scope import Scope, scope_of
 from tap_wistia.settings import (
     DEFAULT_API_URL,
+    api_url_errors,
     clean_token,
     hide_secret_values,
     token_errors,
@@ -46,6 +52,8 @@ STREAM_TYPES = (
     media_streams.MediaEngagementStream,
     media_streams.MediaDailyStatsStream,
     streams.VisitorsStream,
+    # The modern API's analytics, per media like the stats streams.
+    *ANALYTICS_STREAM_TYPES,
 )
 
 
@@ -184,6 +192,29 @@ class TapWistia(Tap):
             description="With per_media_refresh 'active': days between refreshes of every "
             "media. 0 = every run.",
         ),
+        th.Property(
+            "api_version",
+            th.StringType,
+            default=DEFAULT_API_VERSION,
+            title="API version",
+            description="Release of Wistia's modern API the analytics streams ask for, sent as "
+            "`X-Wistia-API-Version` (without it Wistia answers with its newest release).",
+        ),
+        th.Property(
+            "modern_api_url",
+            th.StringType,
+            title="Modern API URL",
+            description="Base URL of the modern API (analytics streams). Default: api_url "
+            "with its /v1 replaced by /modern.",
+        ),
+        th.Property(
+            "analytics_required",
+            th.BooleanType,
+            default=False,
+            title="Analytics required",
+            description="Fail the run when the account or token cannot read analytics (403, "
+            "or 404 on the family). Default: skip the analytics streams with one warning.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -219,6 +250,9 @@ class TapWistia(Tap):
                 f"per_media_refresh: must be '{ALL}' or '{ACTIVE}', "
                 f"got {config.get('per_media_refresh')!r}"
             )
+        if config.get("modern_api_url"):
+            errors += ["modern_" + error for error in api_url_errors(config["modern_api_url"])]
+        errors += analytics_settings_errors({"api_url": DEFAULT_API_URL, **config})
         if not errors and self.extraction_start > self.extraction_end:
             errors.append(
                 f"start_date: {self.extraction_start.isoformat()} is after end_date "

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tap_wistia import schemas
+from tap_wistia import analytics_schemas, schemas
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[1] / "spec" / "openapi" / "wistia-data-api-v1-openapi.yml"
-)
+SPEC_DIR = Path(__file__).resolve().parents[1] / "spec" / "openapi"
+SPEC_PATH = SPEC_DIR / "wistia-data-api-v1-openapi.yml"
+MODERN_SPEC_PATH = SPEC_DIR / "wistia-data-api-2026-03-openapi.yml"
 
 # JSON types the tap may use for a spec type; `oneOf [integer, string]` is emitted as string.
 COMPATIBLE = {
@@ -109,6 +109,30 @@ def test_stream_schema_covers_the_official_response(spec, path, tap_schema):
     official = response_schema(spec, path)
     assert official.get("properties"), f"no properties found for {path}"
     assert missing_or_mistyped(spec, official, tap_schema, path) == []
+
+
+MODERN_CASES = [
+    ("/analytics/medias/{mediaId}", analytics_schemas.MEDIA_ANALYTICS_DAILY),
+    ("/analytics/medias/{mediaId}/timeseries", analytics_schemas.MEDIA_ANALYTICS_DAILY),
+    ("/analytics/medias/{mediaId}/traffic", analytics_schemas.MEDIA_TRAFFIC),
+    ("/analytics/medias/{mediaId}/conversions", analytics_schemas.MEDIA_CONVERSIONS),
+    ("/analytics/medias/{mediaId}/embed_locations", analytics_schemas.MEDIA_EMBED_LOCATIONS),
+    ("/analytics/medias/{mediaId}/languages", analytics_schemas.MEDIA_LANGUAGES),
+]
+
+
+@pytest.fixture(scope="module")
+def modern_spec() -> dict:
+    return yaml.safe_load(MODERN_SPEC_PATH.read_text())
+
+
+@pytest.mark.parametrize(("path", "tap_schema"), MODERN_CASES, ids=[c[0] for c in MODERN_CASES])
+def test_analytics_schema_covers_the_2026_03_response(modern_spec, path, tap_schema):
+    official = response_schema(modern_spec, path)
+    if "data" in official.get("properties", {}):  # a cursor page: the records are its data
+        official = resolve(modern_spec, official["properties"]["data"]["items"])
+    assert official.get("properties"), f"no properties found for {path}"
+    assert missing_or_mistyped(modern_spec, official, tap_schema, path) == []
 
 
 def test_the_walker_catches_a_missing_or_mistyped_field(spec):

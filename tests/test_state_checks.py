@@ -42,6 +42,8 @@ BASE = {"api_token": "t", "api_url": "http://127.0.0.1:9/v1"}
         ("visitors", {"synced_through": "yesterday"}, "'yesterday'"),
         ("visitors", {"synced_through": GOOD_TS, "visitor_count": -4}, "-4"),
         ("visitors", {"synced_through": GOOD_TS, "visitor_count": "12"}, "'12'"),
+        ("media_traffic", {"replication_key_value": "2026-13"}, "'2026-13'"),
+        ("media_traffic", {"replication_key_value": "2099-01"}, "'2099-01'"),
     ],
 )
 def test_a_malformed_bookmark_is_refused_naming_stream_and_value(stream, bookmark, shown):

@@ -1,4 +1,5 @@
-"""A local, Wistia-compatible (Data API v1) HTTP server for tests, with fault injection.
+"""A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
+under /v1, and the modern API's media analytics under /modern (see ``analytics``).
 
 Standard library only. See ``FakeWistia`` for the public API.
 """
@@ -24,10 +25,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import analytics
 from .cursor import CursorError, cursor_page, wants_cursor
 from .data import Dataset, Record, generate_dataset, parse_ts
 
 API_PREFIX = "/v1"
+MODERN_PREFIX = "/modern"  # the dated API; only its /analytics routes are served
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 FAULT_KINDS = ("status", "truncate", "reset", "delay")
@@ -55,7 +58,7 @@ STOP_TIMEOUT_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class RequestLog:
-    """One request as served. ``path`` is relative to /v1 without any ``.json`` suffix."""
+    """One request as served. ``path`` is relative to /v1 (or /modern) without ``.json``."""
 
     method: str
     path: str
@@ -63,6 +66,7 @@ class RequestLog:
     status: int  # status actually answered; 0 for a connection reset
     authorization: str | None
     fault: str | None
+    api_version: str | None = None  # the X-Wistia-API-Version header, if sent
 
 
 # --------------------------------------------------------------------------- faults
@@ -407,6 +411,10 @@ class FakeWistia:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}{API_PREFIX}"
 
+    @property
+    def modern_url(self) -> str:
+        return f"http://{self.host}:{self.port}{MODERN_PREFIX}"
+
     # -- knobs -----------------------------------------------------------
     @property
     def rate_limit_per_minute(self) -> int | None:
@@ -435,13 +443,20 @@ class FakeWistia:
 
     # -- request processing (called by the handler) ----------------------
     def _process(
-        self, method: str, raw_path: str, authorization: str | None
+        self,
+        method: str,
+        raw_path: str,
+        authorization: str | None,
+        api_version: str | None = None,
     ) -> tuple[_Response, RequestLog]:
         split = urlsplit(raw_path)
         query = parse_qs(split.query, keep_blank_values=True)
         path = unquote(split.path)
         rel: str | None = None
-        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+        modern = path.startswith(MODERN_PREFIX + "/")
+        if modern:
+            rel = path[len(MODERN_PREFIX) :].rstrip("/")
+        elif path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             rel = path[len(API_PREFIX) :].rstrip("/")
             if rel.endswith(".json"):
                 rel = rel[: -len(".json")]
@@ -460,7 +475,7 @@ class FakeWistia:
             if response is None:
                 if self.on_request is not None:
                     self.on_request(log_path, query)
-                response = self._route(method, rel, query)
+                response = self._route(method, rel, query, modern, api_version)
                 if fault is not None and fault.kind == "truncate":
                     cut = response.body[: len(response.body) // 2]
                     response = _Response(200, cut, JSON_TYPE, response.headers)
@@ -473,6 +488,7 @@ class FakeWistia:
                 status=response.status,
                 authorization=authorization,
                 fault=fault.kind if fault is not None else None,
+                api_version=api_version,
             )
             self._log.append(entry)
         return response, entry
@@ -511,13 +527,22 @@ class FakeWistia:
             return _Response(status, body, ctype, headers)
         if status == 429:
             return _rate_limited(fault.retry_after)
-        if status == 404 and path.startswith("/stats"):
+        if status == 404 and path.startswith(("/stats", "/analytics")):
             return _Response(404, b"", None, headers)
+        if status == 503 and path.startswith("/analytics"):
+            return _json(503, {"error": analytics.UNAVAILABLE_MESSAGE}, headers)
         response = _error(status)
         response.headers = headers
         return response
 
-    def _route(self, method: str, rel: str | None, query: dict[str, list[str]]) -> _Response:
+    def _route(
+        self,
+        method: str,
+        rel: str | None,
+        query: dict[str, list[str]],
+        modern: bool = False,
+        api_version: str | None = None,
+    ) -> _Response:
         if rel is None:
             return _error(404, "Not found: the API lives under /v1")
         for prefix in self.forbidden_prefixes:
@@ -526,6 +551,8 @@ class FakeWistia:
         if method != "GET":
             return _error(405, f"Method {method} not allowed")
         parts = [p for p in rel.split("/") if p]
+        if modern:
+            return self._modern(parts, query, api_version)
         try:
             return self._dispatch(parts, query)
         except _BadRequest as exc:
@@ -564,6 +591,18 @@ class FakeWistia:
                 event = ds.find_event(parts[2])
                 return _json(200, event) if event else _empty(404)
         return _error(404, f"No route for /{'/'.join(parts)}")
+
+    def _modern(
+        self, parts: list[str], query: dict[str, list[str]], api_version: str | None
+    ) -> _Response:
+        if api_version is not None and api_version not in analytics.SUPPORTED_VERSIONS:
+            return _error(400, f"Unsupported X-Wistia-API-Version {api_version!r}")
+        if not parts or parts[0] != "analytics":
+            return _error(404, f"No route for /modern/{'/'.join(parts)}")
+        try:
+            return _json(200, analytics.dispatch(self.dataset, parts[1:], query))
+        except analytics.AnalyticsError as exc:
+            return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)
 
     # -- endpoints -------------------------------------------------------
     def _list_projects(self, query: dict[str, list[str]]) -> list[Record]:
@@ -741,7 +780,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         app = self.server.app
         try:
-            response, _ = app._process(self.command, self.path, self.headers.get("Authorization"))
+            response, _ = app._process(
+                self.command,
+                self.path,
+                self.headers.get("Authorization"),
+                self.headers.get("X-Wistia-API-Version"),
+            )
         except Exception:
             app.errors.append(traceback.format_exc())
             response = _error(500)

@@ -74,6 +74,26 @@ STREAM_COLUMNS = {
         "user_agent_details__browser_version", "user_agent_details__platform",
         "user_agent_details__mobile",
     ],
+    "media_analytics_daily": [
+        "media_id", "date", "timestamp", "unique_loads", "unique_plays", "plays", "play_rate",
+        "played_time", "unique_visitors", "engagement_rate", "cta_impressions",
+        "cta_conversions", "cta_conversion_rate", "form_conversions",
+    ],
+    "media_traffic": [
+        "media_id", "dimension", "value", "period", "period_start", "period_end",
+        "utm_campaign", "utm_source", "utm_medium", "referrer_domain", "viewer_screen_size",
+        "loads", "plays", "engagement_rate",
+    ],
+    "media_conversions": ["media_id", "email", "converted_at", "first_name", "last_name"],
+    "media_embed_locations": [
+        "media_id", "snapshot_date", "embed_url", "embed_domain", "embed_path", "page_title",
+        "loads", "plays", "play_rate", "played_time", "engagement_rate", "unique_visitors",
+        "cta_conversion_rate",
+    ],
+    "media_languages": [
+        "media_id", "snapshot_date", "language", "plays", "percent_of_total_plays",
+        "captions_support",
+    ],
 }  # fmt: skip
 
 

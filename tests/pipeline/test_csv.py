@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 
+from tests.analytics_expected import expected_counts
 from tests.pipeline.expected import STREAM_COLUMNS
 from tests.pipeline.expected_gold import protect
 from tests.pipeline.gold_checks import documented_stream_map
@@ -46,6 +47,7 @@ def test_run_to_csv(pipeline_env):
         "media_daily_stats": daily,
         "events": len(dataset.events),
         "visitors": len(dataset.visitors),
+        **expected_counts(dataset, pipeline_env.env, today),
     }
     counts = {stream: len(rows) for stream, (_, rows) in tables.items()}
     assert counts == expected

@@ -9,6 +9,7 @@ from collections import Counter
 
 import duckdb
 
+from tests.analytics_expected import assert_analytics_marts
 from tests.pipeline.expected import (
     VIEW_COLUMNS,
     expected_chunks,
@@ -133,6 +134,8 @@ def test_duckdb_pipeline(pipeline_env):
     staged = query(db, "select media_id, stats_date from analytics.stg_wistia__media_daily_stats")
     assert {(m, d) for m, d in staged} == active
     assert 0 < len(active) < raw
+    # Traffic sources, leads and conversion rates from the analytics streams.
+    assert_analytics_marts(lambda sql: query(db, sql), dataset)
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from tests.analytics_expected import assert_analytics_marts
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
-from tests.pipeline.expected_gold import Options
+from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 
 STATE_ID = "dev:tap-wistia-to-target-postgres"
@@ -68,6 +69,13 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
         "where chunk_index = 0",
     )[0]
     assert abs(chunk0[0] - 100) < 1e-9 and abs(chunk0[1] - 100) < 1e-9
+    assert_analytics_marts(
+        lambda sql: fetch(postgres_server, dbname, sql),
+        dataset,
+        email_of=lambda email: protect(
+            email, GOLD_OPTIONS.email_privacy, GOLD_OPTIONS.privacy_salt, normalise=True
+        ),
+    )
 
     listed = pipeline_env.run("state", "list").output
     assert STATE_ID in listed

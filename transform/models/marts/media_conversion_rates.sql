@@ -1,0 +1,49 @@
+-- CTA and form conversion rates per media over every day extracted: CTA clicks per CTA
+-- impression, and form submissions (and distinct leads) per play. Rates are fractions 0..1
+-- (NULL without impressions / plays).
+with daily as (
+    select
+        media_id,
+        sum(plays) as plays,
+        sum(unique_plays) as unique_plays,
+        sum(cta_impressions) as cta_impressions,
+        sum(cta_conversions) as cta_conversions,
+        sum(form_conversions) as form_conversions,
+        min(analytics_date) as first_day,
+        max(analytics_date) as last_day
+    from {{ ref('stg_wistia__media_analytics_daily') }}
+    group by media_id
+),
+
+leads as (
+    select media_id, count(distinct email_normalized) as distinct_leads
+    from {{ ref('stg_wistia__media_conversions') }}
+    group by media_id
+),
+
+medias as (
+    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+)
+
+select
+    d.media_id,
+    m.media_name,
+    m.project_name,
+    d.plays,
+    d.cta_impressions,
+    d.cta_conversions,
+    case when d.cta_impressions > 0
+        then cast(d.cta_conversions as {{ wistia_type_double() }}) / d.cta_impressions
+    end as cta_conversion_rate,
+    d.form_conversions,
+    case when d.plays > 0
+        then cast(d.form_conversions as {{ wistia_type_double() }}) / d.plays
+    end as form_conversion_rate,
+    coalesce(l.distinct_leads, 0) as distinct_leads,
+    d.first_day,
+    d.last_day
+from daily as d
+left join leads as l
+    on d.media_id = l.media_id
+left join medias as m
+    on d.media_id = m.media_id

@@ -1,0 +1,70 @@
+-- Leads: one row per form submission, with its media and, where the submitted email matches
+-- a known visitor's email (case-insensitive), that viewer's sessions: how many, on this
+-- media and in all, before the conversion, and how much of this media they watched.
+with conversions as (
+    select * from {{ ref('stg_wistia__media_conversions') }}
+),
+
+medias as (
+    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+),
+
+visitors as (
+    select visitor_key, lower(email) as email_normalized
+    from {{ ref('stg_wistia__visitors') }}
+    where email is not null
+),
+
+events as (
+    select event_key, visitor_key, media_id, received_at, percent_viewed
+    from {{ ref('stg_wistia__events') }}
+),
+
+sessions as (
+    select
+        c.media_id,
+        c.email_normalized,
+        c.converted_at,
+        count(distinct v.visitor_key) as matched_visitors,
+        min(v.visitor_key) as visitor_key,
+        count(distinct e.event_key) as sessions,
+        count(distinct case when e.media_id = c.media_id then e.event_key end)
+            as sessions_on_media,
+        count(distinct case
+            when e.media_id = c.media_id and e.received_at <= c.converted_at then e.event_key
+        end) as sessions_on_media_before,
+        min(e.received_at) as first_session_at,
+        max(e.received_at) as last_session_at,
+        max(case when e.media_id = c.media_id then e.percent_viewed end)
+            as max_percent_viewed_on_media
+    from conversions as c
+    inner join visitors as v
+        on c.email_normalized = v.email_normalized
+    left join events as e
+        on v.visitor_key = e.visitor_key
+    group by c.media_id, c.email_normalized, c.converted_at
+)
+
+select
+    c.media_id,
+    m.media_name,
+    m.project_name,
+    c.email,
+    c.first_name,
+    c.last_name,
+    c.converted_at,
+    s.visitor_key,
+    coalesce(s.matched_visitors, 0) as matched_visitors,
+    coalesce(s.sessions, 0) as visitor_sessions,
+    coalesce(s.sessions_on_media, 0) as visitor_sessions_on_media,
+    coalesce(s.sessions_on_media_before, 0) as sessions_on_media_before_conversion,
+    s.first_session_at,
+    s.last_session_at,
+    s.max_percent_viewed_on_media
+from conversions as c
+left join medias as m
+    on c.media_id = m.media_id
+left join sessions as s
+    on c.media_id = s.media_id
+    and c.email_normalized = s.email_normalized
+    and c.converted_at = s.converted_at
