@@ -175,3 +175,17 @@ def expected_chunks(viewers: list[float], rewatch: list[float], k: int = 20) -> 
     for chunk in chunks:
         chunk["retention_pct"] = 100 * chunk["avg_viewers"] / first if first > 0 else None
     return chunks
+
+
+def csv_cell(value: Any) -> str:
+    """How the CSV exports write a database value: UTC 'YYYY-MM-DD HH:MM:SS', NULL empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:
+    """The 24-column export's data rows as CSV cells, one per event of the API."""
+    return [tuple(csv_cell(v) for v in row) for row in expected_views(dataset)]
