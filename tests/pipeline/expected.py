@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from wistia_sandbox import Dataset, parse_ts
@@ -186,6 +187,16 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading '."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:
     """The 24-column export's data rows as CSV cells, one per event of the API."""
-    return [tuple(csv_cell(v) for v in row) for row in expected_views(dataset)]
+    return [tuple(spreadsheet_safe(csv_cell(v)) for v in row) for row in expected_views(dataset)]

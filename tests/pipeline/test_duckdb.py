@@ -5,17 +5,31 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import os
+import stat
 from collections import Counter
 
 import duckdb
 
 from tests.pipeline.expected import (
     VIEW_COLUMNS,
+    csv_cell,
     expected_chunks,
     expected_views,
     normalise_row,
     sort_key,
+    spreadsheet_safe,
 )
+
+# Viewer-typed values a spreadsheet would run as formulas (OWASP CSV injection).
+PLANTED = {
+    "city": '=HYPERLINK("http://evil.example","click")',
+    "region": "+cmd|' /C calc'!A0",
+    "embed_url": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "org": "-2+3+cmd|' /C calc'!A0",
+    "country": "\tTAB",
+    "ip": "\r10.0.0.1",
+}
 
 
 def query(path, sql: str) -> list[tuple]:
@@ -28,19 +42,12 @@ def columns(path, relation: str) -> list[str]:
         return [d[0] for d in conn.execute(f"select * from {relation} limit 0").description]
 
 
-def csv_cell(value) -> str:
-    """How the export writes a database value."""
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
 def test_duckdb_pipeline(pipeline_env):
+    dataset = pipeline_env.wistia.dataset
+    planted = dataset.events[0]
+    planted.update(PLANTED)
     pipeline_env.run("run", "tap-wistia", "target-duckdb", "dbt-duckdb:build")
     db = pipeline_env.duckdb_path
-    dataset = pipeline_env.wistia.dataset
 
     # target-duckdb loaded every record (it drops the first of each batch on duckdb >= 1.3).
     assert query(db, "select count(*) from tap_wistia.events") == [(len(dataset.events),)]
@@ -54,7 +61,8 @@ def test_duckdb_pipeline(pipeline_env):
     assert all(r[12:17] == (None,) * 5 for r in rows)  # no API source for columns 13-17
     assert all(0 <= r[17] <= 1 for r in rows if r[17] is not None)
 
-    # The CSV export agrees: RFC 4180 (CRLF, quoted where needed), UTF-8, same rows.
+    # The CSV export agrees: RFC 4180 (CRLF, quoted where needed), UTF-8, same rows, each
+    # formula-like cell neutralised; the warehouse keeps the raw values.
     raw = pipeline_env.views_csv.read_bytes()
     text = raw.decode("utf-8")
     assert text.startswith(",".join(VIEW_COLUMNS) + "\r\n")
@@ -64,10 +72,49 @@ def test_duckdb_pipeline(pipeline_env):
     assert records[0] == VIEW_COLUMNS
     assert len(records) - 1 == len(rows)
     table_cells = Counter(
-        tuple(csv_cell(v) for v in r) for r in query(db, "select * from analytics.wistia_views")
+        tuple(spreadsheet_safe(csv_cell(v)) for v in r)
+        for r in query(db, "select * from analytics.wistia_views")
     )
     assert Counter(tuple(r) for r in records[1:]) == table_cells
     assert any('"' in cell or "," in cell for r in records[1:] for cell in r)  # quoting exercised
+    planted_row = next(r for r in records[1:] if r[4] == "'" + PLANTED["city"])
+    header = records[0]
+    for field, column in [
+        ("region", "Region"),
+        ("embed_url", "Embed URL"),
+        ("org", "Organization"),
+        ("country", "Country"),
+        ("ip", "IP"),
+    ]:
+        assert planted_row[header.index(column)] == "'" + PLANTED[field], column
+    raw_row = query(
+        db,
+        'select "City", "Region", "Embed URL", "Organization", "Country", "IP" '
+        "from analytics.wistia_views where \"City\" like '=HYPERLINK%'",
+    )
+    assert raw_row == [
+        tuple(PLANTED[f] for f in ("city", "region", "embed_url", "org", "country", "ip"))
+    ]
+    longitudes = [r[header.index("Longitude")] for r in records[1:]]
+    assert any(v.startswith("-") for v in longitudes)  # negative numbers stay numbers
+    assert all(float(v) <= 180 for v in longitudes if v)
+
+    # A normal file (mode 0666 minus the umask, like any new file), and nothing else the
+    # export leaves behind: no temporary file, no stray view in the DuckDB file.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(pipeline_env.views_csv.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in pipeline_env.views_csv.parent.iterdir() if p.is_file()] == [
+        "wistia_views.csv"
+    ]
+    assert (
+        query(
+            db,
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema not in ('tap_wistia', 'analytics')",
+        )
+        == []
+    )
 
     # Engagement chunks: 20 per graph, chunk 0 = 100 %, matches an independent computation,
     # non-increasing wherever the underlying curve is.
