@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from wistia_sandbox import Dataset, parse_ts
@@ -200,3 +201,14 @@ def spreadsheet_safe(cell: str) -> str:
 def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:
     """The 24-column export's data rows as CSV cells, one per event of the API."""
     return [tuple(spreadsheet_safe(csv_cell(v)) for v in row) for row in expected_views(dataset)]
+
+
+DETAILED_COLUMNS = ["Media ID", "Media Name", "Project", "Event Key", *VIEW_COLUMNS]
+
+
+def media_file_name(name: str | None, hashed_id: str) -> str:
+    """views_by_media/<media name slug>-<hashed id>.csv: accents dropped, [a-z0-9-] only."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "media"
+    return f"{slug}-{hashed_id}.csv"

@@ -12,10 +12,12 @@ from collections import Counter
 import duckdb
 
 from tests.pipeline.expected import (
+    DETAILED_COLUMNS,
     VIEW_COLUMNS,
     csv_cell,
     expected_chunks,
     expected_views,
+    media_file_name,
     normalise_row,
     sort_key,
     spreadsheet_safe,
@@ -103,9 +105,12 @@ def test_duckdb_pipeline(pipeline_env):
     # export leaves behind: no temporary file, no stray view in the DuckDB file.
     umask = os.umask(0)
     os.umask(umask)
-    assert stat.S_IMODE(pipeline_env.views_csv.stat().st_mode) == 0o666 & ~umask
-    assert [p.name for p in pipeline_env.views_csv.parent.iterdir() if p.is_file()] == [
-        "wistia_views.csv"
+    for path in pipeline_env.views_csv.parent.rglob("*.csv"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
+    assert sorted(p.name for p in pipeline_env.views_csv.parent.iterdir()) == [
+        "views_by_media",
+        "wistia_views.csv",
+        "wistia_views_detailed.csv",
     ]
     assert (
         query(
@@ -115,6 +120,8 @@ def test_duckdb_pipeline(pipeline_env):
         )
         == []
     )
+
+    check_media_exports(pipeline_env.views_csv.parent, dataset, Counter(map(tuple, records[1:])))
 
     # Engagement chunks: 20 per graph, chunk 0 = 100 %, matches an independent computation,
     # non-increasing wherever the underlying curve is.
@@ -184,3 +191,39 @@ def test_duckdb_incremental_run_dedupes(pipeline_env):
     ) == [(0,)]
     with pipeline_env.views_csv.open(newline="", encoding="utf-8") as handle:
         assert sum(1 for _ in csv.reader(handle)) == before + 5 + 1
+
+
+def read_rows(path) -> tuple[list[str], list[tuple[str, ...]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, [tuple(r) for r in rows]
+
+
+def check_media_exports(folder, dataset, view_rows: Counter) -> None:
+    """wistia_views_detailed.csv and views_by_media/: the same rows as wistia_views.csv with
+    the media identified, every event once."""
+    medias = {m["hashed_id"]: m for m in dataset.medias}
+    projects = {p["id"]: p["name"] for p in dataset.projects}
+    header, rows = read_rows(folder / "wistia_views_detailed.csv")
+    assert header == DETAILED_COLUMNS
+    assert sorted(r[3] for r in rows) == sorted(dataset.event_keys())
+    assert Counter(r[4:] for r in rows) == view_rows
+    media_of_event = {e["event_key"]: e["media_id"] for e in dataset.events}
+    for media_id, name, project, event_key, *_ in rows:
+        media = medias[media_of_event[event_key]]
+        assert (media_id, name, project) == (
+            media["hashed_id"],
+            media["name"],
+            projects[media["project"]["id"]],
+        )
+
+    by_media = Counter(e["media_id"] for e in dataset.events)
+    files = {p.name: p for p in (folder / "views_by_media").iterdir()}
+    assert set(files) == {media_file_name(medias[m]["name"], m) for m in by_media}
+    per_media_rows: Counter = Counter()
+    for media_id, count in by_media.items():
+        header, rows = read_rows(files[media_file_name(medias[media_id]["name"], media_id)])
+        assert header == VIEW_COLUMNS
+        assert len(rows) == count
+        per_media_rows.update(rows)
+    assert per_media_rows == view_rows
