@@ -68,3 +68,50 @@ def test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token(meltano_project
 def test_sandbox_script_passes_the_command_exit_status(meltano_project, tmp_path):
     proc = run_sandbox_script(meltano_project.root, tmp_path, "bash", "-c", "exit 7")
     assert proc.returncode == 7
+
+
+def test_quickstart_on_the_sandbox_and_its_closing_hints(meltano_project, tmp_path):
+    """`bash scripts/quickstart.sh` with no token: the sandbox, the DuckDB pipeline, the
+    summary, and closing hints that work as printed (steps 1-2, the installs, are the
+    session's `meltano install`)."""
+    root = meltano_project.root
+    venv = root / ".venv"
+    venv.symlink_to(Path(sys.executable).parents[1], target_is_directory=True)
+    try:
+        env = clean_env(
+            MELTANO_DATABASE_URI=f"sqlite:///{tmp_path / 'meltano.db'}",
+            QUICKSTART_SKIP_INSTALL="1",
+        )
+        env.pop("MELTANO_ENVIRONMENT")
+        proc = subprocess.run(
+            ["bash", "scripts/quickstart.sh"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=MELTANO_TIMEOUT,
+            check=False,
+        )
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+        summary = proc.stdout.split("==> [5/5]", 1)[1]
+        assert re.search(r"analytics\.wistia_views\s+2000 rows", summary), summary
+        assert "2000 rows + header" in summary
+
+        hints = [line.strip() for line in summary.split("Try:", 1)[1].splitlines() if line.strip()]
+        assert hints[1] == (
+            "bash scripts/sandbox.sh meltano run tap-wistia target-csv dbt-duckdb:build-from-csv"
+            "   # the same export with no warehouse"
+        )  # run as printed by test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token
+        query = subprocess.run(
+            ["bash", "-c", hints[0]],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert query.returncode == 0, query.stderr
+        assert "Date" in query.stdout and "5 rows" in query.stdout, query.stdout
+    finally:
+        venv.unlink()
