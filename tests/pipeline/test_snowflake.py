@@ -28,7 +28,10 @@ def test_dbt_snowflake_parses_and_compiles(pipeline_env):
     assert '"HASHEDID"' in projects and "TAP_WISTIA.projects" in projects
     views = (compiled / "marts" / "wistia_views.sql").read_text()
     assert '"Employment Organization"' in views
-    assert not (compiled / "marts" / "export").exists()  # the CSV export is DuckDB-only
+    # The detailed export is a table everywhere; the CSV writer is DuckDB-only.
+    exports = compiled / "marts" / "export"
+    assert sorted(p.name for p in exports.glob("*.sql")) == ["wistia_views_detailed.sql"]
+    assert '"Media ID"' in (exports / "wistia_views_detailed.sql").read_text()
 
 
 def test_target_snowflake_about(pipeline_env):
