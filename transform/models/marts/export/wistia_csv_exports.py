@@ -137,6 +137,8 @@ def model(dbt: Any, session: Any) -> Any:
     # returns would leave a stray view (`main.wistia_views`) in the DuckDB file.
     dbt.ref("wistia_views")
     dbt.ref("wistia_views_detailed")
+    # Earlier versions of this export left exactly that view behind: clean it up.
+    session.execute('drop view if exists "main"."wistia_views"')
     marts = f"{quote_identifier(dbt.this.database)}.{quote_identifier(dbt.this.schema)}"
     views = f'{marts}."wistia_views"'
     detailed = f'{marts}."wistia_views_detailed"'
