@@ -6,13 +6,14 @@
 # 1. creates .venv (Python >= 3.11) if missing and installs the project (with Meltano)
 # 2. `meltano install`: the tap, the loaders and dbt (custom plugins, no Meltano Hub)
 # 3. the Wistia API: with TAP_WISTIA_API_TOKEN set, your account (real API); otherwise the
-#    bundled Wistia-compatible sandbox (the tap tests' local API, with sample data)
+#    bundled Wistia-compatible sandbox (`wistia-sandbox`, sample data) and meltano.yml's
+#    `sandbox` environment
 # 4. meltano run tap-wistia target-duckdb dbt-duckdb:build
 # 5. prints where the DuckDB file and output/wistia_views.csv are
 #
-# Sandbox runs are kept apart from real ones: their own DuckDB file
-# (output/sandbox/wistia.duckdb, rebuilt each time, since the sandbox generates its data
-# relative to "now") and their own state (--state-id-suffix sandbox, --full-refresh).
+# Sandbox runs are kept apart from real ones: their own files (output/sandbox/; the DuckDB
+# file is rebuilt each time, since the sandbox generates its data relative to "now") and
+# their own state (environment `sandbox`, --full-refresh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,68 +28,55 @@ mkdir -p "$ROOT/output" "$ROOT/.meltano/logs"
 LOG="$ROOT/.meltano/logs/quickstart.log"
 : >"$LOG"
 
-# --- 1. Python environment --------------------------------------------------------------
-step 1/5 "Python environment (.venv) and the project"
-ensure_venv
-echo "ok: $(meltano --version 2>/dev/null | tail -n 1)"
+# QUICKSTART_SKIP_INSTALL=1 (the tests, which install once for the whole suite) skips steps
+# 1-2: .venv (or the current environment) must already have the project and its plugins.
+if [ "${QUICKSTART_SKIP_INSTALL:-}" = 1 ]; then
+  if [ -f .venv/bin/activate ]; then
+    # shellcheck disable=SC1091
+    . .venv/bin/activate
+  fi
+  step 1-2/5 "Python environment and Meltano plugins: already installed (QUICKSTART_SKIP_INSTALL=1)"
+else
+  # --- 1. Python environment --------------------------------------------------------------
+  step 1/5 "Python environment (.venv) and the project"
+  ensure_venv
+  echo "ok: $(meltano --version 2>/dev/null | tail -n 1)"
 
-# --- 2. Meltano plugins -----------------------------------------------------------------
-step 2/5 "Meltano plugins (meltano install)"
-set +e
-meltano install 2>&1 | tee -a "$LOG" | sed -u -E 's/^[0-9T:.-]+Z \[[a-z ]+\] //'
-status=${PIPESTATUS[0]}
-set -e
-[ "$status" -eq 0 ] || die "meltano install failed (exit $status); full log: $LOG"
+  # --- 2. Meltano plugins -----------------------------------------------------------------
+  step 2/5 "Meltano plugins (meltano install)"
+  set +e
+  meltano install 2>&1 | tee -a "$LOG" | sed -u -E 's/^[0-9T:.-]+Z \[[a-z ]+\] //'
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || die "meltano install failed (exit $status); full log: $LOG"
+
+fi
 
 # --- 3. The Wistia API ------------------------------------------------------------------
 RUN_FLAGS=()
-SANDBOX_PID=""
-cleanup() {
-  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    kill "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
+trap stop_sandbox EXIT
 trap 'exit 130' INT TERM
 
 if [ -n "${TAP_WISTIA_API_TOKEN:-}" ]; then
   step 3/5 "Wistia API: your account (TAP_WISTIA_API_TOKEN is set)"
   echo "API URL: ${TAP_WISTIA_API_URL:-https://api.wistia.com/v1}"
   DUCKDB_FILE="${TARGET_DUCKDB_FILEPATH:-$ROOT/wistia.duckdb}"
+  CSV_FILE="${DBT_DUCKDB_VIEWS_CSV_PATH:-$ROOT/output/wistia_views.csv}"
+  MELTANO_CMD=".venv/bin/meltano"
 else
   step 3/5 "Wistia API: the bundled sandbox (set TAP_WISTIA_API_TOKEN to use your account)"
-  SANDBOX_LOG="$ROOT/.meltano/logs/sandbox.log"
-  SANDBOX_TOKEN="sandbox-token"
-  python -m wistia_sandbox --host 127.0.0.1 --port 0 --token "$SANDBOX_TOKEN" >"$SANDBOX_LOG" 2>&1 &
-  SANDBOX_PID=$!
-  url=""
-  for _ in $(seq 1 600); do  # poll for up to ~60 s: the sandbox prints its URL once it serves
-    url="$(sed -n 's/^Wistia sandbox: //p' "$SANDBOX_LOG" | head -n 1)"
-    [ -n "$url" ] && break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$SANDBOX_LOG" >&2; die "the sandbox did not start"; }
-    sleep 0.1
-  done
-  [ -n "$url" ] || die "the sandbox did not answer within 60 s (log: $SANDBOX_LOG)"
-  python - "$url" "$SANDBOX_TOKEN" <<'PY' || die "the sandbox does not answer (log: $SANDBOX_LOG)"
-import sys, urllib.request
-req = urllib.request.Request(sys.argv[1] + "/projects", headers={"Authorization": "Bearer " + sys.argv[2]})
-with urllib.request.urlopen(req, timeout=10) as resp:
-    assert resp.status == 200
-PY
-  echo "sandbox: $url (pid $SANDBOX_PID)"
-  export TAP_WISTIA_API_URL="$url"
-  export TAP_WISTIA_API_TOKEN="$SANDBOX_TOKEN"
-  # The sample data covers the last 180 days, and the sandbox has no rate limit.
-  export TAP_WISTIA_START_DATE="$(python -c 'import datetime as d; print((d.datetime.now(d.UTC) - d.timedelta(days=190)).strftime("%Y-%m-%dT00:00:00Z"))')"
-  export TAP_WISTIA_MAX_REQUESTS_PER_MINUTE=1000000
+  start_sandbox 0 "$ROOT/.meltano/logs/sandbox.log"
+  echo "sandbox: $SANDBOX_URL (pid $SANDBOX_PID)"
+  # meltano.yml's `sandbox` environment: the sandbox's token, outputs under output/sandbox/.
+  export MELTANO_ENVIRONMENT=sandbox TAP_WISTIA_API_URL="$SANDBOX_URL" TAP_WISTIA_API_TOKEN="$SANDBOX_TOKEN"
   DUCKDB_FILE="$ROOT/output/sandbox/wistia.duckdb"
+  CSV_FILE="$ROOT/output/sandbox/wistia_views.csv"
+  # The sandbox creates its data relative to "now": rebuild from scratch every time.
   mkdir -p "$(dirname "$DUCKDB_FILE")"
   rm -f "$DUCKDB_FILE" "$DUCKDB_FILE.wal"
-  export TARGET_DUCKDB_FILEPATH="$DUCKDB_FILE" DBT_DUCKDB_PATH="$DUCKDB_FILE"
-  RUN_FLAGS=(--full-refresh --state-id-suffix sandbox)
+  RUN_FLAGS=(--full-refresh)
+  MELTANO_CMD="bash scripts/sandbox.sh meltano"
 fi
-CSV_FILE="${DBT_DUCKDB_VIEWS_CSV_PATH:-$ROOT/output/wistia_views.csv}"
 
 # --- 4. Extract, load, transform ----------------------------------------------------------
 step 4/5 "meltano run ${RUN_FLAGS[*]} tap-wistia target-duckdb dbt-duckdb:build"
@@ -104,11 +92,11 @@ set -e
 
 # --- 5. Where the results are -------------------------------------------------------------
 step 5/5 "Done in $((SECONDS - started)) s"
-python - "$DUCKDB_FILE" "$CSV_FILE" <<'PY'
+python - "$DUCKDB_FILE" "$CSV_FILE" "$MELTANO_CMD" <<'PY'
 import sys
 import duckdb
 
-db, csv_file = sys.argv[1], sys.argv[2]
+db, csv_file, meltano = sys.argv[1], sys.argv[2], sys.argv[3]
 with duckdb.connect(db, read_only=True) as conn:
     count = lambda rel: conn.execute(f"select count(*) from {rel}").fetchone()[0]
     print(f"DuckDB file:  {db}")
@@ -121,7 +109,8 @@ with open(csv_file, encoding="utf-8", newline="") as handle:
     print(f"  {sum(1 for _ in csv.reader(handle)) - 1} rows + header (RFC 4180, UTF-8)")
 print()
 print("Try:")
-print(f"  python -c \"import duckdb; print(duckdb.connect('{db}', read_only=True)"
-      ".sql('select * from analytics.wistia_views limit 5'))\"")
-print("  meltano run tap-wistia target-csv      # one CSV per stream in output/csv/")
+print(f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{db}', read_only=True); "
+      "con.sql('select * from analytics.wistia_views limit 5').show()\"")
+print(f"  {meltano} run tap-wistia target-csv dbt-duckdb:build-from-csv"
+      "   # the same export with no warehouse")
 PY

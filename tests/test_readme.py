@@ -58,3 +58,75 @@ def test_quickstart_names_the_test_command_ci_runs():
     assert "bash scripts/test.sh" in README
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert re.search(r"bash scripts/test\.sh", ci)
+
+
+# Every command of the README's ```bash blocks, and the test that runs it (with the
+# sandbox instead of Wistia, and the test's own folders).
+COVERED_BY = {
+    "bash scripts/quickstart.sh": (
+        "tests/pipeline/test_sandbox.py::test_quickstart_on_the_sandbox_and_its_closing_hints"
+    ),
+    # What CI runs (.ci/run), checked by test_quickstart_names_the_test_command_ci_runs.
+    "bash scripts/test.sh": "tests/test_readme.py::test_quickstart_names_the_test_command_ci_runs",
+    "bash scripts/sandbox.sh meltano run tap-wistia target-csv dbt-duckdb:build-from-csv": (
+        "tests/pipeline/test_sandbox.py::"
+        "test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token"
+    ),
+    "meltano config set --store=dotenv tap-wistia api_token YOUR_TOKEN": (
+        "tests/pipeline/test_readme_commands.py::test_config_commands_leave_meltano_yml_alone"
+    ),
+    "meltano config set --store=dotenv tap-wistia start_date 2025-01-01T00:00:00Z": (
+        "tests/pipeline/test_readme_commands.py::test_config_commands_leave_meltano_yml_alone"
+    ),
+    "meltano config list tap-wistia": (
+        "tests/pipeline/test_readme_commands.py::test_config_commands_leave_meltano_yml_alone"
+    ),
+    "meltano run tap-wistia target-duckdb dbt-duckdb:build": (
+        "tests/pipeline/test_duckdb.py::test_duckdb_pipeline"
+    ),
+    "meltano run tap-wistia target-csv dbt-duckdb:build-from-csv": (
+        "tests/pipeline/test_csv.py::test_runs_keep_every_record_and_build_the_export"
+    ),
+}
+
+
+def readme_commands(readme: str = README) -> list[str]:
+    """The shell commands of the README's ```bash blocks, without their comments."""
+    commands = []
+    for block in re.findall(r"^```bash\n(.*?)^```", readme, flags=re.S | re.M):
+        for line in block.splitlines():
+            command = re.split(r"\s+#", line, maxsplit=1)[0].strip()
+            if command and not command.startswith("#"):
+                commands.append(command)
+    return commands
+
+
+def test_readme_is_a_short_front_door():
+    assert len(README.splitlines()) <= 250
+    headings = [line[3:] for line in README.splitlines() if line.startswith("## ")]
+    assert headings[:7] == [
+        "Quickstart",
+        "Running it on your account",
+        "Settings",
+        "Streams",
+        "Troubleshooting",
+        "Security notes",
+        "More",
+    ]
+
+
+def test_every_readme_command_is_run_by_a_named_test():
+    assert readme_commands() == list(COVERED_BY)
+    root = Path(__file__).resolve().parents[1]
+    for command, test in COVERED_BY.items():
+        path, name = test.split("::")
+        source = (root / path).read_text()
+        assert f"def {name}(" in source, test
+        words = command.split()
+        if words[0] == "meltano":
+            # The test runs these very arguments (through the project's meltano).
+            quoted = ",".join(f'"{w}"' for w in words[1:])
+            compact = re.sub(r"\s+", "", source)
+            assert quoted in compact or "readme_commands(" in source, (command, test)
+        else:
+            assert words[1] in source, (command, test)

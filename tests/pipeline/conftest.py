@@ -180,6 +180,7 @@ def pipeline_env(
         # The local API has no rate limit: do not slow the tests down.
         TAP_WISTIA_MAX_REQUESTS_PER_MINUTE="1000000",
         TARGET_CSV_OUTPUT_PATH=str(pipeline.csv_dir),
+        DBT_DUCKDB_CSV_SOURCE_DIR=str(pipeline.csv_dir),
         TARGET_DUCKDB_FILEPATH=str(pipeline.duckdb_path),
         DBT_DUCKDB_PATH=str(pipeline.duckdb_path),
         DBT_DUCKDB_VIEWS_CSV_PATH=str(pipeline.views_csv),

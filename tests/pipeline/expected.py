@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from wistia_sandbox import Dataset, parse_ts
@@ -204,3 +206,38 @@ def expected_chunks(viewers: list[float], rewatch: list[float], k: int = 20) -> 
     for chunk in chunks:
         chunk["retention_pct"] = 100 * chunk["avg_viewers"] / first if first > 0 else None
     return chunks
+
+
+def csv_cell(value: Any) -> str:
+    """How the CSV exports write a database value: UTC 'YYYY-MM-DD HH:MM:SS', NULL empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading '."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:
+    """The 24-column export's data rows as CSV cells, one per event of the API."""
+    return [tuple(spreadsheet_safe(csv_cell(v)) for v in row) for row in expected_views(dataset)]
+
+
+DETAILED_COLUMNS = ["Media ID", "Media Name", "Project", "Event Key", *VIEW_COLUMNS]
+
+
+def media_file_name(name: str | None, hashed_id: str) -> str:
+    """views_by_media/<media name slug>-<hashed id>.csv: accents dropped, [a-z0-9-] only."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "media"
+    return f"{slug}-{hashed_id}.csv"

@@ -1,45 +1,70 @@
-"""`meltano install` + `meltano run tap-wistia target-csv`: one CSV per stream, all rows,
-with the privacy stream map documented in meltano.yml hashing IP and email addresses."""
+"""`meltano run tap-wistia target-csv dbt-duckdb:build-from-csv`: raw CSVs that keep every
+record across runs, the 24-column export built from them with no warehouse, and the
+privacy stream map documented in meltano.yml hashing IP and email addresses in the tap."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+from collections import Counter
+from pathlib import Path
 
 from tests.analytics_expected import expected_counts
-from tests.pipeline.expected import STREAM_COLUMNS
+from tests.pipeline.expected import STREAM_COLUMNS, VIEW_COLUMNS, expected_csv_rows
 from tests.pipeline.expected_gold import protect
 from tests.pipeline.gold_checks import documented_stream_map
 
 SALT = "gdpr-salt-éà"
 
+# target-csv's add_record_metadata columns, after the stream's own.
+METADATA_COLUMNS = [
+    "_sdc_extracted_at",
+    "_sdc_received_at",
+    "_sdc_batched_at",
+    "_sdc_deleted_at",
+    "_sdc_sequence",
+    "_sdc_table_version",
+    "_sdc_sync_started_at",
+]
 
-def read_csv(path) -> tuple[list[str], list[dict]]:
+
+def read_csv(path: Path) -> tuple[list[str], list[dict]]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
 
 
-def test_run_to_csv(pipeline_env):
-    pipeline_env.env.update(
-        TAP_WISTIA_STREAM_MAPS=json.dumps(documented_stream_map()["stream_maps"]),
-        TAP_WISTIA_STREAM_MAP_CONFIG=json.dumps({"privacy_salt": SALT}),
-    )
-    pipeline_env.run("run", "tap-wistia", "target-csv")
+def run_files(csv_dir: Path) -> dict[str, list[Path]]:
+    """Each stream's per-run files, oldest first (their names are the run's UTC start)."""
+    return {stream: sorted((csv_dir / stream).glob("*.csv")) for stream in STREAM_COLUMNS}
 
+
+def export_rows(path: Path) -> tuple[list[str], list[tuple[str, ...]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, [tuple(r) for r in rows]
+
+
+def test_runs_keep_every_record_and_build_the_export(pipeline_env):
+    first_run = pipeline_env.run("run", "tap-wistia", "target-csv")
     dataset = pipeline_env.wistia.dataset
-    files = sorted(p.name for p in pipeline_env.csv_dir.glob("*.csv"))
-    assert files == sorted(f"{stream}.csv" for stream in STREAM_COLUMNS)
+    # The SDK's METRIC lines are off by default (meltano.yml's _sdk_log_config extras).
+    assert "METRIC" not in first_run.output
+    assert "Beginning sync of 'events'" in first_run.output
 
-    tables = {stream: read_csv(pipeline_env.csv_dir / f"{stream}.csv") for stream in STREAM_COLUMNS}
+    # First run: one file per stream, the stream's columns + record metadata, every row.
+    first = run_files(pipeline_env.csv_dir)
+    assert {stream: len(files) for stream, files in first.items()} == dict.fromkeys(
+        STREAM_COLUMNS, 1
+    )
+    tables = {stream: read_csv(files[0]) for stream, files in first.items()}
     for stream, (header, _) in tables.items():
-        assert header == STREAM_COLUMNS[stream], stream
-
+        assert header == STREAM_COLUMNS[stream] + METADATA_COLUMNS, stream
     start = dt.date.fromisoformat(pipeline_env.env["TAP_WISTIA_START_DATE"][:10])
     today = dt.datetime.now(dt.UTC).date()
     daily = sum(len(dataset.media_by_date(m, start, today)) for m in dataset.medias)
-    expected = {
+    assert {stream: len(rows) for stream, (_, rows) in tables.items()} == {
         "projects": len(dataset.projects),
         "medias": len(dataset.medias),
         "media_stats": len(dataset.medias),
@@ -49,9 +74,57 @@ def test_run_to_csv(pipeline_env):
         "visitors": len(dataset.visitors),
         **expected_counts(dataset, pipeline_env.env, today),
     }
-    counts = {stream: len(rows) for stream, (_, rows) in tables.items()}
-    assert counts == expected
+    assert {r["event_key"] for r in tables["events"][1]} == dataset.event_keys()
+    first_bytes = {path: path.read_bytes() for files in first.values() for path in files}
 
+    # New data, then a run that fails (a wrong token): earlier files stay as they were.
+    new = dataset.add_events(5, new_visitors=1)
+    failed = pipeline_env.project.run(
+        "run",
+        "tap-wistia",
+        "target-csv",
+        env={**pipeline_env.env, "TAP_WISTIA_API_TOKEN": "wrong-token"},
+        check=False,
+    )
+    assert failed.returncode != 0
+    assert "rejected the API token" in failed.output
+    assert {path: path.read_bytes() for path in first_bytes} == first_bytes
+
+    # Second, incremental run, re-reading 3 days before the bookmark's so that events are
+    # extracted twice: new files beside the old ones; the export has every event once.
+    pipeline_env.project.run(
+        "run",
+        "tap-wistia",
+        "target-csv",
+        "dbt-duckdb:build-from-csv",
+        env={**pipeline_env.env, "TAP_WISTIA_EVENTS_LOOKBACK_DAYS": "3"},
+    )
+    second = run_files(pipeline_env.csv_dir)
+    assert {path: path.read_bytes() for path in first_bytes} == first_bytes
+    new_events = [row for path in second["events"][1:] for row in read_csv(path)[1]]
+    assert {e["event_key"] for e in new} <= {r["event_key"] for r in new_events}
+    # Re-read events are in two files ...
+    all_keys = [r["event_key"] for path in second["events"] for r in read_csv(path)[1]]
+    assert len(all_keys) > len(dataset.events)
+    # ... and the export holds each event exactly once, with its latest values.
+    header, rows = export_rows(pipeline_env.views_csv)
+    assert header == VIEW_COLUMNS
+    assert len(rows) == len(dataset.events) == len(tables["events"][1]) + 5
+    assert Counter(rows) == Counter(expected_csv_rows(dataset))
+
+
+def test_documented_stream_map_hashes_ip_and_email_in_the_tap(pipeline_env):
+    """The privacy stream map commented in meltano.yml, exactly as written."""
+    pipeline_env.env.update(
+        TAP_WISTIA_STREAM_MAPS=json.dumps(documented_stream_map()["stream_maps"]),
+        TAP_WISTIA_STREAM_MAP_CONFIG=json.dumps({"privacy_salt": SALT}),
+    )
+    pipeline_env.run("run", "tap-wistia", "target-csv")
+
+    dataset = pipeline_env.wistia.dataset
+    tables = {
+        stream: read_csv(files[-1]) for stream, files in run_files(pipeline_env.csv_dir).items()
+    }
     events = tables["events"][1]
     assert {r["event_key"] for r in events} == dataset.event_keys()
     assert {r["visitor_key"] for r in tables["visitors"][1]} == set(dataset.visitor_keys())

@@ -5,20 +5,36 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import os
+import stat
 from collections import Counter
 
 import duckdb
 
 from tests.analytics_expected import assert_analytics_marts
 from tests.pipeline.expected import (
+    DETAILED_COLUMNS,
     VIEW_COLUMNS,
+    csv_cell,
     expected_chunks,
     expected_views,
+    media_file_name,
     normalise_row,
     sort_key,
+    spreadsheet_safe,
 )
 from tests.pipeline.expected_gold import Options
 from tests.pipeline.gold_checks import active_days, check_gold, dbt_env, pin_across_dst
+
+# Viewer-typed values a spreadsheet would run as formulas (OWASP CSV injection).
+PLANTED = {
+    "city": '=HYPERLINK("http://evil.example","click")',
+    "region": "+cmd|' /C calc'!A0",
+    "embed_url": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "org": "-2+3+cmd|' /C calc'!A0",
+    "country": "\tTAB",
+    "ip": "\r10.0.0.1",
+}
 
 
 def query(path, sql: str) -> list[tuple]:
@@ -31,15 +47,6 @@ def columns(path, relation: str) -> list[str]:
         return [d[0] for d in conn.execute(f"select * from {relation} limit 0").description]
 
 
-def csv_cell(value) -> str:
-    """How the export writes a database value."""
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
 # Trends in a reporting time zone whose clocks change inside the served days.
 GOLD_OPTIONS = Options(reporting_timezone="America/New_York")
 
@@ -47,9 +54,15 @@ GOLD_OPTIONS = Options(reporting_timezone="America/New_York")
 def test_duckdb_pipeline(pipeline_env):
     pin_across_dst(pipeline_env)
     pipeline_env.env.update(dbt_env(GOLD_OPTIONS))
+    dataset = pipeline_env.wistia.dataset
+    planted = dataset.events[0]
+    planted.update(PLANTED)
+    dataset.changed()
+    # What earlier versions of the export left in the file: the build removes it.
+    with duckdb.connect(str(pipeline_env.duckdb_path)) as conn:
+        conn.execute("create view main.wistia_views as select 1 as stray")
     pipeline_env.run("run", "tap-wistia", "target-duckdb", "dbt-duckdb:build")
     db = pipeline_env.duckdb_path
-    dataset = pipeline_env.wistia.dataset
 
     # target-duckdb loaded every record (it drops the first of each batch on duckdb >= 1.3).
     assert query(db, "select count(*) from tap_wistia.events") == [(len(dataset.events),)]
@@ -63,7 +76,8 @@ def test_duckdb_pipeline(pipeline_env):
     assert all(r[12:17] == (None,) * 5 for r in rows)  # no API source for columns 13-17
     assert all(0 <= r[17] <= 1 for r in rows if r[17] is not None)
 
-    # The CSV export agrees: RFC 4180 (CRLF, quoted where needed), UTF-8, same rows.
+    # The CSV export agrees: RFC 4180 (CRLF, quoted where needed), UTF-8, same rows, each
+    # formula-like cell neutralised; the warehouse keeps the raw values.
     raw = pipeline_env.views_csv.read_bytes()
     text = raw.decode("utf-8")
     assert text.startswith(",".join(VIEW_COLUMNS) + "\r\n")
@@ -73,10 +87,54 @@ def test_duckdb_pipeline(pipeline_env):
     assert records[0] == VIEW_COLUMNS
     assert len(records) - 1 == len(rows)
     table_cells = Counter(
-        tuple(csv_cell(v) for v in r) for r in query(db, "select * from analytics.wistia_views")
+        tuple(spreadsheet_safe(csv_cell(v)) for v in r)
+        for r in query(db, "select * from analytics.wistia_views")
     )
     assert Counter(tuple(r) for r in records[1:]) == table_cells
     assert any('"' in cell or "," in cell for r in records[1:] for cell in r)  # quoting exercised
+    planted_row = next(r for r in records[1:] if r[4] == "'" + PLANTED["city"])
+    header = records[0]
+    for field, column in [
+        ("region", "Region"),
+        ("embed_url", "Embed URL"),
+        ("org", "Organization"),
+        ("country", "Country"),
+        ("ip", "IP"),
+    ]:
+        assert planted_row[header.index(column)] == "'" + PLANTED[field], column
+    raw_row = query(
+        db,
+        'select "City", "Region", "Embed URL", "Organization", "Country", "IP" '
+        "from analytics.wistia_views where \"City\" like '=HYPERLINK%'",
+    )
+    assert raw_row == [
+        tuple(PLANTED[f] for f in ("city", "region", "embed_url", "org", "country", "ip"))
+    ]
+    longitudes = [r[header.index("Longitude")] for r in records[1:]]
+    assert any(v.startswith("-") for v in longitudes)  # negative numbers stay numbers
+    assert all(float(v) <= 180 for v in longitudes if v)
+
+    # A normal file (mode 0666 minus the umask, like any new file), and nothing else the
+    # export leaves behind: no temporary file, no stray view in the DuckDB file.
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in pipeline_env.views_csv.parent.rglob("*.csv"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
+    assert sorted(p.name for p in pipeline_env.views_csv.parent.iterdir()) == [
+        "views_by_media",
+        "wistia_views.csv",
+        "wistia_views_detailed.csv",
+    ]
+    assert (
+        query(
+            db,
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema not in ('tap_wistia', 'analytics')",
+        )
+        == []
+    )
+
+    check_media_exports(pipeline_env.views_csv.parent, dataset, Counter(map(tuple, records[1:])))
 
     # Engagement chunks: 20 per graph, chunk 0 = 100 %, matches an independent computation,
     # non-increasing wherever the underlying curve is.
@@ -157,3 +215,39 @@ def test_duckdb_incremental_run_dedupes(pipeline_env):
     ) == [(0,)]
     with pipeline_env.views_csv.open(newline="", encoding="utf-8") as handle:
         assert sum(1 for _ in csv.reader(handle)) == before + 5 + 1
+
+
+def read_rows(path) -> tuple[list[str], list[tuple[str, ...]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, [tuple(r) for r in rows]
+
+
+def check_media_exports(folder, dataset, view_rows: Counter) -> None:
+    """wistia_views_detailed.csv and views_by_media/: the same rows as wistia_views.csv with
+    the media identified, every event once."""
+    medias = {m["hashed_id"]: m for m in dataset.medias}
+    projects = {p["id"]: p["name"] for p in dataset.projects}
+    header, rows = read_rows(folder / "wistia_views_detailed.csv")
+    assert header == DETAILED_COLUMNS
+    assert sorted(r[3] for r in rows) == sorted(dataset.event_keys())
+    assert Counter(r[4:] for r in rows) == view_rows
+    media_of_event = {e["event_key"]: e["media_id"] for e in dataset.events}
+    for media_id, name, project, event_key, *_ in rows:
+        media = medias[media_of_event[event_key]]
+        assert (media_id, name, project) == (
+            media["hashed_id"],
+            media["name"],
+            projects[media["project"]["id"]],
+        )
+
+    by_media = Counter(e["media_id"] for e in dataset.events)
+    files = {p.name: p for p in (folder / "views_by_media").iterdir()}
+    assert set(files) == {media_file_name(medias[m]["name"], m) for m in by_media}
+    per_media_rows: Counter = Counter()
+    for media_id, count in by_media.items():
+        header, rows = read_rows(files[media_file_name(medias[media_id]["name"], media_id)])
+        assert header == VIEW_COLUMNS
+        assert len(rows) == count
+        per_media_rows.update(rows)
+    assert per_media_rows == view_rows

@@ -26,7 +26,7 @@ def test_project_settings():
     assert PROJECT["send_anonymous_usage_stats"] is False
     assert PROJECT["cli"]["disable_version_check"] is True
     assert PROJECT["default_environment"] == "dev"
-    assert {e["name"] for e in PROJECT["environments"]} == {"dev", "prod"}
+    assert {e["name"] for e in PROJECT["environments"]} == {"dev", "prod", "sandbox"}
 
 
 def test_every_plugin_is_custom():

@@ -30,7 +30,10 @@ def test_dbt_snowflake_parses_and_compiles(pipeline_env):
     assert '"HASHEDID"' in projects and "TAP_WISTIA.projects" in projects
     views = (compiled / "marts" / "wistia_views.sql").read_text()
     assert '"Employment Organization"' in views
-    assert not (compiled / "marts" / "export").exists()  # the CSV export is DuckDB-only
+    # The detailed export is a table everywhere; the CSV writer is DuckDB-only.
+    exports = compiled / "marts" / "export"
+    assert sorted(p.name for p in exports.glob("*.sql")) == ["wistia_views_detailed.sql"]
+    assert '"Media ID"' in (exports / "wistia_views_detailed.sql").read_text()
     trends = (compiled / "marts" / "play_trends.sql").read_text()
     assert "convert_timezone('UTC', 'Europe/Paris'," in trends
     assert "array_generate_range(0, r.hour_count)" in trends
