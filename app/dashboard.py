@@ -1,12 +1,11 @@
-"""The Streamlit app: navigation, the shared sidebar filters and the data freshness banner.
+"""The Streamlit app: the navigation between the pages.
 
-Run it with `bash scripts/dashboard.sh`. Each page is a script in app/pages/; the figures
-come from app/metrics.py (the dbt marts), never from page code.
+Run it with `bash scripts/dashboard.sh`. Each page is a script in app/pages/ that starts
+with `ui.start_page()` (freshness banner + sidebar filters); the figures come from
+app/metrics.py (the dbt marts), never from page code.
 """
 
 import streamlit as st
-
-from app import freshness, ui
 
 st.set_page_config(page_title="Wistia analytics", page_icon=":material/monitoring:", layout="wide")
 
@@ -19,11 +18,4 @@ PAGES = [
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
     st.Page("pages/data_status.py", title="Data status", icon=":material/sync:"),
 ]
-page = st.navigation(PAGES)
-
-freshness.banner()
-selection = ui.sidebar()
-if selection is not None:
-    st.session_state["selection"] = selection
-if selection is not None or page.title == "Data status":
-    page.run()
+st.navigation(PAGES).run()

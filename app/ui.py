@@ -94,6 +94,20 @@ def sidebar() -> Selection | None:
     return Selection(period, project, media_id, metrics.select_medias(catalog, project, media_id))
 
 
+def start_page() -> Selection:
+    """The freshness banner and the sidebar filters; stops the page when there is no data.
+
+    Called by each page (not by dashboard.py): widgets of the navigation script itself
+    are lost on reruns under Streamlit's AppTest, and pages are what the tests drive."""
+    from app import freshness  # freshness imports this module
+
+    freshness.banner()
+    selection = sidebar()
+    if selection is None:
+        st.stop()
+    return selection
+
+
 def frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
     """Rows as a DataFrame with readable column titles (`columns`: name -> title)."""
     data = pd.DataFrame(rows, columns=list(columns))

@@ -5,7 +5,7 @@ import streamlit as st
 from app import charts, exports, ui
 from app.metrics import AUDIENCE_DIMENSIONS
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 st.title("Audience")
 st.caption(
     f"Viewing sessions {selection.period.start} to {selection.period.end}, {selection.scope_label}."

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import freshness, sync_status, ui
 
+freshness.banner()
 st.title("Data status")
 state = freshness.current()
 run = state.last_run

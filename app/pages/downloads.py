@@ -5,7 +5,7 @@ import streamlit as st
 from app import exports, ui
 from app.downloads_api import SESSIONS_PATH, VIEWS_PATH, download_url
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 period = selection.period
 st.title("Downloads")
 st.caption(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import exports, ui
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 st.title("Leads")
 st.caption(f"Identified viewers x media, {selection.scope_label}, all time.")
 rows = ui.query("leads", selection.media_ids)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import charts, exports, ui
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 st.title("Medias")
 
 rows = ui.query("media_table", selection.media_ids)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import ui
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 period = selection.period
 now = ui.query("kpis", period, selection.media_ids)
 before = ui.query("kpis", period.previous(), selection.media_ids)

@@ -5,7 +5,7 @@ import streamlit as st
 from app import charts, exports, ui
 from app.metrics import RESOLUTIONS
 
-selection: ui.Selection = st.session_state["selection"]
+selection = ui.start_page()
 st.title("Play trends")
 
 label = (
