@@ -42,6 +42,9 @@ def streamlit_command(address: str, port: int) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        # Viewers get no "Deploy" / developer menu entries.
+        "--client.toolbarMode",
+        "viewer",
         # The app only reads: no file watcher, no "rerun on save" in production.
         "--server.fileWatcherType",
         "none",
