@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DUCKDB = REPO_ROOT / "wistia.duckdb"
 SANDBOX_DUCKDB = REPO_ROOT / "output" / "sandbox" / "wistia.duckdb"
 FETCH_ROWS = 10_000  # rows per round trip when streaming a large result
+# A sorted export of millions of rows must not grow the app: DuckDB spills what does not
+# fit in memory_limit to its temporary directory (the system's, since the warehouse's
+# folder may be read-only for the app).
+DUCKDB_CONFIG = {
+    "memory_limit": "96MB",
+    "threads": "2",
+    "temp_directory": os.path.join(tempfile.gettempdir(), "wistia-app-duckdb"),
+}
 
 _PLACEHOLDER = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
@@ -91,7 +100,9 @@ class Warehouse:
         self.config = config
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
+    def _cursor(self, server_side: bool = False) -> Iterator[Any]:
+        """A read-only cursor; `server_side` (PostgreSQL) keeps a large result on the
+        server and sends it FETCH_ROWS at a time instead of all at once."""
         if self.config.kind == "duckdb":
             import duckdb
 
@@ -102,7 +113,7 @@ class Warehouse:
                     "(or set WISTIA_APP_DUCKDB_PATH)."
                 )
             try:
-                conn = duckdb.connect(str(path), read_only=True)
+                conn = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
             except duckdb.IOException as exc:
                 if "lock" in str(exc).lower():
                     raise WarehouseError(
@@ -124,7 +135,8 @@ class Warehouse:
             try:
                 # Read-only at the session level: nothing the app runs can write.
                 conn.execute("set session characteristics as transaction read only")
-                with conn.cursor() as cur:
+                with conn.cursor(name="wistia_app" if server_side else None) as cur:
+                    cur.itersize = FETCH_ROWS
                     yield cur
             finally:
                 conn.rollback()
@@ -149,7 +161,7 @@ class Warehouse:
     ) -> Iterator[tuple[list[str], Iterator[tuple[Any, ...]]]]:
         """`with wh.stream(sql) as (names, rows):` rows are fetched FETCH_ROWS at a time,
         so the whole result is never in memory; the connection closes with the block."""
-        with self._cursor() as cur:
+        with self._cursor(server_side=True) as cur:
             try:
                 cur.execute(self._sql(sql), params or {})
             except Exception as exc:
