@@ -88,6 +88,16 @@ def _utc_naive(value: str) -> dt.datetime:
     return parse_ts(value).astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def links_clicked(conversion_type: str | None, captured_email: bool) -> str | None:
+    """Names are kept; Wistia's undocumented numeric codes are labelled, not guessed."""
+    if conversion_type is None:
+        return "conversion" if captured_email else None
+    if not conversion_type.isdigit():
+        return conversion_type
+    kind = "email-gate" if captured_email else "conversion"
+    return f"{kind} (code {conversion_type})"
+
+
 def expected_view(event: dict, visitor: dict | None) -> tuple:
     """One wistia_views row for an API event and its visitor, by the documented mapping."""
     identity = (visitor or {}).get("visitor_identity") or {}
@@ -103,8 +113,7 @@ def expected_view(event: dict, visitor: dict | None) -> tuple:
     if name is None:
         full = f"{conversion.get('first_name') or ''} {conversion.get('last_name') or ''}".strip()
         name = full or None
-    conversion_type = _text(event.get("conversion_type"))
-    links = conversion_type or ("conversion" if _text(conversion.get("email")) else None)
+    links = links_clicked(_text(event.get("conversion_type")), bool(_text(conversion.get("email"))))
     mobile = ua.get("mobile")
     return (
         _utc_naive(event["received_at"]),

@@ -16,6 +16,8 @@ from tests.pipeline.expected import (
     normalise_row,
     sort_key,
 )
+from tests.pipeline.expected_gold import Options
+from tests.pipeline.gold_checks import active_days, check_gold, dbt_env, pin_across_dst
 
 
 def query(path, sql: str) -> list[tuple]:
@@ -37,7 +39,13 @@ def csv_cell(value) -> str:
     return str(value)
 
 
+# Trends in a reporting time zone whose clocks change inside the served days.
+GOLD_OPTIONS = Options(reporting_timezone="America/New_York")
+
+
 def test_duckdb_pipeline(pipeline_env):
+    pin_across_dst(pipeline_env)
+    pipeline_env.env.update(dbt_env(GOLD_OPTIONS))
     pipeline_env.run("run", "tap-wistia", "target-duckdb", "dbt-duckdb:build")
     db = pipeline_env.duckdb_path
     dataset = pipeline_env.wistia.dataset
@@ -116,6 +124,15 @@ def test_duckdb_pipeline(pipeline_env):
     )[0]
     assert metrics[0] > 0 and metrics[1] > 0
     assert monotone_checked > 0
+
+    # The gold marts equal their independent recomputation (trends across a DST change).
+    check_gold(lambda sql: query(db, sql), dataset, GOLD_OPTIONS)
+    # All-zero media_daily_stats days are dropped in staging; active days are all kept.
+    raw = query(db, "select count(*) from tap_wistia.media_daily_stats")[0][0]
+    active = {(m["hashed_id"], day) for m in dataset.medias for day in active_days(dataset, m)}
+    staged = query(db, "select media_id, stats_date from analytics.stg_wistia__media_daily_stats")
+    assert {(m, d) for m, d in staged} == active
+    assert 0 < len(active) < raw
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -6,9 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.pipeline.expected import VIEW_COLUMNS, expected_views, normalise_row, sort_key
+from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
+from tests.pipeline.expected_gold import Options
+from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 
 STATE_ID = "dev:tap-wistia-to-target-postgres"
+# Played sessions only, IP addresses dropped, emails hashed (trends in UTC).
+GOLD_OPTIONS = Options(
+    views_filter="played", ip_privacy="drop", email_privacy="hash", privacy_salt="pg-salt"
+)
 
 
 def fetch(server, dbname: str, sql: str) -> list[tuple]:
@@ -29,8 +35,10 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
             "DBT_POSTGRES_DBNAME": dbname,
         }
     )
+    pipeline_env.env.update(dbt_env(GOLD_OPTIONS))
     srv = pipeline_env.wistia
     dataset = srv.dataset
+    unplayed = zero_some_sessions(pipeline_env)
 
     # --- first run: everything -----------------------------------------------------
     pipeline_env.run("run", "tap-wistia", "target-postgres", "dbt-postgres:build")
@@ -46,7 +54,11 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
         normalise_row(r)
         for r in fetch(postgres_server, dbname, "select * from analytics.wistia_views")
     ]
-    assert sorted(rows, key=sort_key) == sorted(expected_views(dataset), key=sort_key)
+    assert len(rows) == len(dataset.events) - unplayed
+    assert sorted(rows, key=sort_key) == sorted(
+        expected_export(dataset, GOLD_OPTIONS), key=sort_key
+    )
+    check_gold(lambda sql: fetch(postgres_server, dbname, sql), dataset, GOLD_OPTIONS)
     for mart in ("media_daily_metrics", "media_engagement_chunks", "visitor_segments"):
         assert fetch(postgres_server, dbname, f"select count(*) from analytics.{mart}")[0][0] > 0
     chunk0 = fetch(
@@ -92,4 +104,6 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
         normalise_row(r)
         for r in fetch(postgres_server, dbname, "select * from analytics.wistia_views")
     ]
-    assert sorted(rows, key=sort_key) == sorted(expected_views(dataset), key=sort_key)
+    assert sorted(rows, key=sort_key) == sorted(
+        expected_export(dataset, GOLD_OPTIONS), key=sort_key
+    )

@@ -17,6 +17,8 @@ SNOWFLAKE_ENV = {
 
 def test_dbt_snowflake_parses_and_compiles(pipeline_env):
     pipeline_env.env.update(SNOWFLAKE_ENV)
+    # Compile the adapter-specific branches of the gold marts and the privacy macros too.
+    pipeline_env.env.update(DBT_REPORTING_TIMEZONE="Europe/Paris", DBT_EMAIL_PRIVACY="hash")
     pipeline_env.run("invoke", "dbt-snowflake:parse")
     # No connection: do not populate the relation cache nor run introspective queries.
     pipeline_env.run("invoke", "dbt-snowflake", "compile", "--no-populate-cache", "--no-introspect")
@@ -29,6 +31,13 @@ def test_dbt_snowflake_parses_and_compiles(pipeline_env):
     views = (compiled / "marts" / "wistia_views.sql").read_text()
     assert '"Employment Organization"' in views
     assert not (compiled / "marts" / "export").exists()  # the CSV export is DuckDB-only
+    trends = (compiled / "marts" / "play_trends.sql").read_text()
+    assert "convert_timezone('UTC', 'Europe/Paris'," in trends
+    assert "array_generate_range(0, r.hour_count)" in trends
+    for mart in ("media_overview", "play_trends_account", "lead_ready_viewers"):
+        assert (compiled / "marts" / f"{mart}.sql").exists()
+    events = (compiled / "staging" / "stg_wistia__events.sql").read_text()
+    assert "lower(sha2(" in events and '"IP"' in events
 
 
 def test_target_snowflake_about(pipeline_env):

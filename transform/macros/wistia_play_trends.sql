@@ -57,10 +57,10 @@ hour_range as (
     select
         trend_key,
         {{ dbt.dateadd('hour', -1, dbt.date_trunc('hour', 'min(received_at)')) }} as first_utc_hour,
-        {{ dbt.datediff(
+        cast({{ dbt.datediff(
             dbt.date_trunc('hour', 'min(received_at)'),
             dbt.date_trunc('hour', 'max(received_at)'),
-            'hour') }} + 3 as hour_count
+            'hour') }} + 3 as integer) as hour_count
     from {{ views }}
     group by trend_key
 ),
@@ -73,8 +73,9 @@ day_range as (
     select
         trend_key,
         cast(min(viewed_at_local) as date) as first_day,
-        {{ dbt.datediff('cast(min(viewed_at_local) as date)',
-                        'cast(max(viewed_at_local) as date)', 'day') }} + 1 as day_count
+        cast({{ dbt.datediff('cast(min(viewed_at_local) as date)',
+                             'cast(max(viewed_at_local) as date)', 'day') }} + 1 as integer)
+            as day_count
     from {{ views }}
     group by trend_key
 ),

@@ -21,7 +21,7 @@
 {#- DuckDB (ICU) and PostgreSQL: timestamp AT TIME ZONE 'UTC' reads the value as UTC
     (-> timestamptz); timestamptz AT TIME ZONE tz gives the wall clock there. -#}
 {% macro default__wistia_utc_to_local(ts, tz) -%}
-  cast(({{ ts }} at time zone 'UTC') at time zone '{{ tz }}' as {{ dbt.type_timestamp() }})
+  cast((({{ ts }}) at time zone 'UTC') at time zone '{{ tz }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {% macro snowflake__wistia_utc_to_local(ts, tz) -%}

@@ -1,6 +1,7 @@
 -- Loads, plays, play rate, hours watched and unique visitors per media per UTC day.
 -- Loads/plays/hours come from Wistia's per-day stats; unique visitors are counted from the
--- events of that day (a day with events but no stats row still appears).
+-- events of that day (a day with events but no stats row still appears); events follow
+-- var('views_filter').
 with daily as (
     select * from {{ ref('stg_wistia__media_daily_stats') }}
 ),
@@ -11,7 +12,7 @@ event_days as (
         cast(received_at as date) as stats_date,
         count(*) as events,
         count(distinct visitor_key) as unique_visitors
-    from {{ ref('stg_wistia__events') }}
+    from {{ ref('int_wistia__views') }}
     where media_id is not null and received_at is not null
     group by media_id, cast(received_at as date)
 ),

@@ -1,11 +1,12 @@
 -- One row per visitor: recency / frequency snapshot, browser / platform / device and
 -- identified vs anonymous. Recency is measured against the time the model is built (UTC).
+-- Views follow var('views_filter') (int_wistia__views).
 with visitors as (
     select * from {{ ref('stg_wistia__visitors') }}
 ),
 
 events as (
-    select * from {{ ref('stg_wistia__events') }}
+    select * from {{ ref('int_wistia__views') }}
 ),
 
 event_stats as (

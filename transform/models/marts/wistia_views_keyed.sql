@@ -37,11 +37,8 @@ select
     e.percent_viewed,
     e.embed_url,
     -- Links Clicked: the API only says *that* a call-to-action / email gate converted
-    -- (conversion_type, e.g. 'pre-roll-email'); no per-link click data exists.
-    case
-        when e.conversion_type is not null then e.conversion_type
-        when e.conversion_email is not null then 'conversion'
-    end as links_clicked,
+    -- (conversion_type); no per-link click data exists. See wistia_links_clicked.
+    {{ wistia_links_clicked('e.conversion_type', 'e.conversion_captured_email') }} as links_clicked,
     -- User agent: the event's own details, else the visitor's (as one consistent set).
     case when e.browser is not null then e.browser else v.browser end as browser,
     case when e.browser is not null then e.browser_version else v.browser_version end

@@ -1,5 +1,7 @@
 -- Loads, plays and hours watched per media per day; the latest copy of each (media, day)
--- (the bookmark's day is re-read while it is still growing).
+-- (the bookmark's day is re-read while it is still growing). Wistia answers one row per
+-- day even when nothing happened: days whose figures are all 0 are dropped here (on the
+-- sandbox's two years, 20,465 of 21,930 rows), so every row is a day with activity.
 with source as (
     select * from {{ source('wistia', 'media_daily_stats') }}
 ),
@@ -35,3 +37,8 @@ select
     loaded_at
 from ranked
 where copy_rank = 1
+    and not (
+        coalesce(load_count, 0) = 0
+        and coalesce(play_count, 0) = 0
+        and coalesce(hours_watched, 0) = 0
+    )

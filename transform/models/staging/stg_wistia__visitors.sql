@@ -1,4 +1,5 @@
 -- One row per visitor_key: the latest copy (the visitors stream is re-read every run).
+-- The identity email is kept, hashed or dropped here (var email_privacy).
 with source as (
     select * from {{ source('wistia', 'visitors') }}
 ),
@@ -13,7 +14,7 @@ typed as (
         cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as load_count,
         cast({{ wistia_col('play_count') }} as {{ dbt.type_bigint() }}) as play_count,
         {{ wistia_text('visitor_identity__name') }} as name,
-        {{ wistia_text('visitor_identity__email') }} as email,
+        {{ wistia_protect(wistia_text('visitor_identity__email'), 'email') }} as email,
         {{ wistia_text('visitor_identity__org__name') }} as org_name,
         {{ wistia_text('visitor_identity__org__title') }} as org_title,
         {{ wistia_text('user_agent_details__browser') }} as browser,
