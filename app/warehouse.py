@@ -132,11 +132,10 @@ class Warehouse:
             except psycopg.OperationalError as exc:
                 first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 raise WarehouseError(f"Cannot connect to PostgreSQL: {first_line}") from exc
+            # Every transaction starts READ ONLY: nothing the app runs can write.
+            conn.read_only = True
             try:
-                # Read-only at the session level: nothing the app runs can write.
-                conn.execute("set session characteristics as transaction read only")
-                with conn.cursor(name="wistia_app" if server_side else None) as cur:
-                    cur.itersize = FETCH_ROWS
+                with conn.cursor(name="wistia_app" if server_side else "") as cur:
                     yield cur
             finally:
                 conn.rollback()
