@@ -58,6 +58,12 @@ def banner() -> None:
     """A warning at the top of every page when the data is old or the last sync failed."""
     state = current()
     run = state.last_run
+    if run is not None and run.status == "interrupted":
+        st.error(
+            f"The last sync ({run.job}, started {_when(run.started_at)}) was interrupted "
+            f"before it finished: see {run.log}, then run `bash scripts/sync.sh`.",
+            icon=":material/sync_problem:",
+        )
     if run is not None and run.status == "failed":
         st.error(
             f"The last sync ({run.job}, started {_when(run.started_at)}) failed with exit "

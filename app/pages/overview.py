@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import ui
+from app import charts, ui
 
 selection = ui.start_page()
 period = selection.period
@@ -55,4 +55,11 @@ if now.plays == 0 and now.unique_visitors == 0:
     ui.empty_state(
         "No plays or viewing sessions in this period.",
         "Pick a longer period or another media in the sidebar.",
+    )
+else:
+    daily = ui.query("play_trends", "1d", period, selection.media_ids)
+    st.subheader("Per day")
+    st.altair_chart(
+        charts.trend_chart(daily, ["plays", "unique_visitors"]).properties(height=240),
+        width="stretch",
     )
