@@ -42,6 +42,9 @@ def streamlit_command(address: str, port: int) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        # Widgets in the charts' blue (app/charts.py), not Streamlit's default red.
+        "--theme.primaryColor",
+        "#0072B2",
         # Viewers get no "Deploy" / developer menu entries.
         "--client.toolbarMode",
         "viewer",
