@@ -22,7 +22,7 @@ from tests.pipeline.expected_gold import (
     kept_events,
     protect,
 )
-from wistia_sandbox import generate_dataset
+from wistia_sandbox import Dataset, generate_dataset
 
 Fetch = Callable[[str], list[tuple]]
 RESOLUTIONS = {"1h", "1d", "7d", "30d"}
@@ -75,7 +75,7 @@ def zero_some_sessions(pipeline: PipelineEnv, every: int = 7) -> int:
     return len(dataset.events[::every])
 
 
-def active_days(dataset, media: dict) -> list[dt.date]:
+def active_days(dataset: Dataset, media: dict) -> list[dt.date]:
     """Days on which Wistia's per-day stats for the media are not all zero."""
     last = dataset.now.date() + dt.timedelta(days=1)
     first = last - dt.timedelta(days=DATASET["days"] + 5)
@@ -92,7 +92,7 @@ def _close(got: object, want: object) -> bool:
     return got == want
 
 
-def expected_export(dataset, options: Options) -> list[tuple]:
+def expected_export(dataset: Dataset, options: Options) -> list[tuple]:
     """wistia_views rows after views_filter and the IP / email privacy vars."""
     rows = []
     for event in kept_events(dataset, options):
@@ -103,7 +103,7 @@ def expected_export(dataset, options: Options) -> list[tuple]:
     return rows
 
 
-def check_trends(fetch: Fetch, dataset, options: Options) -> None:
+def check_trends(fetch: Fetch, dataset: Dataset, options: Options) -> None:
     for per_media, sql in (
         (
             True,
@@ -128,7 +128,7 @@ def check_trends(fetch: Fetch, dataset, options: Options) -> None:
         assert any(v[0] == 0 for v in got.values())
 
 
-def check_overview(fetch: Fetch, dataset, options: Options) -> None:
+def check_overview(fetch: Fetch, dataset: Dataset, options: Options) -> None:
     columns = [
         "media_id", "media_name", "project_name", "loads", "plays", "play_rate",
         "hours_watched", "unique_visitors", "avg_percent_viewed", "reached_25", "reached_50",
@@ -146,7 +146,7 @@ def check_overview(fetch: Fetch, dataset, options: Options) -> None:
     assert any(r["reached_100"] for r in want.values())
 
 
-def check_leads(fetch: Fetch, dataset, options: Options) -> int:
+def check_leads(fetch: Fetch, dataset: Dataset, options: Options) -> int:
     columns = [
         "email", "media_id", "media_name", "name", "organization", "title",
         "max_percent_viewed", "reached_25", "reached_50", "reached_75", "reached_100",
@@ -162,7 +162,7 @@ def check_leads(fetch: Fetch, dataset, options: Options) -> int:
     return len(got)
 
 
-def check_privacy(fetch: Fetch, dataset, options: Options) -> None:
+def check_privacy(fetch: Fetch, dataset: Dataset, options: Options) -> None:
     """No text column of any model holds a raw IP / email address the vars protect."""
     raw: set[str] = set()
     if options.ip_privacy != "keep":
@@ -187,7 +187,7 @@ def check_privacy(fetch: Fetch, dataset, options: Options) -> None:
         assert not values & raw, (table, column)
 
 
-def check_gold(fetch: Fetch, dataset, options: Options) -> None:
+def check_gold(fetch: Fetch, dataset: Dataset, options: Options) -> None:
     """Every gold mart against its recomputation; the export against the privacy vars."""
     export = [normalise_row(r) for r in fetch("select * from analytics.wistia_views")]
     assert Counter(export) == Counter(expected_export(dataset, options))
