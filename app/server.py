@@ -8,6 +8,9 @@ the access settings first.
 import streamlit as st
 from starlette.middleware import Middleware
 
+# The pages' heavy imports (pandas, Altair, the marts queries) happen here, at start-up,
+# instead of during the first visitor's page load.
+from app import charts, ui  # noqa: F401
 from app.access import AccessMiddleware
 from app.downloads_api import ROUTES
 

@@ -28,7 +28,7 @@ FETCH_ROWS = 10_000  # rows per round trip when streaming a large result
 # fit in memory_limit to its temporary directory (the system's, since the warehouse's
 # folder may be read-only for the app).
 DUCKDB_CONFIG = {
-    "memory_limit": "96MB",
+    "memory_limit": "64MB",
     "threads": "2",
     "temp_directory": os.path.join(tempfile.gettempdir(), "wistia-app-duckdb"),
 }
