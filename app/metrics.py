@@ -14,6 +14,12 @@ from typing import Any
 from app.warehouse import Warehouse, in_list
 
 RESOLUTIONS = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}
+BUCKET_WIDTH = {
+    "1h": dt.timedelta(hours=1),
+    "1d": dt.timedelta(days=1),
+    "7d": dt.timedelta(days=7),
+    "30d": dt.timedelta(days=30),
+}
 AUDIENCE_DIMENSIONS = {
     "Browser": "browser",
     "Platform": "platform",
@@ -125,13 +131,16 @@ def play_trends(
     wh: Warehouse, resolution: str, period: Period, media_ids: Sequence[str] | None
 ) -> list[dict[str, Any]]:
     """Loads, plays, unique visitors and watch hours per bucket at `resolution`
-    ('1h', '1d', '7d', '30d'); the account-wide mart when no media filter is set."""
+    ('1h', '1d', '7d', '30d') for every bucket that overlaps the period (the first one may
+    start before it); the account-wide mart when no media filter is set."""
     bounds = period.bounds()
+    # A bucket [start, start + width) overlaps the period when it starts after this.
+    bounds["ts_from"] -= BUCKET_WIDTH[resolution]
     if media_ids is None:
         return wh.rows(
             "select bucket_start, loads, plays, unique_visitors, watch_hours"
             " from {schema}.play_trends_account"
-            " where resolution = :resolution and bucket_start >= :ts_from"
+            " where resolution = :resolution and bucket_start > :ts_from"
             " and bucket_start < :ts_to order by bucket_start",
             {"resolution": resolution, **bounds},
         )
@@ -142,7 +151,7 @@ def play_trends(
         "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
         " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
         " from {schema}.play_trends"
-        f" where resolution = :resolution and bucket_start >= :ts_from"
+        " where resolution = :resolution and bucket_start > :ts_from"
         f" and bucket_start < :ts_to and {where}"
         " group by bucket_start order by bucket_start",
         {"resolution": resolution, **bounds, **params},

@@ -22,7 +22,7 @@ measures = st.multiselect(
 rows = ui.query("play_trends", RESOLUTIONS[label], selection.period, selection.media_ids)
 st.caption(
     f"{selection.period.start} to {selection.period.end}, {selection.scope_label}, "
-    f"buckets of {label}."
+    f"buckets of {label} (the first may start before the period)."
     + (
         " Unique visitors are summed over the selected medias."
         if selection.media_ids is not None and len(selection.media_ids) > 1
