@@ -16,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ class WarehouseConfig:
 
     kind: str = "duckdb"
     duckdb_path: Path = DEFAULT_DUCKDB
-    postgres_dsn: str = ""
+    postgres_dsn: str = field(default="", repr=False)  # may hold a password
     schema: str = "analytics"
 
     @classmethod
