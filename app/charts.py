@@ -105,7 +105,7 @@ def segment_heatmap(rows: Sequence[dict[str, Any]]) -> alt.Chart:
     recency = ["active", "recent", "lapsing", "lapsed", "never active"]
     frequency = ["frequent", "returning", "one-time", "no views"]
     heat = alt.Chart(frame).encode(
-        x=alt.X("recency_segment:N", title="Recency", sort=recency),
+        x=alt.X("recency_segment:N", title="Recency", sort=recency, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("frequency_segment:N", title="Frequency", sort=frequency),
     )
     return (
@@ -113,5 +113,13 @@ def segment_heatmap(rows: Sequence[dict[str, Any]]) -> alt.Chart:
             color=alt.Color("visitors:Q", scale=alt.Scale(scheme="blues"), title="Visitors"),
             tooltip=["recency_segment", "frequency_segment", "visitors"],
         )
-        + heat.mark_text(fontSize=14).encode(text="visitors:Q")
+        + heat.mark_text(fontSize=14).encode(
+            text="visitors:Q",
+            # White on the dark cells, black on the light ones.
+            color=alt.condition(
+                alt.datum.visitors > frame["visitors"].max() / 2,
+                alt.value("white"),
+                alt.value("black"),
+            ),
+        )
     ).properties(height=220)
