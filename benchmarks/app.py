@@ -9,6 +9,7 @@ It copies the DuckDB file, grows `analytics.wistia_views_keyed` (the sessions th
 counts and exports) to --events rows by cloning sessions with new keys and dates, starts
 `python -m app` on it, then measures:
 
+- the main page's queries alone (data_days, media_catalog, the KPIs of two periods);
 - first paint: from Chromium's request of the main page until the six KPI cards show
   their figures (a fresh browser each time; the first run also fills the app's cache);
 - the download of the whole 24-column CSV over HTTP: rows, MB, seconds, and the app
@@ -80,6 +81,23 @@ def first_paint(url: str) -> float:
         driver.quit()
 
 
+def main_page_queries(db: Path) -> float:
+    """Seconds for the queries behind the main page (uncached), without browser or server."""
+    import datetime as dt
+
+    from app import metrics
+    from app.warehouse import Warehouse, WarehouseConfig
+
+    wh = Warehouse(WarehouseConfig(duckdb_path=db))
+    started = time.perf_counter()
+    _first, last = metrics.data_days(wh)
+    metrics.media_catalog(wh)
+    period = metrics.Period(last - dt.timedelta(days=29), last)
+    metrics.kpis(wh, period, None)
+    metrics.kpis(wh, period.previous(), None)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -91,6 +109,7 @@ def main() -> None:
     shutil.copy(args.source, db)
     first, last = grow(db, args.events)
     print(f"warehouse: {db} with {args.events:,} sessions, {first} to {last}", file=sys.stderr)
+    queries = main_page_queries(db)
     env = {"WISTIA_APP_DUCKDB_PATH": str(db), "PATH": str(Path(sys.executable).parent)}
     server = subprocess.Popen(
         [sys.executable, "-m", "app", "--port", str(args.port)],
@@ -121,6 +140,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print("| measure | value |\n|---|---|")
     print(f"| sessions in the warehouse | {args.events:,} |")
+    print(f"| main page queries, uncached (s) | {queries:.2f} |")
     print(f"| first paint, cold cache (s) | {paints[0]:.2f} |")
     print(f"| first paint, warm (s) | {min(paints[1:]):.2f} |")
     print(f"| app RSS idle (MB) | {rss_idle:.0f} |")
