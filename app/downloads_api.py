@@ -1,0 +1,92 @@
+"""HTTP routes that stream large CSV downloads straight from the warehouse.
+
+Streamlit's download button keeps the whole file in the server's memory, so the big files
+(the 24-column views export and the detailed sessions export, up to millions of rows) are
+served by these routes instead: rows are fetched in batches and written out as they come.
+
+    GET /download/views.csv?from=2026-01-01&to=2026-01-31[&project=...][&media=...]
+    GET /download/sessions.csv?... (same parameters)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from app import exports, metrics
+from app.metrics import Period
+from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
+
+VIEWS_PATH = "/download/views.csv"
+SESSIONS_PATH = "/download/sessions.csv"
+
+
+def download_url(path: str, period: Period, project: str | None, media_id: str | None) -> str:
+    """The URL of a download for these filters (what the Downloads page links to)."""
+    params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if project:
+        params["project"] = project
+    if media_id:
+        params["media"] = media_id
+    return f"{path}?{urlencode(params)}"
+
+
+def _request_filters(request: Request, wh: Warehouse) -> tuple[Period, list[str] | None, str]:
+    try:
+        period = Period(
+            dt.date.fromisoformat(request.query_params["from"]),
+            dt.date.fromisoformat(request.query_params["to"]),
+        )
+    except (KeyError, ValueError) as exc:
+        raise ValueError("from and to must be dates, YYYY-MM-DD") from exc
+    if period.end < period.start:
+        raise ValueError("to is before from")
+    project = request.query_params.get("project") or None
+    media_id = request.query_params.get("media") or None
+    catalog = metrics.media_catalog(wh) if (project or media_id) else []
+    media_ids = metrics.select_medias(catalog, project, media_id)
+    scope = media_id or project or "all-medias"
+    return period, media_ids, scope
+
+
+def _csv_response(chunks: Iterator[bytes], filename: str) -> Response:
+    # Run the query before answering, so a locked or missing warehouse is a clear 503
+    # rather than a broken download.
+    try:
+        first = next(chunks)
+    except WarehouseError as exc:
+        return PlainTextResponse(str(exc), status_code=503)
+    return StreamingResponse(
+        itertools.chain([first], chunks),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def views_csv(request: Request) -> Response:
+    wh = Warehouse(WarehouseConfig.from_env())
+    try:
+        period, media_ids, scope = _request_filters(request, wh)
+    except (ValueError, WarehouseError) as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+    name = exports.file_name("views-24col", period, scope)
+    return _csv_response(exports.stream_views_csv(wh, period, media_ids), name)
+
+
+def sessions_csv(request: Request) -> Response:
+    wh = Warehouse(WarehouseConfig.from_env())
+    try:
+        period, media_ids, scope = _request_filters(request, wh)
+    except (ValueError, WarehouseError) as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+    name = exports.file_name("sessions-detailed", period, scope)
+    return _csv_response(exports.stream_sessions_csv(wh, period, media_ids), name)
+
+
+ROUTES = [Route(VIEWS_PATH, views_csv), Route(SESSIONS_PATH, sessions_csv)]

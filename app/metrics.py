@@ -1,0 +1,261 @@
+"""The figures the pages show, each read from a dbt mart (no business logic in the pages).
+
+Every function takes a `Warehouse` and plain filter values and returns rows (dicts) or a
+small dataclass. Periods are UTC days, both ends included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.warehouse import Warehouse, in_list
+
+RESOLUTIONS = {"1 hour": "1h", "1 day": "1d", "7 days": "7d", "30 days": "30d"}
+BUCKET_WIDTH = {
+    "1h": dt.timedelta(hours=1),
+    "1d": dt.timedelta(days=1),
+    "7d": dt.timedelta(days=7),
+    "30d": dt.timedelta(days=30),
+}
+AUDIENCE_DIMENSIONS = {
+    "Browser": "browser",
+    "Platform": "platform",
+    "Device": "case when is_mobile then 'Mobile' when not is_mobile then 'Desktop' end",
+    "Country": "country",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """UTC days `start`..`end`, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    def bounds(self) -> dict[str, dt.datetime]:
+        """Half-open timestamp bounds [start 00:00, end + 1 day 00:00) for timestamp columns."""
+        start = dt.datetime.combine(self.start, dt.time())
+        return {"ts_from": start, "ts_to": start + dt.timedelta(days=self.days)}
+
+
+@dataclass(frozen=True)
+class Kpis:
+    plays: int
+    loads: int
+    play_rate: float | None
+    hours_watched: float
+    unique_visitors: int
+    avg_percent_viewed: float | None
+    identified_viewers: int
+
+
+def media_filter(column: str, media_ids: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+    """SQL condition + params restricting `column` to `media_ids` (None = every media)."""
+    if media_ids is None:
+        return "1 = 1", {}
+    if not media_ids:
+        return "1 = 0", {}
+    sql, params = in_list("media", list(media_ids))
+    return f"{column} in {sql}", params
+
+
+def data_days(wh: Warehouse) -> tuple[dt.date, dt.date] | None:
+    """First and last UTC day with viewing sessions or daily stats (None when empty)."""
+    row = wh.rows(
+        "select min(d) as first_day, max(d) as last_day from ("
+        " select min(stats_date) as d from {schema}.media_daily_metrics"
+        " union all select max(stats_date) from {schema}.media_daily_metrics"
+        " union all select cast(min(viewed_at) as date) from {schema}.wistia_views_keyed"
+        " union all select cast(max(viewed_at) as date) from {schema}.wistia_views_keyed"
+        ") as days"
+    )[0]
+    if row["first_day"] is None:
+        return None
+    return _as_date(row["first_day"]), _as_date(row["last_day"])
+
+
+def media_catalog(wh: Warehouse) -> list[dict[str, Any]]:
+    """Every media with its project, by project then name."""
+    return wh.rows(
+        "select media_id, media_name, project_name from {schema}.media_overview "
+        "order by project_name, media_name, media_id"
+    )
+
+
+def kpis(wh: Warehouse, period: Period, media_ids: Sequence[str] | None) -> Kpis:
+    """The period's KPI figures: plays/loads/hours from media_daily_metrics, viewers and
+    percent viewed from the viewing sessions (wistia_views_keyed)."""
+    daily_where, daily_params = media_filter("media_id", media_ids)
+    daily = wh.rows(
+        "select coalesce(sum(plays), 0) as plays, coalesce(sum(loads), 0) as loads,"
+        " coalesce(sum(hours_watched), 0) as hours_watched"
+        " from {schema}.media_daily_metrics"
+        f" where stats_date between :day_from and :day_to and {daily_where}",
+        {"day_from": period.start, "day_to": period.end, **daily_params},
+    )[0]
+    views_where, views_params = media_filter("media_id", media_ids)
+    views = wh.rows(
+        "select count(distinct visitor_key) as unique_visitors,"
+        " avg(percent_viewed) as avg_percent_viewed,"
+        " count(distinct case when email is not null or name is not null"
+        "   then coalesce(visitor_key, email) end) as identified_viewers"
+        " from {schema}.wistia_views_keyed"
+        f" where viewed_at >= :ts_from and viewed_at < :ts_to and {views_where}",
+        {**period.bounds(), **views_params},
+    )[0]
+    plays, loads = int(daily["plays"]), int(daily["loads"])
+    return Kpis(
+        plays=plays,
+        loads=loads,
+        play_rate=plays / loads if loads else None,
+        hours_watched=float(daily["hours_watched"]),
+        unique_visitors=int(views["unique_visitors"]),
+        avg_percent_viewed=_float_or_none(views["avg_percent_viewed"]),
+        identified_viewers=int(views["identified_viewers"]),
+    )
+
+
+def play_trends(
+    wh: Warehouse, resolution: str, period: Period, media_ids: Sequence[str] | None
+) -> list[dict[str, Any]]:
+    """Loads, plays, unique visitors and watch hours per bucket at `resolution`
+    ('1h', '1d', '7d', '30d') for every bucket that overlaps the period (the first one may
+    start before it); the account-wide mart when no media filter is set."""
+    bounds = period.bounds()
+    # A bucket [start, start + width) overlaps the period when it starts after this.
+    bounds["ts_from"] -= BUCKET_WIDTH[resolution]
+    if media_ids is None:
+        return wh.rows(
+            "select bucket_start, loads, plays, unique_visitors, watch_hours"
+            " from {schema}.play_trends_account"
+            " where resolution = :resolution and bucket_start > :ts_from"
+            " and bucket_start < :ts_to order by bucket_start",
+            {"resolution": resolution, **bounds},
+        )
+    where, params = media_filter("media_id", media_ids)
+    # Unique visitors cannot be added across medias: the per-media mart gives an upper bound
+    # only, so the chart labels it "visitors (sum over medias)".
+    return wh.rows(
+        "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
+        " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
+        " from {schema}.play_trends"
+        " where resolution = :resolution and bucket_start > :ts_from"
+        f" and bucket_start < :ts_to and {where}"
+        " group by bucket_start order by bucket_start",
+        {"resolution": resolution, **bounds, **params},
+    )
+
+
+def count_views(wh: Warehouse, period: Period, media_ids: Sequence[str] | None) -> int:
+    """Viewing sessions in the period (the row count of the views export)."""
+    where, params = media_filter("media_id", media_ids)
+    return int(
+        wh.rows(
+            "select count(*) as n from {schema}.wistia_views_keyed"
+            f" where viewed_at >= :ts_from and viewed_at < :ts_to and {where}",
+            {**period.bounds(), **params},
+        )[0]["n"]
+    )
+
+
+def media_table(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    """media_overview rows (lifetime figures and tiers), most played first."""
+    where, params = media_filter("media_id", media_ids)
+    return wh.rows(
+        "select media_id, media_name, project_name, plays, loads, play_rate, hours_watched,"
+        " unique_visitors, avg_percent_viewed, engagement, reached_25, reached_50,"
+        " reached_75, reached_100, play_count_tier, play_rate_tier, hours_watched_tier,"
+        " first_view_at, last_view_at"
+        f" from {{schema}}.media_overview where {where}"
+        " order by plays desc, media_name, media_id",
+        params,
+    )
+
+
+def engagement_curve(wh: Warehouse, media_id: str) -> list[dict[str, Any]]:
+    """The media's latest engagement snapshot, chunk by chunk."""
+    return wh.rows(
+        "select snapshot_date, chunk_index, start_pct, end_pct, start_seconds, end_seconds,"
+        " retention_pct, drop_off_pct, avg_viewers, avg_rewatch_views, rewatch_ratio,"
+        " media_engagement"
+        " from {schema}.media_engagement_chunks"
+        " where media_id = :media_id and snapshot_date = ("
+        "   select max(snapshot_date) from {schema}.media_engagement_chunks"
+        "   where media_id = :media_id)"
+        " order by chunk_index",
+        {"media_id": media_id},
+    )
+
+
+def audience_mix(
+    wh: Warehouse, dimension: str, period: Period, media_ids: Sequence[str] | None
+) -> list[dict[str, Any]]:
+    """Viewing sessions and distinct visitors per value of `dimension` (a key of
+    AUDIENCE_DIMENSIONS) in the period, largest first; unknown values as '(unknown)'."""
+    expr = AUDIENCE_DIMENSIONS[dimension]
+    where, params = media_filter("media_id", media_ids)
+    return wh.rows(
+        f"select coalesce({expr}, '(unknown)') as value, count(*) as sessions,"
+        " count(distinct visitor_key) as visitors"
+        " from {schema}.wistia_views_keyed"
+        f" where viewed_at >= :ts_from and viewed_at < :ts_to and {where}"
+        f" group by coalesce({expr}, '(unknown)') order by sessions desc, value",
+        {**period.bounds(), **params},
+    )
+
+
+def visitor_segments(wh: Warehouse) -> list[dict[str, Any]]:
+    """Visitors per recency x frequency segment (as of the last dbt build)."""
+    return wh.rows(
+        "select recency_segment, frequency_segment, count(*) as visitors,"
+        " sum(case when identity_segment = 'identified' then 1 else 0 end) as identified"
+        " from {schema}.visitor_segments"
+        " group by recency_segment, frequency_segment"
+        " order by recency_segment, frequency_segment"
+    )
+
+
+def leads(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    """lead_ready_viewers rows, furthest viewers first."""
+    where, params = media_filter("media_id", media_ids)
+    return wh.rows(
+        "select email, name, organization, title, media_name, media_id, max_percent_viewed,"
+        " reached_25, reached_50, reached_75, reached_100, sessions, first_view_at,"
+        f" last_view_at from {{schema}}.lead_ready_viewers where {where}"
+        " order by max_percent_viewed desc, last_view_at desc, email, media_id",
+        params,
+    )
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def select_medias(
+    catalog: Sequence[dict[str, Any]], project: str | None, media_id: str | None
+) -> list[str] | None:
+    """Media ids for a project and/or media choice (None = no filter: every media)."""
+    if not project and not media_id:
+        return None
+    return [
+        row["media_id"]
+        for row in catalog
+        if (not project or row["project_name"] == project)
+        and (not media_id or row["media_id"] == media_id)
+    ]

@@ -1,0 +1,48 @@
+"""Identified viewers per media, furthest viewers first: the list sales teams import."""
+
+import streamlit as st
+
+from app import exports, ui
+
+selection = ui.start_page()
+st.title("Leads")
+st.caption(f"Identified viewers x media, {selection.scope_label}, all time.")
+rows = ui.query("leads", selection.media_ids)
+if not rows:
+    ui.empty_state(
+        "No identified viewers yet.",
+        "Viewers become identified through an email gate, a form or Wistia's identify API.",
+    )
+    st.stop()
+min_viewed = st.slider("Watched at least (%)", 0, 100, 0, step=25, key="lead_min") / 100
+shown = [row for row in rows if (row["max_percent_viewed"] or 0) >= min_viewed]
+st.metric("Leads", f"{len(shown):,}", border=True)
+st.dataframe(
+    ui.frame(
+        shown,
+        {
+            "email": "Email",
+            "name": "Name",
+            "organization": "Organization",
+            "title": "Title",
+            "media_name": "Media",
+            "max_percent_viewed": "Furthest viewed",
+            "sessions": "Sessions",
+            "last_view_at": "Last view (UTC)",
+        },
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Furthest viewed": st.column_config.ProgressColumn(
+            format="percent", min_value=0, max_value=1
+        )
+    },
+)
+st.download_button(
+    "Download leads (CSV)",
+    exports.table_csv(shown),
+    file_name=exports.file_name("leads", scope=selection.project or ""),
+    mime="text/csv",
+    key="download_leads",
+)

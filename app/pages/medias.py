@@ -1,0 +1,80 @@
+"""Per media: the retention curve, rewatches and drop-off hot spots; the media table."""
+
+import streamlit as st
+
+from app import charts, exports, ui
+
+selection = ui.start_page()
+st.title("Medias")
+
+rows = ui.query("media_table", selection.media_ids)
+if not rows:
+    ui.empty_state("No media matches the filters.", "Clear the project or media filter.")
+    st.stop()
+
+names = {row["media_id"]: f"{row['media_name']} ({row['media_id']})" for row in rows}
+media_id = selection.media_id or st.selectbox(
+    "Media", list(names), format_func=names.get, key="curve_media"
+)
+curve = ui.query("engagement_curve", media_id)
+st.subheader(f"Engagement: {names[media_id]}")
+if not curve:
+    ui.empty_state(
+        "No engagement graph for this media yet.",
+        "Wistia builds it after the first plays; the next sync will bring it in.",
+    )
+else:
+    left, right = st.columns([3, 1])
+    left.altair_chart(charts.retention_chart(curve), width="stretch")
+    right.metric("Engagement", ui.percent(curve[0]["media_engagement"]), border=True)
+    hot = sorted(curve[1:], key=lambda chunk: chunk["drop_off_pct"] or 0, reverse=True)[:3]
+    right.markdown("**Biggest drop-offs**")
+    for chunk in hot:
+        right.markdown(
+            f"- {chunk['start_pct']:.0f}-{chunk['end_pct']:.0f} % "
+            f"({chunk['start_seconds']:.0f}-{chunk['end_seconds']:.0f} s): "
+            f"{chunk['drop_off_pct']:.1f} points lost"
+        )
+    most = max(curve, key=lambda chunk: chunk["rewatch_ratio"] or 0)
+    right.markdown(
+        f"**Most rewatched:** {most['start_pct']:.0f}-{most['end_pct']:.0f} % "
+        f"({(most['rewatch_ratio'] or 0):.2f} rewatches per viewer)"
+    )
+    st.caption(f"Snapshot of {curve[0]['snapshot_date']}, cut into {len(curve)} chunks.")
+
+st.subheader("All medias")
+st.caption("Lifetime figures from Wistia; tiers rank each media within the account.")
+columns = {
+    "media_name": "Media",
+    "project_name": "Project",
+    "plays": "Plays",
+    "loads": "Loads",
+    "play_rate": "Play rate",
+    "hours_watched": "Hours watched",
+    "unique_visitors": "Unique visitors",
+    "avg_percent_viewed": "Avg. % viewed",
+    "reached_75": "Reached 75 %",
+    "play_count_tier": "Plays tier",
+    "play_rate_tier": "Play rate tier",
+    "hours_watched_tier": "Hours tier",
+    "media_id": "Media id",
+}
+st.dataframe(
+    ui.frame(rows, columns),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Play rate": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        "Avg. % viewed": st.column_config.ProgressColumn(
+            format="percent", min_value=0, max_value=1
+        ),
+        "Hours watched": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
+st.download_button(
+    "Download the media table (CSV)",
+    exports.table_csv(rows),
+    file_name=exports.file_name("media-overview", scope=selection.project or ""),
+    mime="text/csv",
+    key="download_medias",
+)

@@ -1,0 +1,56 @@
+"""Loads, plays, visitors and watch hours over time at a chosen resolution."""
+
+import streamlit as st
+
+from app import charts, exports, ui
+from app.metrics import RESOLUTIONS
+
+selection = ui.start_page()
+st.title("Play trends")
+
+label = (
+    st.segmented_control("Resolution", list(RESOLUTIONS), default="1 day", key="resolution")
+    or "1 day"
+)
+measures = st.multiselect(
+    "Measures",
+    ["plays", "loads", "unique_visitors", "watch_hours"],
+    default=["plays", "loads"],
+    format_func=charts.LABELS.get,
+    key="measures",
+)
+rows = ui.query("play_trends", RESOLUTIONS[label], selection.period, selection.media_ids)
+st.caption(
+    f"{selection.period.start} to {selection.period.end}, {selection.scope_label}, "
+    f"buckets of {label} (the first may start before the period)."
+    + (
+        " Unique visitors are summed over the selected medias."
+        if selection.media_ids is not None and len(selection.media_ids) > 1
+        else ""
+    )
+)
+if not rows:
+    ui.empty_state("No data in this period.", "Widen the period or clear the media filter.")
+elif not measures:
+    ui.empty_state("No measure selected.", "Pick at least one measure above.")
+else:
+    st.altair_chart(charts.trend_chart(rows, measures), width="stretch")
+    table = ui.frame(
+        rows,
+        {
+            "bucket_start": "From",
+            "loads": "Loads",
+            "plays": "Plays",
+            "unique_visitors": "Unique visitors",
+            "watch_hours": "Hours watched",
+        },
+    )
+    with st.expander(f"Table ({len(rows)} buckets)"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download this table (CSV)",
+        exports.table_csv(rows),
+        file_name=exports.file_name(f"play-trends-{RESOLUTIONS[label]}", selection.period),
+        mime="text/csv",
+        key="download_trends",
+    )

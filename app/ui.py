@@ -1,0 +1,133 @@
+"""What every page shares: the warehouse, the sidebar filters, cached queries, formatting.
+
+Query results are cached for a few minutes per (warehouse, arguments), so moving a widget
+does not re-run every query; `Refresh data` on the freshness page clears the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import metrics
+from app.metrics import Period
+from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
+
+CACHE_SECONDS = 300
+DEFAULT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The sidebar's choices, shared by every page."""
+
+    period: Period
+    project: str | None
+    media_id: str | None
+    media_ids: list[str] | None  # None = every media
+
+    @property
+    def scope_label(self) -> str:
+        if self.media_id:
+            return "one media"
+        return f"project {self.project}" if self.project else "all medias"
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def cached(config: WarehouseConfig, name: str, *args: Any) -> Any:
+    """metrics.<name>(warehouse, *args), cached."""
+    return getattr(metrics, name)(Warehouse(config), *args)
+
+
+def config() -> WarehouseConfig:
+    return WarehouseConfig.from_env()
+
+
+def query(name: str, *args: Any) -> Any:
+    """Run a cached metrics query; on a warehouse problem show what to do and stop the page."""
+    try:
+        return cached(config(), name, *args)
+    except WarehouseError as exc:
+        st.warning(str(exc), icon=":material/database:")
+        st.stop()
+
+
+def sidebar() -> Selection | None:
+    """Period, project and media pickers; None (with a message) when there is no data."""
+    days = query("data_days")
+    if days is None:
+        st.info(
+            "The warehouse has no viewing data yet. Run `bash scripts/quickstart.sh` "
+            "(or `bash scripts/sync.sh`), then reload this page.",
+            icon=":material/hourglass_empty:",
+        )
+        return None
+    first_day, last_day = days
+    default_start = max(first_day, last_day - dt.timedelta(days=DEFAULT_DAYS - 1))
+    st.sidebar.header("Filters")
+    picked = st.sidebar.date_input(
+        "Period (UTC days)",
+        value=(default_start, last_day),
+        min_value=first_day - dt.timedelta(days=366),
+        max_value=last_day + dt.timedelta(days=1),
+        key="period",
+    )
+    start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else (picked, picked)
+    if isinstance(start, tuple):  # a half-picked range: only the start so far
+        start = end = start[0]
+    catalog = query("media_catalog")
+    projects = sorted({row["project_name"] for row in catalog if row["project_name"]})
+    project = st.sidebar.selectbox("Project", ["All projects", *projects], key="project")
+    project = None if project == "All projects" else project
+    in_project = [row for row in catalog if not project or row["project_name"] == project]
+    names = {row["media_id"]: f"{row['media_name']} ({row['media_id']})" for row in in_project}
+    media_id = st.sidebar.selectbox(
+        "Media", ["", *names], format_func=lambda m: names.get(m, "All medias"), key="media"
+    )
+    media_id = media_id or None
+    period = Period(start, end)
+    st.sidebar.caption(f"Data from {first_day} to {last_day} (UTC).")
+    return Selection(period, project, media_id, metrics.select_medias(catalog, project, media_id))
+
+
+def start_page() -> Selection:
+    """The freshness banner and the sidebar filters; stops the page when there is no data.
+
+    Called by each page (not by dashboard.py): widgets of the navigation script itself
+    are lost on reruns under Streamlit's AppTest, and pages are what the tests drive."""
+    from app import freshness  # freshness imports this module
+
+    freshness.banner()
+    selection = sidebar()
+    if selection is None:
+        st.stop()
+    return selection
+
+
+def frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows as a DataFrame with readable column titles (`columns`: name -> title)."""
+    data = pd.DataFrame(rows, columns=list(columns))
+    return data.rename(columns=columns)
+
+
+def change(current: float | None, previous: float | None, percent_points: bool = False) -> str:
+    """'+12.5 %' (relative) or '+3.1 pp' (difference of two fractions); '' when unknown."""
+    if current is None or previous is None:
+        return ""
+    if percent_points:
+        return f"{(current - previous) * 100:+.1f} pp"
+    if previous == 0:
+        return "new" if current else "±0 %"
+    return f"{(current - previous) / previous * 100:+.1f} %"
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f} %"
+
+
+def empty_state(what: str, hint: str) -> None:
+    st.info(f"{what} {hint}", icon=":material/info:")

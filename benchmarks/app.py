@@ -1,0 +1,155 @@
+"""Benchmark of the analytics app (run by hand): first paint and a 1M-row CSV download.
+
+    . .venv/bin/activate
+    bash scripts/quickstart.sh                 # the sandbox warehouse this starts from
+    python -m benchmarks.app                   # 1,000,000 viewing sessions
+    python -m benchmarks.app --events 200000 --source path/to/wistia.duckdb
+
+It copies the DuckDB file, grows `analytics.wistia_views_keyed` (the sessions the app
+counts and exports) to --events rows by cloning sessions with new keys and dates, starts
+`python -m app` on it, then measures:
+
+- the main page's queries alone (data_days, media_catalog, the KPIs of two periods);
+- first paint: from Chromium's request of the main page until the six KPI cards show
+  their figures (a fresh browser each time; the first run also fills the app's cache);
+- the download of the whole 24-column CSV over HTTP: rows, MB, seconds, and the app
+  process's peak RSS (VmHWM from /proc) before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+
+from app.warehouse import SANDBOX_DUCKDB
+
+
+def grow(path: Path, events: int) -> tuple[str, str]:
+    """Clone sessions until the table has `events` rows; return the first and last day."""
+    with duckdb.connect(str(path)) as conn:
+        (base,) = conn.execute("select count(*) from analytics.wistia_views_keyed").fetchone()
+        copies = -(-events // base)
+        conn.execute(
+            "create or replace table analytics.wistia_views_keyed as "
+            "select * replace (event_key || '-' || copy as event_key,"
+            " viewed_at - to_days(cast(copy % 180 as integer)) as viewed_at)"
+            f" from analytics.wistia_views_keyed, range({copies}) as r(copy) limit {events}"
+        )
+        first, last = conn.execute(
+            "select cast(min(viewed_at) as date), cast(max(viewed_at) as date)"
+            " from analytics.wistia_views_keyed"
+        ).fetchone()
+    return str(first), str(last)
+
+
+def peak_rss_mb(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) of a process in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def first_paint(url: str) -> float:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        started = time.perf_counter()
+        driver.get(url)
+        WebDriverWait(driver, 120, poll_frequency=0.02).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
+        )
+        return time.perf_counter() - started
+    finally:
+        driver.quit()
+
+
+def main_page_queries(db: Path) -> float:
+    """Seconds for the queries behind the main page (uncached), without browser or server."""
+    import datetime as dt
+
+    from app import metrics
+    from app.warehouse import Warehouse, WarehouseConfig
+
+    wh = Warehouse(WarehouseConfig(duckdb_path=db))
+    started = time.perf_counter()
+    _first, last = metrics.data_days(wh)
+    metrics.media_catalog(wh)
+    period = metrics.Period(last - dt.timedelta(days=29), last)
+    metrics.kpis(wh, period, None)
+    metrics.kpis(wh, period.previous(), None)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--source", type=Path, default=SANDBOX_DUCKDB)
+    parser.add_argument("--port", type=int, default=8599)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="app-bench-"))
+    db = work / "wistia.duckdb"
+    shutil.copy(args.source, db)
+    first, last = grow(db, args.events)
+    print(f"warehouse: {db} with {args.events:,} sessions, {first} to {last}", file=sys.stderr)
+    queries = main_page_queries(db)
+    env = {"WISTIA_APP_DUCKDB_PATH": str(db), "PATH": str(Path(sys.executable).parent)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(args.port)],
+        env={**env, "HOME": str(work)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{args.port}"
+    try:
+        for line in server.stdout:
+            if "URL: http://" in line:
+                break
+        rss_idle = peak_rss_mb(server.pid)[0]
+        paints = [first_paint(url) for _ in range(3)]
+        rss_before = peak_rss_mb(server.pid)
+        started = time.perf_counter()
+        rows = size = 0
+        with urllib.request.urlopen(f"{url}/download/views.csv?from={first}&to={last}") as resp:
+            while chunk := resp.read(1 << 20):
+                size += len(chunk)
+                rows += chunk.count(b"\r\n")
+        seconds = time.perf_counter() - started
+        rss_after = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    print("| measure | value |\n|---|---|")
+    print(f"| sessions in the warehouse | {args.events:,} |")
+    print(f"| main page queries, uncached (s) | {queries:.2f} |")
+    print(f"| first paint, cold cache (s) | {paints[0]:.2f} |")
+    print(f"| first paint, warm (s) | {min(paints[1:]):.2f} |")
+    print(f"| app RSS idle (MB) | {rss_idle:.0f} |")
+    print(f"| peak RSS before download (MB) | {rss_before[1]:.0f} |")
+    print(f"| CSV rows (without header) | {rows - 1:,} |")
+    print(f"| CSV size (MB) | {size / 1e6:.0f} |")
+    print(f"| download time (s) | {seconds:.1f} |")
+    print(f"| peak RSS after download (MB) | {rss_after[1]:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

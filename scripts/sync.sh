@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The scheduled sync: run meltano.yml's schedule (tap -> DuckDB -> dbt) in the `prod`
+# environment, one run at a time, and record the result for the app's Data status page.
+#
+#   bash scripts/sync.sh                 # run now; exit 75 at once if a sync is running
+#   bash scripts/sync.sh --wait          # run now, after the running sync (if any) ends
+#   bash scripts/sync.sh --print-cron    # the crontab line for the schedule's interval
+#   bash scripts/sync.sh --install       # add (or replace) that line in your crontab
+#
+# Settings (environment): SYNC_SCHEDULE (default daily-wistia-to-duckdb, a schedule in
+# meltano.yml), MELTANO_ENVIRONMENT (default prod), WISTIA_SYNC_DIR (lock, status and log;
+# default output/sync). The tap's own settings come from .env / the environment as usual.
+#
+# Overlaps: the run holds an exclusive flock(1) on $WISTIA_SYNC_DIR/sync.lock for its whole
+# length. A second run never touches the Meltano state or the DuckDB file: without --wait
+# it exits 75 ("another sync is running"), with --wait it queues. The lock is released by
+# the kernel when the run ends, however it ends, so a crash never leaves a stale lock.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/_env.sh
+. "$ROOT/scripts/_env.sh"
+
+SCHEDULE="${SYNC_SCHEDULE:-daily-wistia-to-duckdb}"
+ENVIRONMENT="${MELTANO_ENVIRONMENT:-prod}"
+SYNC_DIR="${WISTIA_SYNC_DIR:-$ROOT/output/sync}"
+LOCK="$SYNC_DIR/sync.lock"
+STATUS="$SYNC_DIR/last_run.json"
+LOG="$SYNC_DIR/sync.log"
+EXIT_BUSY=75  # EX_TEMPFAIL: not an error, try later
+
+mode="run"
+case "${1:-}" in
+  "") ;;
+  --wait) mode="wait" ;;
+  --print-cron) mode="print-cron" ;;
+  --install) mode="install" ;;
+  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown option $1 (use --wait, --print-cron, --install or --help)" ;;
+esac
+
+[ -x .venv/bin/meltano ] || die "no .venv with Meltano: run \`bash scripts/quickstart.sh\` first."
+# shellcheck disable=SC1091
+. .venv/bin/activate
+command -v flock >/dev/null 2>&1 || die "flock is missing: install util-linux."
+mkdir -p "$SYNC_DIR"
+
+# The schedule's cron expression, as Meltano resolves it (@daily -> 0 0 * * *).
+cron_interval() {
+  meltano schedule list --format=json 2>/dev/null | python -c '
+import json, sys
+name = sys.argv[1]
+for schedule in json.load(sys.stdin)["schedules"]["job"]:
+    if schedule["name"] == name:
+        print(schedule["cron_interval"])
+        break
+else:
+    sys.exit(f"no job schedule named {name!r} in meltano.yml")
+' "$SCHEDULE"
+}
+
+if [ "$mode" = "print-cron" ] || [ "$mode" = "install" ]; then
+  interval="$(cron_interval)" || die "cannot read schedule $SCHEDULE from meltano.yml"
+  line="$interval cd $(printf '%q' "$ROOT") && bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia $SCHEDULE"
+  if [ "$mode" = "print-cron" ]; then
+    echo "$line"
+    exit 0
+  fi
+  command -v crontab >/dev/null 2>&1 || die "crontab is missing: install cron, or add this line to your scheduler: $line"
+  { crontab -l 2>/dev/null | grep -vF "# tap-wistia $SCHEDULE" || true; echo "$line"; } | crontab -
+  echo "installed in your crontab: $line"
+  exit 0
+fi
+
+# Write the status file atomically (the app may read it at any moment).
+write_status() {  # status exit_code finished_at
+  python - "$STATUS" "$SCHEDULE" "$ENVIRONMENT" "$1" "$2" "$started_at" "$3" "$LOG" <<'PY'
+import json, os, sys, tempfile
+path, schedule, environment, status, code, started, finished, log = sys.argv[1:]
+record = {"job": schedule, "environment": environment, "status": status,
+          "started_at": started, "finished_at": finished or None,
+          "exit_code": int(code) if code else None, "log": log}
+fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".last_run.")
+with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    json.dump(record, handle, indent=2)
+os.replace(tmp, path)
+PY
+}
+
+exec 9>>"$LOCK"
+if ! flock --nonblock 9; then
+  holder="$(cat "$LOCK.pid" 2>/dev/null || echo '?')"
+  if [ "$mode" = "run" ]; then
+    echo "another sync is running (pid $holder): this run exits without touching the state or the warehouse. Use --wait to run after it." >&2
+    exit "$EXIT_BUSY"
+  fi
+  echo "another sync is running (pid $holder): waiting for it to finish ..."
+  flock 9
+fi
+echo "$$" >"$LOCK.pid"
+started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "sync: lock acquired, running schedule $SCHEDULE (environment $ENVIRONMENT), log $LOG"
+write_status running "" ""
+
+set +e
+meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" >"$LOG" 2>&1
+status=$?
+set -e
+finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+if [ "$status" -eq 0 ]; then
+  write_status success 0 "$finished_at"
+  echo "sync: done ($started_at -> $finished_at)"
+else
+  write_status failed "$status" "$finished_at"
+  echo "ERROR: the sync failed (exit $status); last lines of $LOG:" >&2
+  tail -n 20 "$LOG" >&2
+  exit 1
+fi

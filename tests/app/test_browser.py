@@ -1,0 +1,193 @@
+"""The running app in a real browser: Debian's Chromium driven by Selenium + chromedriver.
+
+Starts `python -m app` (what scripts/dashboard.sh runs) on a free port against the synced
+warehouse, checks the KPI cards against SQL, switches the trend resolution, downloads the
+24-column CSV and compares it with the database, and saves a screenshot of every page in
+the test's temporary folder. .ci/run installs chromium and chromium-driver when missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app import exports, metrics
+from app.metrics import Period
+from app.warehouse import Warehouse, WarehouseConfig
+from tests.app.conftest import SyncedProject
+from tests.pipeline.conftest import free_port
+
+WAIT = 60  # seconds for a page to render on a busy machine
+
+
+def _browser_binaries() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.fail(
+            "Chromium or chromedriver is missing: `apt-get install -y chromium "
+            "chromium-driver` (.ci/run does this)."
+        )
+    return chromium, driver
+
+
+@pytest.fixture
+def app_url(app_env: SyncedProject) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        seen = []
+        for line in server.stdout:  # Streamlit prints the URL once it serves
+            seen.append(line)
+            if "URL: http://127.0.0.1:" in line:
+                break
+        else:
+            pytest.fail("the app did not start:\n" + "".join(seen))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    chromium, driver_path = _browser_binaries()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-dev-shm-usage",
+        "--window-size=1440,1000",
+        "--disable-gpu",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(tmp_path / "downloads")}
+    )
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior",
+        {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")},
+    )
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def open_page(browser: webdriver.Chrome, url: str, title: str) -> None:
+    browser.get(url)
+    WebDriverWait(browser, WAIT).until(
+        ec.text_to_be_present_in_element((By.CSS_SELECTOR, "h1"), title)
+    )
+    # Streamlit shows a "running" widget while the script runs; wait until it is done.
+    WebDriverWait(browser, WAIT).until_not(
+        ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+    )
+
+
+def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
+    wh = Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))
+    _first, last = metrics.data_days(wh)
+    period = Period(last - dt.timedelta(days=29), last)
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    # Overview: the six KPI cards show the figures SQL gives for the default period.
+    open_page(browser, app_url, "Overview")
+    WebDriverWait(browser, WAIT).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
+    )
+    labels = [
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]')
+    ]
+    values = [
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
+    ]
+    shown = dict(zip(labels, values, strict=True))
+    want = metrics.kpis(wh, period, None)
+    ((plays,),) = app_env.query(
+        "select sum(plays) from analytics.media_daily_metrics"
+        f" where stats_date between '{period.start}' and '{period.end}'"
+    )
+    assert shown["Plays"] == f"{plays:,}" == f"{want.plays:,}"
+    assert shown["Unique visitors"] == f"{want.unique_visitors:,}"
+    assert shown["Hours watched"] == f"{want.hours_watched:,.1f}"
+    browser.save_screenshot(str(shots / "overview.png"))
+
+    # Play trends: switching the resolution re-draws the chart with other buckets.
+    open_page(browser, f"{app_url}/trends", "Play trends")
+    WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]'))
+    )
+    assert "buckets of 1 day" in browser.find_element(By.TAG_NAME, "body").text
+    browser.find_element(By.XPATH, "//button[normalize-space()='7 days']").click()
+    WebDriverWait(browser, WAIT).until(
+        ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "buckets of 7 days")
+    )
+    browser.save_screenshot(str(shots / "trends.png"))
+
+    for path, title in (
+        ("medias", "Medias"),
+        ("audience", "Audience"),
+        ("leads", "Leads"),
+        ("data_status", "Data status"),
+    ):
+        open_page(browser, f"{app_url}/{path}", title)
+        browser.save_screenshot(str(shots / f"{path}.png"))
+    assert "success" in browser.find_element(By.TAG_NAME, "body").text
+
+    # Downloads: the 24-column CSV for the default period equals the mart's rows.
+    open_page(browser, f"{app_url}/downloads", "Downloads")
+    browser.save_screenshot(str(shots / "downloads.png"))
+    link = browser.find_element(By.PARTIAL_LINK_TEXT, "wistia_views-24col")
+    browser.get(link.get_attribute("href"))
+    name = f"wistia_views-24col_all-medias_{period.start}_to_{period.end}.csv"
+    target = tmp_path / "downloads" / name
+    WebDriverWait(browser, WAIT).until(lambda _b: target.exists())
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == exports.VIEWS_HEADER
+    mart = app_env.query(
+        'select * from analytics.wistia_views where "Date" >= '
+        f"'{period.start}' and \"Date\" < '{period.end + dt.timedelta(days=1)}'"
+    )
+    assert sorted(rows[1:]) == sorted([exports.format_cell(v) for v in row] for row in mart)
+    assert len(rows) - 1 == len(mart) > 0
+    assert sorted(p.name for p in shots.iterdir()) == [
+        "audience.png",
+        "data_status.png",
+        "downloads.png",
+        "leads.png",
+        "medias.png",
+        "overview.png",
+        "trends.png",
+    ]

@@ -1,0 +1,162 @@
+"""The data-access module against the synced DuckDB: every figure is recomputed here with
+independent SQL over the raw tables the tap loaded (schema tap_wistia), not the marts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app import metrics
+from app.metrics import Period
+from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
+from tests.app.conftest import SyncedProject
+
+
+@pytest.fixture
+def wh(synced: SyncedProject) -> Warehouse:
+    return Warehouse(WarehouseConfig(duckdb_path=synced.duckdb_path))
+
+
+@pytest.fixture
+def period(wh: Warehouse) -> Period:
+    _first_day, last_day = metrics.data_days(wh)
+    return Period(last_day - dt.timedelta(days=13), last_day)
+
+
+def raw_kpis(synced: SyncedProject, period: Period, media_ids: list[str] | None) -> dict:
+    in_media = (
+        ""
+        if media_ids is None
+        else "and media_id in (" + ",".join(f"'{m}'" for m in media_ids) + ")"
+    )
+    days = f"cast(date as date) between '{period.start}' and '{period.end}'"
+    ((plays, loads, hours),) = synced.query(
+        "select coalesce(sum(play_count), 0), coalesce(sum(load_count), 0),"
+        " coalesce(sum(hours_watched), 0) from tap_wistia.media_daily_stats"
+        f" where {days} {in_media}"
+    )
+    end = period.end + dt.timedelta(days=1)
+    events = (
+        f"from tap_wistia.events as e left join tap_wistia.visitors as v using (visitor_key)"
+        f" where e.received_at >= '{period.start}' and e.received_at < '{end}'"
+        f" {in_media.replace('media_id', 'e.media_id')}"
+    )
+    ((visitors, avg_viewed, identified),) = synced.query(
+        "select count(distinct e.visitor_key), avg(e.percent_viewed),"
+        " count(distinct case when coalesce(nullif(e.email, ''),"
+        "   nullif(v.visitor_identity__email, ''), nullif(e.conversion_data__email, ''),"
+        "   nullif(v.visitor_identity__name, ''), nullif(e.conversion_data__first_name, ''),"
+        "   nullif(e.conversion_data__last_name, '')) is not null then e.visitor_key end) " + events
+    )
+    return {
+        "plays": plays,
+        "loads": loads,
+        "hours": hours,
+        "visitors": visitors,
+        "avg_viewed": avg_viewed,
+        "identified": identified,
+    }
+
+
+@pytest.mark.parametrize("scope", ["all", "project", "media"])
+def test_kpis_equal_raw_sql(synced: SyncedProject, wh: Warehouse, period: Period, scope: str):
+    catalog = metrics.media_catalog(wh)
+    project = catalog[0]["project_name"] if scope == "project" else None
+    media_id = catalog[-1]["media_id"] if scope == "media" else None
+    media_ids = metrics.select_medias(catalog, project, media_id)
+    got = metrics.kpis(wh, period, media_ids)
+    want = raw_kpis(synced, period, media_ids)
+    assert got.plays == want["plays"] and got.loads == want["loads"]
+    assert got.plays > 0
+    assert got.play_rate == pytest.approx(want["plays"] / want["loads"])
+    assert got.hours_watched == pytest.approx(want["hours"])
+    assert got.unique_visitors == want["visitors"]
+    assert got.avg_percent_viewed == pytest.approx(want["avg_viewed"])
+    assert got.identified_viewers == want["identified"]
+    if scope != "all":
+        assert got.plays < metrics.kpis(wh, period, None).plays
+
+
+def test_previous_period_is_the_same_length_just_before(wh: Warehouse, synced: SyncedProject):
+    period = Period(dt.date(2026, 3, 10), dt.date(2026, 3, 16))
+    assert period.previous() == Period(dt.date(2026, 3, 3), dt.date(2026, 3, 9))
+    _first_day, last_day = metrics.data_days(wh)
+    recent = Period(last_day - dt.timedelta(days=6), last_day)
+    assert (
+        metrics.kpis(wh, recent.previous(), None).plays
+        == raw_kpis(synced, recent.previous(), None)["plays"]
+    )
+
+
+def test_trends_by_resolution(synced: SyncedProject, wh: Warehouse, period: Period):
+    daily = metrics.play_trends(wh, "1d", period, None)
+    weekly = metrics.play_trends(wh, "7d", period, None)
+    hourly = metrics.play_trends(wh, "1h", period, None)
+    assert len(daily) == period.days  # zero-filled: one bucket per day
+    # Hourly buckets are zero-filled up to the last hour with data.
+    assert 24 * (period.days - 1) < len(hourly) <= 24 * period.days
+    assert sum(r["plays"] for r in hourly) == sum(r["plays"] for r in daily)
+    assert 2 <= len(weekly) <= 3
+    end = period.end + dt.timedelta(days=1)
+    per_day = dict(
+        synced.query(
+            "select cast(received_at as date), count(distinct visitor_key) from tap_wistia.events"
+            f" where received_at >= '{period.start}' and received_at < '{end}' group by 1"
+        )
+    )
+    assert {row["bucket_start"].date(): row["unique_visitors"] for row in daily} == {
+        day: per_day.get(day, 0) for day in (row["bucket_start"].date() for row in daily)
+    }
+    media_id = metrics.media_catalog(wh)[0]["media_id"]
+    one = metrics.play_trends(wh, "1d", period, [media_id])
+    assert sum(r["plays"] for r in one) < sum(r["plays"] for r in daily)
+
+
+def test_audience_mix_counts_sessions(synced: SyncedProject, wh: Warehouse, period: Period):
+    end = period.end + dt.timedelta(days=1)
+    countries = dict(
+        synced.query(
+            "select coalesce(nullif(country, ''), '(unknown)'), count(*) from tap_wistia.events"
+            f" where received_at >= '{period.start}' and received_at < '{end}' group by 1"
+        )
+    )
+    got = metrics.audience_mix(wh, "Country", period, None)
+    assert {row["value"]: row["sessions"] for row in got} == countries
+    devices = metrics.audience_mix(wh, "Device", period, None)
+    assert {row["value"] for row in devices} <= {"Mobile", "Desktop", "(unknown)"}
+    assert sum(row["sessions"] for row in devices) == sum(countries.values())
+
+
+def test_media_table_leads_and_engagement(synced: SyncedProject, wh: Warehouse):
+    rows = metrics.media_table(wh, None)
+    assert len(rows) == len(synced.dataset.medias)
+    assert [r["plays"] for r in rows] == sorted((r["plays"] for r in rows), reverse=True)
+    assert {r["play_count_tier"] for r in rows} <= {"top", "middle", "long tail"}
+    leads = metrics.leads(wh, None)
+    ((pairs,),) = synced.query(
+        "select count(*) from (select distinct coalesce(nullif(e.email, ''),"
+        " nullif(v.visitor_identity__email, ''), nullif(e.conversion_data__email, '')) as email,"
+        " e.media_id from tap_wistia.events as e left join tap_wistia.visitors as v"
+        " using (visitor_key)) as t where email is not null"
+    )
+    assert len(leads) == pairs > 0
+    media_id = rows[0]["media_id"]
+    curve = metrics.engagement_curve(wh, media_id)
+    assert [c["chunk_index"] for c in curve] == list(range(20))
+    assert curve[0]["retention_pct"] == pytest.approx(100)
+
+
+def test_missing_warehouse_says_what_to_run(tmp_path):
+    wh = Warehouse(WarehouseConfig(duckdb_path=tmp_path / "nothing.duckdb"))
+    with pytest.raises(WarehouseError, match=r"run `bash scripts/quickstart.sh` first"):
+        metrics.data_days(wh)
+
+
+def test_connection_is_closed_after_each_query(synced: SyncedProject, wh: Warehouse):
+    import duckdb
+
+    metrics.kpis(wh, Period(dt.date(2026, 1, 1), dt.date(2026, 1, 2)), None)
+    # A writer can open the file: the app holds no lock between queries (the sync needs it).
+    with duckdb.connect(str(synced.duckdb_path)) as writer:
+        assert writer.execute("select 1").fetchone() == (1,)
