@@ -72,6 +72,7 @@ COVERED_BY = {
         "tests/pipeline/test_sandbox.py::"
         "test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token"
     ),
+    "bash scripts/dashboard.sh": "tests/app/test_browser.py::test_app_in_chromium",
     "meltano config set --store=dotenv tap-wistia api_token YOUR_TOKEN": (
         "tests/pipeline/test_readme_commands.py::test_config_commands_leave_meltano_yml_alone"
     ),

@@ -48,8 +48,10 @@ def _browser_binaries() -> tuple[str, str]:
 def app_url(app_env: SyncedProject) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # The README's own command (quickstart step 3), on a free port.
+    dashboard = Path(__file__).resolve().parents[2] / "scripts" / "dashboard.sh"
     server = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port)],
+        ["bash", str(dashboard), "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
