@@ -14,10 +14,12 @@ import simplejson
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
 
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
+from tap_wistia.prefetch import stop_all_workers
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
 from tap_wistia.visitor_refresh import ChangedVisitors
@@ -249,6 +251,15 @@ class TapWistia(Tap):
         streams need it, and events are read before visitors are refreshed from them.
         """
         return self.discover_streams()
+
+    @override
+    def sync_all(self) -> None:
+        try:
+            super().sync_all()
+        finally:
+            # Whatever ended the sync (success, an API error, a signal), no worker thread
+            # outlives it: a generator abandoned on an error path is never closed.
+            stop_all_workers()
 
     # --- command line --------------------------------------------------------------
 
