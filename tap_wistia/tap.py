@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import signal
 import sys
 import typing as t
 from functools import cached_property
+from types import FrameType
 from urllib.parse import urlsplit
 
 import simplejson
@@ -256,6 +258,11 @@ class TapWistia(Tap):
     def sync_all(self) -> None:
         try:
             super().sync_all()
+        except Interrupted:
+            # Streams change their state only once what it covers has been emitted (events
+            # in one `dict.update`), so the state as it is now is complete: emit it last.
+            self.state_writer.write_state(self.state)
+            raise
         finally:
             # Whatever ended the sync (success, an API error, a signal), no worker thread
             # outlives it: a generator abandoned on an error path is never closed.
@@ -263,17 +270,39 @@ class TapWistia(Tap):
 
     # --- command line --------------------------------------------------------------
 
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        # The SDK's handler (a private hook, overridden only here) writes the state and
+        # exits 0 from whatever the main thread was doing; a run cut short must exit
+        # non-zero, and its last STATE must come after the stream's own unwinding.
+        raise Interrupted(signum)
+
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the CLI; known failures end with one clear line and exit code 1."""
         try:
             super().invoke(*args, **kwargs)
+        except Interrupted as exc:
+            cls.logger.error(
+                "Interrupted by %s: stopped after emitting the last complete STATE; the next "
+                "run resumes from it.",
+                signal.Signals(exc.signum).name,
+            )
+            sys.exit(128 + exc.signum)
         except (WistiaError, UnknownMediaIds) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
         except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:
             cls.logger.error("The state or catalog file is not valid JSON: %s", exc)
             sys.exit(1)
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived: end the run now (exit 128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class StateError(WistiaError):

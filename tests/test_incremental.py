@@ -8,6 +8,7 @@ import logging
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
@@ -243,8 +244,12 @@ def _start_cli(tmp_path, config: dict, catalog: dict, state: dict | None) -> sub
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
-def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig):
+@pytest.mark.parametrize(
+    ("sig", "exit_code"),
+    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGTERM, 143), (signal.SIGINT, 130)],
+    ids=["kill-9", "sigterm", "sigint"],
+)
+def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig, exit_code):
     server = make_wistia(medias=6, visitors=100, events=1500, days=40)
     server.latency = 0.002  # keeps the run going while the test reads its output
     config = tap_config(server, max_requests_per_minute=100_000)
@@ -253,24 +258,27 @@ def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig):
     process = _start_cli(tmp_path, config, catalog, state=None)
     seen: set[str] = set()
     last_state = None
-    windows_done = 0
+    states = 0
+    signalled_at = None
     assert process.stdout is not None
-    for line in process.stdout:
+    for line in process.stdout:  # read to the end: what the tap emits while it stops counts
         message = json.loads(line)
         if message["type"] == "RECORD":
             seen.add(message["record"]["event_key"])
         elif message["type"] == "STATE" and message["value"].get("bookmarks", {}).get("events"):
             last_state = message["value"]
-            windows_done += 1
-            if windows_done == 120:
+            states += 1
+            if states == 30 and signalled_at is None:
                 process.send_signal(sig)
-                break
-    process.wait(timeout=30)
+                signalled_at = time.monotonic()
+    assert process.wait(timeout=30) == exit_code
+    assert signalled_at is not None and time.monotonic() - signalled_at < 10
     assert last_state is not None
+    mark = parse_timestamp(last_state["bookmarks"]["events"]["replication_key_value"])
+    assert mark.time() == dt.time(0)  # a bookmark at the end of a complete UTC day
 
     server.clear_requests()
     resumed = run_sync(config, state=last_state, streams=("events",))
-    mark = parse_timestamp(last_state["bookmarks"]["events"]["replication_key_value"])
     first_day_asked = min(events_requests_by_day(server))
     assert first_day_asked == mark.date().isoformat()  # resumed, did not start over
     everything = {e["event_key"] for e in server.dataset.events}
