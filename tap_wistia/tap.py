@@ -20,6 +20,7 @@ from typing_extensions import override
 
 from tap_wistia import streams
 from tap_wistia.client import WistiaError
+from tap_wistia.events import EventsStream
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
 from tap_wistia.prefetch import stop_all_workers
 from tap_wistia.throttle import Throttle
@@ -36,7 +37,7 @@ STREAM_TYPES = (
     streams.MediaEngagementStream,
     streams.MediaDailyStatsStream,
     # Events before visitors: a later visitor refresh can build on the events just read.
-    streams.EventsStream,
+    EventsStream,
     streams.VisitorsStream,
 )
 

@@ -41,22 +41,31 @@ def events_requests_by_day(server) -> Counter:
     return Counter(r.query["start_date"][0] for r in server.requests_to("/stats/events"))
 
 
-def test_state_is_emitted_after_every_day_window(make_wistia):
-    server = make_wistia(events=300, days=10)
+def test_state_bookmarks_only_the_contiguous_run_of_finished_days(make_wistia):
+    server = make_wistia(events=3_000, days=10)
     start = (now() - dt.timedelta(days=9)).date()
     result = run_sync(tap_config(server, start_date=start.isoformat()), streams=("events",))
-    marks = [
-        s["bookmarks"]["events"]["replication_key_value"]
-        for s in result.states
-        if s.get("bookmarks", {}).get("events", {}).get("replication_key_value")
-    ]
-    distinct = sorted(set(marks))
-    assert len(distinct) == 10  # one per UTC day, oldest first
-    assert marks == sorted(marks)
-    marks = distinct
-    assert parse_timestamp(marks[0]) == dt.datetime.combine(
+    bookmarks = [s["bookmarks"]["events"] for s in result.states if s["bookmarks"].get("events")]
+    marks = [b["replication_key_value"] for b in bookmarks if "replication_key_value" in b]
+    assert marks == sorted(marks)  # never moves back, even though days finish in any order
+    *days_done, last = sorted(set(marks))  # the end of a finished day, then the run's end
+    assert all(parse_timestamp(m).time() == dt.time(0) for m in days_done)
+    assert parse_timestamp(last) == result.tap.extraction_end
+    assert parse_timestamp(marks[0]) >= dt.datetime.combine(
         start + dt.timedelta(days=1), dt.time(), UTC
     )
+    for bookmark in bookmarks:  # partial progress is only ever kept for days after it
+        first_open = bookmark.get("replication_key_value", start.isoformat())[:10]
+        assert all(day >= first_open for day in [*bookmark["pages_read"], *bookmark["days_read"]])
+    final = result.bookmark("events")
+    assert final["pages_read"] == {} and final["days_read"] == []
+    wanted = {
+        e["event_key"]
+        for e in server.dataset.events
+        if parse_timestamp(e["received_at"]).date() >= start
+    }
+    keys = [r["event_key"] for r in result.records("events")]
+    assert len(keys) == len(set(keys)) and set(keys) == wanted
 
 
 def test_incremental_run_rereads_only_from_the_bookmarks_day(make_wistia):
