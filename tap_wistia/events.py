@@ -149,6 +149,8 @@ class EventsStream(WistiaStream):
             max_held=2 * workers,
             max_open=2 * workers,
             depth=max(workers // 2, 1),
+            interval=tap.throttle.interval,
+            clock=tap.throttle.clock,
         )
         progress = _Progress(self, days, windows, todo, crawl)
         seen: dict[int, set[str]] = {}

@@ -15,7 +15,10 @@ Scheduling, decided in the consumer's thread whenever a worker is free, in this 
 2. a *speculative* page of a stable listing that proved long: the next pages past the
    last known full one, at most `min(depth, full pages read // 2)` ahead (a day of 1 or
    3 pages gets none), never at or past a page known short. A page past the end costs
-   one request and is the only waste: at most that many per listing.
+   one request and is the only waste: at most that many per listing. And only while the
+   last `2 x workers` pages came back slower than the budget allows (`interval`, the
+   throttle's spacing): once the budget is the limit, more requests in flight only wait
+   in the throttle, and a speculative one may be wasted.
 
 Memory is bounded by pages, not per listing: at most `max_held` pages are in flight or
 read but not yet consumed, so memory does not grow with the number of listings or the
@@ -28,9 +31,13 @@ from __future__ import annotations
 
 import queue
 import typing as t
+from collections import deque
 from dataclasses import dataclass, field
 
 from tap_wistia.prefetch import WorkerPool
+
+if t.TYPE_CHECKING:
+    from tap_wistia.throttle import Clock
 
 R = t.TypeVar("R")
 _WAKE_SECONDS = 0.5  # a blocked consumer still gets to run signal handlers this often
@@ -83,6 +90,8 @@ class PageCrawl(t.Generic[R]):
         max_held: int,
         max_open: int,
         depth: int,
+        interval: float | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.listings = listings
         self._fetch_page = fetch_page
@@ -91,6 +100,9 @@ class PageCrawl(t.Generic[R]):
         self.max_held = max(max_held, self.workers)
         self.max_open = max(max_open, 1)
         self.depth = depth
+        self.interval = interval
+        self.clock = clock
+        self._completed_at: deque[float] = deque(maxlen=2 * self.workers)
         self.requests = 0  # pages asked for so far
         self.held_peak = 0
         self._held = 0  # pages in flight + read and not yet consumed
@@ -109,6 +121,8 @@ class PageCrawl(t.Generic[R]):
                 if self._in_flight == 0:  # nothing to wait for: a bug, never a hang
                     raise RuntimeError("page crawl stalled with unfinished listings")
                 index, number, future = self._next_completion()
+                if self.clock is not None:
+                    self._completed_at.append(self.clock.monotonic())
                 listing = self.listings[index]
                 listing.in_flight -= 1
                 self._in_flight -= 1
@@ -144,6 +158,14 @@ class PageCrawl(t.Generic[R]):
             if listing.short_at is not None
         )
 
+    def _at_budget(self) -> bool:
+        """Recent pages came back at (95 % of) the rate the budget allows."""
+        times = self._completed_at
+        if self.interval is None or len(times) < (times.maxlen or 0):
+            return False
+        elapsed = times[-1] - times[0]
+        return elapsed <= 0 or (len(times) - 1) / elapsed >= 0.95 / self.interval
+
     def _all_finished(self) -> bool:
         return self._lowest_open >= len(self.listings) and self._in_flight == 0
 
@@ -158,7 +180,7 @@ class PageCrawl(t.Generic[R]):
 
     def _fill(self, pool: WorkerPool) -> None:
         while self._in_flight < self.workers and self._held < self.max_held:
-            job = self._certain_job() or self._speculative_job()
+            job = self._certain_job() or (None if self._at_budget() else self._speculative_job())
             if job is None:
                 return
             index, number = job
