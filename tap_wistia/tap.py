@@ -23,6 +23,7 @@ from tap_wistia.client import WistiaError
 from tap_wistia.events import EventsStream
 from tap_wistia.media_catalog import MediaCatalog, UnknownMediaIds
 from tap_wistia.prefetch import stop_all_workers
+from tap_wistia.sdk_logs import quiet_sdk_noise
 from tap_wistia.throttle import Throttle
 from tap_wistia.timeutil import RETENTION_DAYS, parse_timestamp, start_of_day
 from tap_wistia.visitor_refresh import ChangedVisitors
@@ -245,7 +246,9 @@ class TapWistia(Tap):
         )
 
     def discover_streams(self) -> list[streams.WistiaStream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        discovered = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        quiet_sdk_noise(stream.logger for stream in discovered)
+        return discovered
 
     def load_streams(self) -> list[streams.WistiaStream]:
         """Streams in `STREAM_TYPES` order; the SDK would sort them by name.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import signal
 import threading
 from collections import Counter
@@ -126,3 +127,33 @@ def test_a_killed_backfill_of_long_closed_days_rereads_few_pages(make_wistia, tm
     assert read_twice <= 0.15 * full_pages
     mark = parse_timestamp(resumed.bookmark("events")["replication_key_value"])
     assert mark == dt.datetime.combine(now().date(), dt.time(), UTC)
+
+
+def test_a_long_run_logs_progress_not_sdk_noise(make_wistia, caplog):
+    server = make_wistia(medias=6, visitors=80, events=1_500, days=30)
+    config = tap_config(server, max_requests_per_minute=100_000)  # 201 days, most empty
+    with caplog.at_level(logging.INFO):
+        result = run_sync(config)
+    assert len(result.records("media_daily_stats")) > 0  # an unsorted SDK stream ran too
+    assert "Pagination stopped" not in caplog.text
+    assert "assumed to be unsorted" not in caplog.text
+    progress = [r.getMessage() for r in caplog.records if "days done" in r.getMessage()]
+    assert 10 <= len(progress) <= 11  # every 10 % of the days (time barely passes)
+    assert progress[-1].startswith("events: 201/201 days done, ")
+    assert progress[-1].endswith(f"{len(server.requests_to('/stats/events'))} requests so far")
+
+
+def test_progress_is_logged_every_30_seconds_on_a_slow_run(make_wistia, caplog):
+    server = make_wistia(medias=3, visitors=50, events=300, days=3)
+    # 60 requests a minute: the injected clock moves ~1 s per request, no real wait.
+    config = tap_config(server, start_date=_closed_day(2).date().isoformat())
+    config["max_requests_per_minute"] = 60
+    server.dataset.add_events(9_000, when=_closed_day(1))  # one day of 91 pages
+    with caplog.at_level(logging.INFO):
+        run_sync(config, streams=("events",))
+    progress = [r.getMessage() for r in caplog.records if "days done" in r.getMessage()]
+    requests = len(server.requests_to("/stats/events"))
+    assert requests >= 93
+    # Day 1 of 3 takes ~90 s: a line every ~30 s while it runs, not only when it ends.
+    assert sum(line.startswith("events: 1/3 days done") for line in progress) >= 3
+    assert len(progress) >= requests // 31
