@@ -15,10 +15,11 @@ Scheduling, decided in the consumer's thread whenever a worker is free, in this 
 2. a *speculative* page of a stable listing that proved long: the next pages past the
    last known full one, at most `min(depth, full pages read // 2)` ahead (a day of 1 or
    3 pages gets none), never at or past a page known short. A page past the end costs
-   one request and is the only waste: at most that many per listing. And only while the
-   last `2 x workers` pages came back slower than the budget allows (`interval`, the
-   throttle's spacing): once the budget is the limit, more requests in flight only wait
-   in the throttle, and a speculative one may be wasted.
+   one request and is the only waste: at most that many per listing. And only while
+   fewer requests are in flight than the budget can use: the fastest recent round trip
+   (about the API's latency) divided by the throttle's spacing (`interval`), plus 2.
+   Beyond that, more requests only wait in the throttle, and a speculative one may be
+   wasted.
 
 Memory is bounded by pages, not per listing: at most `max_held` pages are in flight or
 read but not yet consumed, so memory does not grow with the number of listings or the
@@ -102,7 +103,7 @@ class PageCrawl(t.Generic[R]):
         self.depth = depth
         self.interval = interval
         self.clock = clock
-        self._completed_at: deque[float] = deque(maxlen=2 * self.workers)
+        self._round_trips: deque[float] = deque(maxlen=2 * self.workers)
         self.requests = 0  # pages asked for so far
         self.held_peak = 0
         self._held = 0  # pages in flight + read and not yet consumed
@@ -120,9 +121,9 @@ class PageCrawl(t.Generic[R]):
                 self._fill(pool)
                 if self._in_flight == 0:  # nothing to wait for: a bug, never a hang
                     raise RuntimeError("page crawl stalled with unfinished listings")
-                index, number, future = self._next_completion()
+                index, number, future, sent_at = self._next_completion()
                 if self.clock is not None:
-                    self._completed_at.append(self.clock.monotonic())
+                    self._round_trips.append(self.clock.monotonic() - sent_at)
                 listing = self.listings[index]
                 listing.in_flight -= 1
                 self._in_flight -= 1
@@ -158,18 +159,16 @@ class PageCrawl(t.Generic[R]):
             if listing.short_at is not None
         )
 
-    def _at_budget(self) -> bool:
-        """Recent pages came back at (95 % of) the rate the budget allows."""
-        times = self._completed_at
-        if self.interval is None or len(times) < (times.maxlen or 0):
+    def _enough_in_flight(self) -> bool:
+        """As many requests in flight as the budget can use at the API's latency."""
+        if self.interval is None or not self._round_trips:
             return False
-        elapsed = times[-1] - times[0]
-        return elapsed <= 0 or (len(times) - 1) / elapsed >= 0.95 / self.interval
+        return self._in_flight >= min(self._round_trips) / self.interval + 2
 
     def _all_finished(self) -> bool:
         return self._lowest_open >= len(self.listings) and self._in_flight == 0
 
-    def _next_completion(self) -> tuple[int, int, t.Any]:
+    def _next_completion(self) -> tuple[int, int, t.Any, float]:
         while True:
             try:
                 return self._done.get(timeout=_WAKE_SECONDS)
@@ -180,7 +179,9 @@ class PageCrawl(t.Generic[R]):
 
     def _fill(self, pool: WorkerPool) -> None:
         while self._in_flight < self.workers and self._held < self.max_held:
-            job = self._certain_job() or (None if self._at_budget() else self._speculative_job())
+            job = self._certain_job() or (
+                None if self._enough_in_flight() else self._speculative_job()
+            )
             if job is None:
                 return
             index, number = job
@@ -191,9 +192,10 @@ class PageCrawl(t.Generic[R]):
             self._held += 1
             self.held_peak = max(self.held_peak, self._held)
             self.requests += 1
+            sent_at = self.clock.monotonic() if self.clock is not None else 0.0
             future = pool.submit(self._fetch_page, index, number)
             future.add_done_callback(
-                lambda done, index=index, number=number: self._done.put((index, number, done))
+                lambda done, job=(index, number, sent_at): self._done.put((*job[:2], done, job[2]))
             )
 
     def _open_stable(self) -> t.Iterator[int]:
