@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import shapes
 from .harness import (
     ROOT,
     STREAMS,
@@ -119,7 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--events", type=int, help="events in the account of the rate runs")
     p.add_argument("--days", type=int, help="days of events in the account of the rate runs")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--skip", default="", help="sections to skip: rate,throughput,incremental")
+    p.add_argument(
+        "--skip",
+        default="",
+        help="sections to skip: rate,throughput,incremental,shapes (--quick skips shapes)",
+    )
+    p.add_argument(
+        "--shapes-latency",
+        type=int,
+        default=300,
+        help="ms of latency for the account shapes (events stream only)",
+    )
     p.add_argument(
         "--set",
         action="append",
@@ -140,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, value)
     latencies = _ints(args.latencies)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.quick:
+        skip.add("shapes")
     if "incremental" not in skip and args.incremental_latency not in latencies:
         latencies.append(args.incremental_latency)
     args.settings = _settings(args.set)
@@ -159,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         results.update(rate_section(args, latencies, work, skip))
     if "throughput" not in skip:
         results["throughput"] = throughput_section(args, work)
+    if "shapes" not in skip:
+        results["shapes"] = shapes.section(args, work)
     results["total_seconds"] = round(time.monotonic() - began)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
@@ -525,6 +540,8 @@ def render(results: dict[str, Any], args: argparse.Namespace, latencies: list[in
         "",
         *_notes(results, args),
     ]
+    if results.get("shapes"):
+        lines += shapes.render(results["shapes"], budget)
     return "\n".join(lines)
 
 

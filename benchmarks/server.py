@@ -8,7 +8,8 @@ one JSON line per JSON command read from stdin:
     {"cmd": "configure", "latency": 0.3, "rate_limit": 600}   # also clears the 60 s window
     {"cmd": "mark"}                      # -> {"mark": <number of requests served so far>}
     {"cmd": "stats", "since": <mark>}    # -> counts, 429s, arrival span, busiest 60 s
-    {"cmd": "add_events", "n": 100, "new_visitors": 10}
+    {"cmd": "add_events", "n": 100, "new_visitors": 10}   # now
+    {"cmd": "add_events", "n": 9300, "days_ago": 2}       # spread over that UTC day
     {"cmd": "quit"}
 
 It is the fake from ``wistia_sandbox`` (same data, routes, rate limiter and latency),
@@ -193,15 +194,35 @@ def main(argv: list[str] | None = None) -> int:
                 _reply(server.stats(int(cmd.get("since", 0))))
             elif name == "add_events":
                 with server.lock:
-                    server.dataset.add_events(
-                        int(cmd["n"]), new_visitors=int(cmd.get("new_visitors", 0))
-                    )
+                    new_visitors = int(cmd.get("new_visitors", 0))
+                    for when, n in _spread(cmd):
+                        fresh = min(new_visitors, n)
+                        server.dataset.add_events(n, when=when, new_visitors=fresh)
+                        new_visitors -= fresh
                     _reply({"events": server.event_store().count})
             else:
                 _reply({"error": f"unknown command {name!r}"})
     finally:
         server.stop()
     return 0
+
+
+def _spread(cmd: dict[str, Any]) -> list[tuple[dt.datetime | None, int]]:
+    """`n` events now, or with `days_ago`, spread evenly over that UTC day (today: over
+    the part already past), 100 instants, so the day's listing has realistic times."""
+    n = int(cmd["n"])
+    if cmd.get("days_ago") is None:
+        return [(None, n)]
+    now = dt.datetime.now(dt.UTC)
+    day = dt.datetime.combine(
+        now.date() - dt.timedelta(days=int(cmd["days_ago"])), dt.time(), dt.UTC
+    )
+    span = min(now - dt.timedelta(minutes=1), day + dt.timedelta(days=1)) - day
+    instants = 100
+    return [
+        (day + span * (k + 0.5) / instants, n // instants + (k < n % instants))
+        for k in range(instants)
+    ]
 
 
 def _reply(payload: dict[str, Any]) -> None:

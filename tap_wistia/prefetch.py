@@ -1,28 +1,106 @@
-"""Fetch independent jobs in parallel, hand their records back in job order.
+"""Worker threads for parallel requests, and two ways of using them in order.
 
 The SDK syncs one request at a time; with Wistia's latency (hundreds of ms, tens of
-seconds for a full events page) a serial tap uses a fraction of the request budget. Here
-up to `workers` jobs (an events day window, one media's stats, one visitor) run in
-threads while the caller consumes the oldest job's records. Order is what keeps state
-correct: the caller sees job N's records only after job N-1's, so a bookmark written
-after a job still means "everything before this is done". Each job's records pass
-through a bounded queue, so memory stays flat however far the workers get ahead.
-Every request still waits for its slot in the run's one `Throttle`.
+seconds for a full events page) a serial tap uses a fraction of the request budget. Every
+request still waits for its slot in the run's one `Throttle`.
+
+`WorkerPool` owns the threads. They are daemon threads, closed in a `finally` by whoever
+started them and, as a backstop, by `stop_all_workers` at the end of every sync: a worker
+blocked in a retry loop or on a full buffer must never keep a failed or interrupted run
+alive (`ThreadPoolExecutor` threads are joined at interpreter exit, which is what hung
+runs after a fatal error). Closing wakes blocked workers, cancels queued calls and joins
+the threads for at most `STOP_TIMEOUT_SECONDS`; a worker still inside an HTTP request
+after that cannot hold the process, and its result is discarded.
+
+`ordered_prefetch` runs independent jobs (one media's stats, one visitor) and hands their
+records back in job order; `pages_ahead` reads one list's pages ahead of the consumer.
+Event days use `page_crawl`, which does not need order.
 """
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
+import time
 import typing as t
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 
 J = t.TypeVar("J")
 R = t.TypeVar("R")
 
 _DONE = object()
 _PUT_RETRY_SECONDS = 0.05  # how often a blocked worker re-checks whether to give up
+STOP_TIMEOUT_SECONDS = 5.0  # how long closing waits for workers still in a request
+_STOP = None  # queued once per thread to make it exit
+
+_live: set[WorkerPool] = set()
+_live_lock = threading.Lock()
+
+
+class WorkerPool:
+    """`workers` daemon threads running submitted calls; see the module docstring."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self.stopping = threading.Event()
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"{name}_{n}", daemon=True)
+            for n in range(max(workers, 1))
+        ]
+        with _live_lock:
+            _live.add(self)
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: t.Callable[..., R], *args: t.Any) -> Future[R]:
+        future: Future[R] = Future()
+        if self.stopping.is_set():
+            future.cancel()
+        else:
+            self._tasks.put((future, fn, args))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            task = self._tasks.get()
+            if task is _STOP:
+                return
+            future, fn, args = task
+            if self.stopping.is_set() or not future.set_running_or_notify_cancel():
+                future.cancel()
+                continue
+            try:
+                result = fn(*args)
+            except BaseException as error:  # handed to whoever waits on the future
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+    def close(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+        """Stop the workers: queued calls are cancelled, running ones abandoned after
+        `timeout` seconds (their threads are daemons and cannot block the exit)."""
+        self.stopping.set()
+        for _ in self._threads:
+            self._tasks.put(_STOP)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(deadline - time.monotonic(), 0.0))
+        with _live_lock:
+            _live.discard(self)
+
+
+def stop_all_workers(timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+    """Close every pool still open: the backstop for a generator abandoned on an error
+    path (an exception in the SDK while our generator was suspended never closes it)."""
+    with _live_lock:
+        pools = list(_live)
+    for pool in pools:
+        pool.stopping.set()
+    for pool in pools:
+        pool.close(timeout)
 
 
 class _Failure:
@@ -39,15 +117,18 @@ def ordered_prefetch(
 ) -> t.Iterator[tuple[J, t.Iterator[R]]]:
     """Yield `(job, records)` in job order; consume each `records` before the next.
 
-    An exception raised by `fetch(job)` surfaces while that job's records are consumed,
-    so the caller can handle it per job (e.g. skip a media that is gone).
+    Up to `workers` jobs run at once; each job's records pass through a queue of `buffer`
+    records, so memory stays flat however far the workers get ahead. An exception raised
+    by `fetch(job)` surfaces while that job's records are consumed, so the caller can
+    handle it per job (e.g. skip a media that is gone).
     """
     if workers <= 1:
         for job in jobs:
             yield job, iter(fetch(job))
         return
 
-    stop = threading.Event()
+    pool = WorkerPool(workers, "wistia-fetch")
+    stop = pool.stopping
 
     def work(job: J, out: queue.Queue) -> None:
         try:
@@ -61,24 +142,22 @@ def ordered_prefetch(
 
     pending: deque[tuple[J, queue.Queue]] = deque()
     remaining = iter(jobs)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wistia-fetch") as pool:
+    try:
+        for job in itertools.islice(remaining, workers):
+            pending.append((job, _submit(pool, work, job, buffer)))
+        while pending:
+            job, out = pending.popleft()
+            yield job, _drain(out)
+            for job in itertools.islice(remaining, 1):
+                pending.append((job, _submit(pool, work, job, buffer)))
+    finally:
+        pool.close()
 
-        def submit_next() -> None:
-            for job in remaining:
-                out: queue.Queue = queue.Queue(maxsize=buffer)
-                pending.append((job, out))
-                pool.submit(work, job, out)
-                return
 
-        try:
-            for _ in range(workers):
-                submit_next()
-            while pending:
-                job, out = pending.popleft()
-                yield job, _drain(out)
-                submit_next()
-        finally:
-            stop.set()
+def _submit(pool: WorkerPool, work: t.Callable, job: t.Any, buffer: int) -> queue.Queue:
+    out: queue.Queue = queue.Queue(maxsize=buffer)
+    pool.submit(work, job, out)
+    return out
 
 
 def _put(out: queue.Queue, item: object, stop: threading.Event) -> None:
@@ -115,32 +194,31 @@ def pages_ahead(
     after `serial_pages` more full pages. A short list therefore costs no wasted request;
     a long one at most `workers - 1` empty pages.
     """
-    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="wistia-page") as pool:
-        pending: deque = deque()
-        next_page = 1
+    pool = WorkerPool(workers, "wistia-page")
+    pending: deque[Future] = deque()
+    next_page = 1
 
-        def fill(read: int) -> None:
-            nonlocal next_page
-            if read < expected_pages:  # pages known to exist
-                limit = min(expected_pages, read + workers)
-            elif read - expected_pages >= serial_pages:  # past them, the list proved long
-                limit = read + workers
-            else:
-                limit = read + 1
-            while next_page <= limit and len(pending) < workers:
-                pending.append(pool.submit(fetch_page, next_page))
-                next_page += 1
+    def fill(read: int) -> None:
+        nonlocal next_page
+        if read < expected_pages:  # pages known to exist
+            limit = min(expected_pages, read + workers)
+        elif read - expected_pages >= serial_pages:  # past them, the list proved long
+            limit = read + workers
+        else:
+            limit = read + 1
+        while next_page <= limit and len(pending) < workers:
+            pending.append(pool.submit(fetch_page, next_page))
+            next_page += 1
 
-        read = 0
+    read = 0
+    try:
         fill(read)
-        try:
-            while pending:
-                page = pending.popleft().result()
-                read += 1
-                yield page
-                if len(page) < page_size:
-                    return
-                fill(read)
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            page = pending.popleft().result()
+            read += 1
+            yield page
+            if len(page) < page_size:
+                return
+            fill(read)
+    finally:
+        pool.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import typing as t
 from functools import cached_property
 
@@ -14,7 +13,7 @@ from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.sanitise import Sanitiser
 from tap_wistia.scope import adopt_scope
-from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
+from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tap_wistia.visitor_refresh import FULL_LISTING_AT
 
 if t.TYPE_CHECKING:
@@ -98,7 +97,8 @@ class SelfBookmarkingStream(ScopedStream):
     The SDK moves a bookmark record by record, which is only right when records arrive
     in bookmark order; events (day windows read in parallel) and medias (listed in
     `created` order) do not. The SDK offers no public hook for this: overriding its
-    private `_increment_stream_state` here is the one place the tap does so.
+    private `_increment_stream_state`, and calling its private STATE writer, here is the
+    one place the tap's streams use SDK private members.
     """
 
     @override
@@ -113,116 +113,10 @@ class SelfBookmarkingStream(ScopedStream):
         state["replication_key_value"] = value
         self.state_manager.is_flushed = False
 
-
-class EventsStream(SelfBookmarkingStream):
-    """Viewing sessions, incremental on `received_at`, read in UTC day windows.
-
-    The API lists events newest first with offset paging and filters by inclusive UTC
-    dates. Each window (one day) is read to its last page, deduplicated on `event_key`
-    (events arriving during the crawl shift pages: duplicates, never gaps), and only then
-    is the bookmark moved to the window's end and a STATE emitted. A run killed mid-way
-    resumes at the first unfinished day. Incremental runs re-read from the start of the
-    bookmark's UTC day, minus `events_lookback_days`.
-    """
-
-    name = "events"
-    path = "/stats/events"
-    primary_keys = ("event_key",)
-    replication_key = "received_at"
-    is_sorted = False
-    schema = schemas.EVENT
-    timestamp_fields = ("received_at",)
-
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        params = super().get_url_params(context, next_page_token)
-        if context:
-            params.update({k: v for k, v in context.items() if v is not None})
-        return params
-
-    def first_day(self) -> dt.date:
-        tap = self._tap
-        first = tap.extraction_start.date()
-        state = self.stream_state
-        bookmark = state.get("replication_key_value")
-        if bookmark and state.get("replication_key") == self.replication_key:
-            lookback = dt.timedelta(days=int(self.config.get("events_lookback_days") or 0))
-            first = max(first, parse_timestamp(bookmark).date() - lookback)
-        return first
-
-    def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        tap = self._tap
-        start, end = tap.extraction_start, tap.extraction_end
-        days = days_between(self.first_day(), tap.last_day)
-        media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
-        # project_ids without media_ids: one account-wide listing, filtered here, costs
-        # fewer requests than one listing per media of the projects.
-        allowed = (
-            tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
-        )
-        changed = tap.event_watchers
-        if days:
-            changed.events_started(start_of_day(days[0]))
-        self.logger.info(
-            "events: reading %d UTC day(s) %s..%s",
-            len(days),
-            days[0] if days else "-",
-            days[-1] if days else "-",
-        )
-        # Windows are fetched in parallel but handed back oldest first, so the bookmark
-        # written after a day still means "every earlier day is complete".
-        jobs = [(day, media_id) for day in days for media_id in media_scope]
-        fetched = ordered_prefetch(
-            jobs,
-            lambda job: self.request_records(
-                {
-                    "start_date": job[0].isoformat(),
-                    "end_date": job[0].isoformat(),
-                    "media_id": job[1],
-                }
-            ),
-            workers=tap.max_concurrency,
-        )
-        by_day = itertools.groupby(fetched, key=lambda item: item[0][0])
-        for done, (day, windows) in enumerate(by_day, start=1):
-            seen: set[str] = set()
-            for _, rows in windows:
-                for row in rows:
-                    self.require_key(row, "event_key", f"GET {self.path}")
-                    if row["event_key"] in seen:
-                        continue
-                    seen.add(row["event_key"])
-                    if allowed is not None and row.get("media_id") not in allowed:
-                        continue
-                    if not self._within(row, start, end):
-                        continue
-                    changed.saw_event(row)
-                    yield row
-            covered_until = min(start_of_day(day + dt.timedelta(days=1)), end)
-            self._commit_window(covered_until)
-            changed.window_done(covered_until)
-            if done % PROGRESS_EVERY == 0 or done == len(days):
-                self.logger.info("events: %d/%d days done (through %s)", done, len(days), day)
-
-    @staticmethod
-    def _within(row: dict, start: dt.datetime, end: dt.datetime) -> bool:
-        received = row.get("received_at")
-        if not received:
-            return True
-        try:
-            at = parse_timestamp(received)
-        except ValueError:
-            return True  # keep it: an odd timestamp is no reason to lose an event
-        return start <= at <= end
-
-    def _commit_window(self, covered_until: dt.datetime) -> None:
-        self.set_bookmark(format_timestamp(covered_until))
+    def emit_state(self) -> None:
+        """Write a STATE message now, mid-stream (the SDK's private writer: no public one)."""
+        self.state_manager.is_flushed = False
         self._write_state_message()
-
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        conversion_type = row.get("conversion_type")
-        if conversion_type is not None and not isinstance(conversion_type, str):
-            row["conversion_type"] = str(conversion_type)
-        return super().post_process(row, context)
 
 
 class VisitorsStream(CleanRecordsStream):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
 import typing as t
 from functools import cached_property
+from types import FrameType
 
 import simplejson
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers import capabilities
+from typing_extensions import override
 
 from tap_wistia import media_streams, streams
 from tap_wistia.analytics_streams import (
@@ -22,11 +25,14 @@ from tap_wistia.analytics_streams import (
 )
 from tap_wistia.client import WistiaError
 from tap_wistia.event_watchers import EventWatchers
+from tap_wistia.events import EventsStream
 from tap_wistia.media_activity import ACTIVE, ALL, MediaActivity
 from tap_wistia.media_catalog import MediaCatalog, ProjectScope, UnknownScopeIds
+from tap_wistia.prefetch import stop_all_workers
 from tap_wistia.redaction import install_log_redaction, register_secret
 from tap_wistia.retries import Retrier
 from tap_wistia.scope import Scope, scope_of
+from tap_wistia.sdk_logs import quiet_sdk_noise
 from tap_wistia.settings import (
     DEFAULT_API_URL,
     api_url_errors,
@@ -47,7 +53,7 @@ STREAM_TYPES = (
     media_streams.MediasStream,
     # Events before the per-media streams and visitors: both plan their requests from the
     # events just read (`media_activity`, `visitor_refresh`).
-    streams.EventsStream,
+    EventsStream,
     media_streams.MediaStatsStream,
     media_streams.MediaEngagementStream,
     media_streams.MediaDailyStatsStream,
@@ -368,7 +374,9 @@ class TapWistia(Tap):
         return EventWatchers(self.changed_visitors, self.media_activity)
 
     def discover_streams(self) -> list[streams.WistiaStream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        discovered = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        quiet_sdk_noise(stream.logger for stream in discovered)
+        return discovered
 
     def load_streams(self) -> list[streams.WistiaStream]:
         """Streams in `STREAM_TYPES` order; the SDK would sort them by name.
@@ -379,13 +387,41 @@ class TapWistia(Tap):
         """
         return self.discover_streams()
 
+    @override
+    def sync_all(self) -> None:
+        try:
+            super().sync_all()
+        except Interrupted:
+            # Streams change their state only once what it covers has been emitted (events
+            # in one `dict.update`), so the state as it is now is complete: emit it last.
+            self.state_writer.write_state(self.state)
+            raise
+        finally:
+            # Whatever ended the sync (success, an API error, a signal), no worker thread
+            # outlives it: a generator abandoned on an error path is never closed.
+            stop_all_workers()
+
     # --- command line --------------------------------------------------------------
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        # The SDK's handler (a private hook, overridden only here) writes the state and
+        # exits 0 from whatever the main thread was doing; a run cut short must exit
+        # non-zero, and its last STATE must come after the stream's own unwinding.
+        raise Interrupted(signum)
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the CLI; known failures end with one clear line and exit code 1."""
         try:
             super().invoke(*args, **kwargs)
+        except Interrupted as exc:
+            cls.logger.error(
+                "Interrupted by %s: stopped after emitting the last complete STATE; the next "
+                "run resumes from it.",
+                signal.Signals(exc.signum).name,
+            )
+            sys.exit(128 + exc.signum)
         except (WistiaError, UnknownScopeIds) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
@@ -404,6 +440,14 @@ def known_settings() -> set[str]:
     ):
         names |= set(config["properties"])
     return names
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived: end the run now (exit 128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class StateError(WistiaError):

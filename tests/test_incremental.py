@@ -8,6 +8,7 @@ import logging
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
@@ -41,22 +42,31 @@ def events_requests_by_day(server) -> Counter:
     return Counter(r.query["start_date"][0] for r in server.requests_to("/stats/events"))
 
 
-def test_state_is_emitted_after_every_day_window(make_wistia):
-    server = make_wistia(events=300, days=10)
+def test_state_bookmarks_only_the_contiguous_run_of_finished_days(make_wistia):
+    server = make_wistia(events=3_000, days=10)
     start = (now() - dt.timedelta(days=9)).date()
     result = run_sync(tap_config(server, start_date=start.isoformat()), streams=("events",))
-    marks = [
-        s["bookmarks"]["events"]["replication_key_value"]
-        for s in result.states
-        if s.get("bookmarks", {}).get("events", {}).get("replication_key_value")
-    ]
-    distinct = sorted(set(marks))
-    assert len(distinct) == 10  # one per UTC day, oldest first
-    assert marks == sorted(marks)
-    marks = distinct
-    assert parse_timestamp(marks[0]) == dt.datetime.combine(
+    bookmarks = [s["bookmarks"]["events"] for s in result.states if s["bookmarks"].get("events")]
+    marks = [b["replication_key_value"] for b in bookmarks if "replication_key_value" in b]
+    assert marks == sorted(marks)  # never moves back, even though days finish in any order
+    *days_done, last = sorted(set(marks))  # the end of a finished day, then the run's end
+    assert all(parse_timestamp(m).time() == dt.time(0) for m in days_done)
+    assert parse_timestamp(last) == result.tap.extraction_end
+    assert parse_timestamp(marks[0]) >= dt.datetime.combine(
         start + dt.timedelta(days=1), dt.time(), UTC
     )
+    for bookmark in bookmarks:  # partial progress is only ever kept for days after it
+        first_open = bookmark.get("replication_key_value", start.isoformat())[:10]
+        assert all(day >= first_open for day in [*bookmark["pages_read"], *bookmark["days_read"]])
+    final = result.bookmark("events")
+    assert final["pages_read"] == {} and final["days_read"] == []
+    wanted = {
+        e["event_key"]
+        for e in server.dataset.events
+        if parse_timestamp(e["received_at"]).date() >= start
+    }
+    keys = [r["event_key"] for r in result.records("events")]
+    assert len(keys) == len(set(keys)) and set(keys) == wanted
 
 
 def test_incremental_run_rereads_only_from_the_bookmarks_day(make_wistia):
@@ -322,8 +332,12 @@ def _start_cli(tmp_path, config: dict, catalog: dict, state: dict | None) -> sub
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
-def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig):
+@pytest.mark.parametrize(
+    ("sig", "exit_code"),
+    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGTERM, 143), (signal.SIGINT, 130)],
+    ids=["kill-9", "sigterm", "sigint"],
+)
+def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig, exit_code):
     server = make_wistia(medias=6, visitors=100, events=1500, days=40)
     server.latency = 0.002  # keeps the run going while the test reads its output
     config = tap_config(server, max_requests_per_minute=100_000)
@@ -332,24 +346,27 @@ def test_a_killed_backfill_resumes_where_it_stopped(make_wistia, tmp_path, sig):
     process = _start_cli(tmp_path, config, catalog, state=None)
     seen: set[str] = set()
     last_state = None
-    windows_done = 0
+    states = 0
+    signalled_at = None
     assert process.stdout is not None
-    for line in process.stdout:
+    for line in process.stdout:  # read to the end: what the tap emits while it stops counts
         message = json.loads(line)
         if message["type"] == "RECORD":
             seen.add(message["record"]["event_key"])
         elif message["type"] == "STATE" and message["value"].get("bookmarks", {}).get("events"):
             last_state = message["value"]
-            windows_done += 1
-            if windows_done == 120:
+            states += 1
+            if states == 30 and signalled_at is None:
                 process.send_signal(sig)
-                break
-    process.wait(timeout=30)
+                signalled_at = time.monotonic()
+    assert process.wait(timeout=30) == exit_code
+    assert signalled_at is not None and time.monotonic() - signalled_at < 10
     assert last_state is not None
+    mark = parse_timestamp(last_state["bookmarks"]["events"]["replication_key_value"])
+    assert mark.time() == dt.time(0)  # a bookmark at the end of a complete UTC day
 
     server.clear_requests()
     resumed = run_sync(config, state=last_state, streams=("events",))
-    mark = parse_timestamp(last_state["bookmarks"]["events"]["replication_key_value"])
     first_day_asked = min(events_requests_by_day(server))
     assert first_day_asked == mark.date().isoformat()  # resumed, did not start over
     everything = {e["event_key"] for e in server.dataset.events}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 
 import pytest
 
+from tap_wistia.client import WistiaAuthError
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
-from tests.tap_harness import run_sync, tap_config
+from tests.tap_harness import run_cli, run_sync, tap_config
 
 
 def test_records_come_back_in_job_order_whatever_finishes_first():
@@ -81,11 +84,8 @@ def test_serial_mode_runs_jobs_one_by_one_in_the_callers_thread():
 def test_serial_and_parallel_runs_emit_the_same_records_and_requests(make_wistia, workers):
     server = make_wistia(medias=15, visitors=130, events=900, days=20)
     result = run_sync(tap_config(server, max_concurrency=workers))
-    events = [r["received_at"] for r in result.records("events")]
-    assert len(events) == 900
-    # Days come out oldest first even though they were fetched concurrently.
-    days = [e[:10] for e in events]
-    assert days == sorted(days)
+    keys = [r["event_key"] for r in result.records("events")]
+    assert sorted(keys) == sorted(e["event_key"] for e in server.dataset.events)
     v1_requests = [r for r in server.requests if not r.path.startswith("/analytics")]
     assert len(v1_requests) == (15 * 3) + 2 + 2 + len(
         set(r.query["start_date"][0] for r in server.requests_to("/stats/events"))
@@ -127,3 +127,55 @@ def test_a_known_length_is_read_ahead_from_the_start_without_waste():
     pages = pages_ahead(fetch_page, workers=8, page_size=100, expected_pages=13)
     assert sum(len(p) for p in pages) == 1_234
     assert sorted(asked) == list(range(1, 14))
+
+
+# --- no thread outlives a sync ---------------------------------------------------------
+
+
+def _worker_threads() -> list[str]:
+    return [
+        thread.name
+        for thread in threading.enumerate()
+        if thread.name.startswith(("wistia-fetch", "wistia-page"))
+    ]
+
+
+def test_no_worker_thread_outlives_a_successful_sync(make_wistia):
+    server = make_wistia(medias=8, visitors=1_200, events=2_000, days=4)
+    result = run_sync(tap_config(server, start_date=_days_ago(4)))
+    assert len(result.records("events")) == 2_000
+    assert len(result.records("visitors")) == 1_200  # listed with pages read ahead
+    assert _worker_threads() == []
+
+
+def test_no_worker_thread_outlives_a_sync_that_failed_mid_run(make_wistia):
+    # Days of ~600 events: workers fill their buffers and block, the failing case of old.
+    server = make_wistia(medias=8, visitors=100, events=3_000, days=5)
+    server.faults.add("status", status=401, path="/stats/events", every=6)
+    with pytest.raises(WistiaAuthError, match="rejected the API token"):
+        run_sync(tap_config(server, start_date=_days_ago(5)), streams=("events",))
+    assert _worker_threads() == []
+
+
+def test_a_fatal_error_ends_the_process_within_ten_seconds(make_wistia, tmp_path):
+    server = make_wistia(medias=8, visitors=100, events=3_000, days=5)
+    server.latency = 0.01
+    failed_at: list[float] = []
+
+    def fail_mid_run(path: str, query: dict) -> None:
+        if path == "/stats/events" and not failed_at and query.get("page") == ["2"]:
+            failed_at.append(time.monotonic())
+            server.faults.add("status", status=401, path="/stats/events", times=1_000)
+
+    server.on_request = fail_mid_run
+    config = tap_config(server, start_date=_days_ago(5), max_requests_per_minute=100_000)
+    result = run_cli(config, tmp_path)
+    ended = time.monotonic()
+    assert result.returncode == 1
+    assert "rejected the API token" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert failed_at and ended - failed_at[0] < 10
+
+
+def _days_ago(days: int) -> str:
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).date().isoformat()

@@ -68,11 +68,11 @@ COVERED_BY = {
     ),
     # What CI runs (.ci/run), checked by test_quickstart_names_the_test_command_ci_runs.
     "bash scripts/test.sh": "tests/test_readme.py::test_quickstart_names_the_test_command_ci_runs",
+    "bash scripts/dashboard.sh": "tests/app/test_browser.py::test_app_in_chromium",
     "bash scripts/sandbox.sh meltano run tap-wistia target-csv dbt-duckdb:build-from-csv": (
         "tests/pipeline/test_sandbox.py::"
         "test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token"
     ),
-    "bash scripts/dashboard.sh": "tests/app/test_browser.py::test_app_in_chromium",
     "meltano config set --store=dotenv tap-wistia api_token YOUR_TOKEN": (
         "tests/pipeline/test_readme_commands.py::test_config_commands_leave_meltano_yml_alone"
     ),

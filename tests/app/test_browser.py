@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -1,0 +1,307 @@
+"""The events stream: viewing sessions, read in UTC day windows, many pages at once.
+
+The API lists events newest first with offset paging (100 a page, no total) and filters
+by inclusive UTC dates, so each day is one listing (one per media with `media_ids`).
+
+How a run reads them (the scheduling itself is `page_crawl`):
+- A *closed* day (ended at least `CLOSED_AFTER` before the run started) gets no new
+  events, so its pages are fixed: they are read in parallel, several days and several
+  pages of one day at once, within `max_concurrency` requests in flight and the run's
+  request budget.
+- The *open* day (today, while events still arrive at the head of the list) is read one
+  page after the other: reading a later page first could skip the events that a new
+  arrival pushes across a page boundary. In order, a shift only re-lists events, which
+  are dropped as duplicates (`event_key`). It starts first, so its serial chain overlaps
+  the closed days' work.
+- Records are emitted as pages arrive, not in day order (targets upsert on `event_key`).
+- Memory is bounded by pages held (`2 x max_concurrency` pages of 100 events), not by the
+  size of a day or the number of days.
+
+State (the bookmark is what the next run trusts; it moves only once what it covers has
+been emitted, and in one `dict.update`, so a STATE written at any moment is complete):
+- `replication_key_value`: the end of the contiguous run of finished days from the
+  start; every event received before it was emitted.
+- `pages_read`: for closed days after it that are partly read, how many of their first
+  pages were emitted; `days_read`: closed days after it already read in full. A resumed
+  run skips those pages and days, so a killed backfill re-reads only the pages that were
+  in flight (a few per cent of a run), not whole days. The open day is never recorded:
+  resuming it mid-way would miss events that arrived at its head in between.
+Incremental runs re-read from the start of the bookmark's UTC day, minus
+`events_lookback_days`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from dataclasses import dataclass
+
+from tap_wistia import schemas
+from tap_wistia.client import PAGE_SIZE
+from tap_wistia.page_crawl import Listing, PageCrawl
+from tap_wistia.streams import SelfBookmarkingStream
+from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+# A day is read as closed only this long after it ended: events can reach the listing a
+# little after their `received_at`, and a closed day is read in parallel, which a late
+# insertion could make skip events (reading in order it would only re-list some).
+CLOSED_AFTER = dt.timedelta(hours=1)
+PROGRESS_SHARE = 0.1  # log progress every 10 % of the days ...
+PROGRESS_SECONDS = 30.0  # ... or every 30 s, whichever comes first
+
+
+@dataclass(frozen=True)
+class Window:
+    day: dt.date
+    media_id: str | None
+
+    @property
+    def key(self) -> str:
+        """How the window is named in the state."""
+        day = self.day.isoformat()
+        return day if self.media_id is None else f"{day}/{self.media_id}"
+
+    @property
+    def context(self) -> dict:
+        day = self.day.isoformat()
+        return {"start_date": day, "end_date": day, "media_id": self.media_id}
+
+
+class EventsStream(SelfBookmarkingStream):
+    """Viewing sessions, incremental on `received_at`; see the module docstring."""
+
+    name = "events"
+    path = "/stats/events"
+    primary_keys = ("event_key",)
+    replication_key = "received_at"
+    is_sorted = False
+    schema = schemas.EVENT
+    timestamp_fields = ("received_at",)
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        params = super().get_url_params(context, next_page_token)
+        if context:
+            params.update({k: v for k, v in context.items() if v is not None})
+        return params
+
+    def first_day(self) -> dt.date:
+        tap = self._tap
+        first = tap.extraction_start.date()
+        state = self.stream_state
+        bookmark = state.get("replication_key_value")
+        if bookmark and state.get("replication_key") == self.replication_key:
+            lookback = dt.timedelta(days=int(self.config.get("events_lookback_days") or 0))
+            first = max(first, parse_timestamp(bookmark).date() - lookback)
+        return first
+
+    def is_closed(self, day: dt.date) -> bool:
+        return start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self._tap.run_started
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        tap = self._tap
+        start, end = tap.extraction_start, tap.extraction_end
+        days = days_between(self.first_day(), tap.last_day)
+        media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
+        # project_ids without media_ids: one account-wide listing, filtered here, costs
+        # fewer requests than one listing per media of the projects.
+        allowed = (
+            tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
+        )
+        # Visitors and per-media refreshes plan their work from the events read here.
+        changed = tap.event_watchers
+        if days:
+            changed.events_started(start_of_day(days[0]))
+        self.logger.info(
+            "events: reading %d UTC day(s) %s..%s",
+            len(days),
+            days[0] if days else "-",
+            days[-1] if days else "-",
+        )
+        windows = [Window(day, media_id) for day in days for media_id in media_scope]
+        pages_read, days_read = self._resume_points()
+        todo: list[Window] = []
+        listings: list[Listing] = []
+        for window in windows:
+            stable = self.is_closed(window.day)
+            if stable and window.key in days_read:
+                continue
+            todo.append(window)
+            listings.append(Listing(stable, 1 + (pages_read.get(window.key, 0) if stable else 0)))
+        if len(todo) < len(windows):
+            self.logger.info(
+                "events: resuming: %d day window(s) already read, %d page(s) of partly read "
+                "ones skipped",
+                len(windows) - len(todo),
+                sum(listing.first_page - 1 for listing in listings),
+            )
+        workers = tap.max_concurrency
+        crawl: PageCrawl[dict] = PageCrawl(
+            listings,
+            lambda index, page: self.fetch_page(todo[index].context, page),
+            workers=workers,
+            page_size=PAGE_SIZE,
+            max_held=2 * workers,
+            max_open=2 * workers,
+            depth=max(workers // 2, 1),
+            interval=tap.throttle.interval,
+            clock=tap.throttle.clock,
+        )
+        progress = _Progress(self, days, windows, todo, crawl)
+        seen: dict[int, set[str]] = {}
+        for page in crawl.pages():
+            keys = seen.setdefault(page.listing, set())
+            for row in page.rows:
+                self.require_key(row, "event_key", f"GET {self.path}")
+                if row["event_key"] in keys:
+                    continue
+                keys.add(row["event_key"])
+                if allowed is not None and row.get("media_id") not in allowed:
+                    continue
+                if not self._within(row, start, end):
+                    continue
+                changed.saw_event(row)
+                yield row
+            listing = crawl.consumed(page)
+            if listing.finished:
+                seen.pop(page.listing, None)
+            progress.page_done(page.listing, listing)
+        progress.all_done()
+        self.logger.info(
+            "events: %d day(s) read with %d request(s) (%d past a day's end)",
+            len(days),
+            crawl.requests,
+            crawl.wasted,
+        )
+
+    def _resume_points(self) -> tuple[dict[str, int], set[str]]:
+        """What an interrupted run recorded of closed days after its bookmark; anything
+        malformed is ignored, which only means reading those pages again."""
+        state = self.stream_state
+        if state.get("replication_key") != self.replication_key:
+            return {}, set()
+        raw_pages, raw_days = state.get("pages_read"), state.get("days_read")
+        pages = {
+            key: value
+            for key, value in (raw_pages.items() if isinstance(raw_pages, dict) else ())
+            if isinstance(key, str) and isinstance(value, int) and value > 0
+        }
+        days = {key for key in (raw_days if isinstance(raw_days, list) else ()) if key}
+        return pages, {key for key in days if isinstance(key, str)}
+
+    @staticmethod
+    def _within(row: dict, start: dt.datetime, end: dt.datetime) -> bool:
+        received = row.get("received_at")
+        if not received:
+            return True
+        try:
+            at = parse_timestamp(received)
+        except ValueError:
+            return True  # keep it: an odd timestamp is no reason to lose an event
+        return start <= at <= end
+
+    def commit(self, covered_until: dt.datetime | None, pages: dict, days_read: list) -> None:
+        """Move the bookmark (with the resume points after it) and emit a STATE."""
+        update: dict[str, t.Any] = {
+            "replication_key": self.replication_key,
+            "pages_read": pages,
+            "days_read": days_read,
+        }
+        if covered_until is not None:
+            update["replication_key_value"] = format_timestamp(covered_until)
+        self.stream_state.update(update)  # one call: a signal cannot split it
+        self.emit_state()
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        conversion_type = row.get("conversion_type")
+        if conversion_type is not None and not isinstance(conversion_type, str):
+            row["conversion_type"] = str(conversion_type)
+        return super().post_process(row, context)
+
+
+class _Progress:
+    """Turns consumed pages into bookmarks, STATE messages and progress lines."""
+
+    def __init__(
+        self,
+        stream: EventsStream,
+        days: list[dt.date],
+        windows: list[Window],
+        todo: list[Window],
+        crawl: PageCrawl,
+    ) -> None:
+        self.stream = stream
+        self.days = days
+        self.todo = todo
+        self.crawl = crawl
+        self.clock = stream._tap.throttle.clock
+        self.end = stream._tap.extraction_end
+        self.windows_left = dict.fromkeys(days, 0)
+        for window in todo:
+            self.windows_left[window.day] += 1
+        # Closed windows after the bookmark: pages emitted, or read in full (a window
+        # skipped as already read stays read).
+        self.pages: dict[Window, int] = {}
+        to_read = set(todo)
+        self.read: set[Window] = {window for window in windows if window not in to_read}
+        for window, listing in zip(todo, crawl.listings, strict=True):
+            if listing.first_page > 1:
+                self.pages[window] = listing.first_page - 1
+        self.prefix = 0  # days[:prefix] are all finished
+        self.last_written: tuple | None = None
+        self.logged_days = 0
+        self.logged_at = self.clock.monotonic()
+
+    def page_done(self, index: int, listing: Listing) -> None:
+        window = self.todo[index]
+        if listing.finished:
+            self.windows_left[window.day] -= 1
+            self.pages.pop(window, None)
+            if listing.stable:
+                self.read.add(window)
+        elif listing.stable and listing.done_through > 0:
+            self.pages[window] = listing.done_through
+        days = self.days
+        while self.prefix < len(days) and self.windows_left[days[self.prefix]] == 0:
+            self.prefix += 1
+        self._write_state()
+        self._log()
+
+    def all_done(self) -> None:
+        self._write_state()
+        self._log(final=True)
+
+    def _write_state(self) -> None:
+        covered = None
+        if self.prefix:
+            first_open = self.days[self.prefix - 1] + dt.timedelta(days=1)
+            covered = min(start_of_day(first_open), self.end)
+            self.pages = {w: n for w, n in self.pages.items() if w.day >= first_open}
+            self.read = {w for w in self.read if w.day >= first_open}
+        pages = {window.key: n for window, n in sorted(self.pages.items(), key=_by_key)}
+        read = sorted(window.key for window in self.read)
+        written = (covered, tuple(pages.items()), tuple(read))
+        if written != self.last_written:
+            self.last_written = written
+            self.stream.commit(covered, pages, read)
+            if covered is not None:
+                self.stream._tap.event_watchers.window_done(covered)
+
+    def _log(self, *, final: bool = False) -> None:
+        total = len(self.days)
+        now = self.clock.monotonic()
+        due = self.prefix - self.logged_days >= max(total * PROGRESS_SHARE, 1)
+        if not total or not (final or due or now - self.logged_at >= PROGRESS_SECONDS):
+            return
+        if final and self.logged_days == self.prefix:
+            return
+        self.logged_days, self.logged_at = self.prefix, now
+        self.stream.logger.info(
+            "events: %d/%d days done, %d requests so far", self.prefix, total, self.crawl.requests
+        )
+
+
+def _by_key(item: tuple[Window, int]) -> str:
+    return item[0].key
