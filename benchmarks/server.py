@@ -54,9 +54,9 @@ class BenchWistia(FakeWistia):
         self.arrivals: list[tuple[float, int, str]] = []  # (monotonic, status, path)
         self._arrivals_lock = threading.Lock()
 
-    def _process(self, method: str, raw_path: str, authorization: str | None) -> Any:
+    def _process(self, method: str, raw_path: str, *args: Any) -> Any:
         arrived = time.monotonic()
-        response, entry = super()._process(method, raw_path, authorization)
+        response, entry = super()._process(method, raw_path, *args)
         with self._arrivals_lock:
             self.arrivals.append((arrived, entry.status, entry.path))
         return response, entry
