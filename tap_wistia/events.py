@@ -270,6 +270,9 @@ class _Progress:
         self._log()
 
     def all_done(self) -> None:
+        # The crawl ended without an error: every page of every window was emitted, so the
+        # bookmark covers every day, whatever order the last pages were consumed in.
+        self.prefix = len(self.days)
         self._write_state()
         self._log(final=True)
 
