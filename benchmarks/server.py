@@ -28,7 +28,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from wistia_sandbox.data import Dataset, generate_dataset
+from wistia_sandbox.data import generate_dataset
+from wistia_sandbox.dataset import Dataset
 from wistia_sandbox.server import (
     DEFAULT_PER_PAGE,
     JSON_TYPE,

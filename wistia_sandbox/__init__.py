@@ -8,7 +8,9 @@
 Run it by hand with ``python -m wistia_sandbox --port 8765``.
 """
 
-from .data import Dataset, generate_dataset, parse_ts
+from .data import generate_dataset
+from .dataset import Dataset
+from .record_basics import parse_ts
 from .server import FakeWistia, Fault, FaultSet, RequestLog
 
 __all__ = [

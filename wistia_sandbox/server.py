@@ -27,7 +27,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import analytics
 from .cursor import CursorError, cursor_page, wants_cursor
-from .data import Dataset, Record, generate_dataset, parse_ts
+from .data import generate_dataset
+from .dataset import Dataset
+from .record_basics import Record, parse_ts
 
 API_PREFIX = "/v1"
 MODERN_PREFIX = "/modern"  # the dated API; only its /analytics routes are served
