@@ -19,7 +19,8 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 
-from wistia_sandbox.data import Dataset, parse_ts
+from wistia_sandbox.dataset import Dataset
+from wistia_sandbox.record_basics import parse_ts
 
 UTC = dt.UTC
 

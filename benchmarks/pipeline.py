@@ -33,7 +33,7 @@ import duckdb
 from tap_wistia.tap import STREAM_TYPES
 
 from .harness import ROOT, Server, catalog, measure, tap_cmd, tap_config
-from .run import machine
+from .machine_info import machine
 
 SECONDS_PER_REQUEST = 60 / 600 * 1.01  # the throttle's spacing at the default budget
 

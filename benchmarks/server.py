@@ -28,17 +28,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from wistia_sandbox.data import Dataset, generate_dataset
-from wistia_sandbox.server import (
-    DEFAULT_PER_PAGE,
-    JSON_TYPE,
-    MAX_PER_PAGE,
-    FakeWistia,
-    _date_param,
-    _first,
-    _int,
-    _Response,
-)
+from wistia_sandbox.data import generate_dataset
+from wistia_sandbox.dataset import Dataset
+from wistia_sandbox.http_plumbing import JSON_TYPE, _Response
+from wistia_sandbox.query_params import DEFAULT_PER_PAGE, MAX_PER_PAGE, _date_param, _first, _int
+from wistia_sandbox.server import FakeWistia
 
 from .bulk import EventStore, bulk_event_store
 

@@ -17,6 +17,15 @@ def wistia() -> Iterator[FakeWistia]:
         yield srv
 
 
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeWistia]:
+    """A default server per test module of the sandbox's own tests (test_sandbox_*.py), so the
+    session ``wistia`` server's request log is left to the tap's tests (these tests send
+    unauthorised and odd requests)."""
+    with FakeWistia(generate_dataset(seed=1)) as srv:
+        yield srv
+
+
 @pytest.fixture
 def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
     """Factory: ``make_wistia(**generate_dataset_kwargs)`` -> a started, private FakeWistia.

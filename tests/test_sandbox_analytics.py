@@ -16,7 +16,7 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
 from wistia_sandbox import FakeWistia
 from wistia_sandbox.analytics import ACCOUNT_TZ, GROUP_BY, UNAVAILABLE_MESSAGE, traffic_dimensions
-from wistia_sandbox.data import parse_ts
+from wistia_sandbox.record_basics import parse_ts
 
 SPEC_PATH = (
     Path(__file__).resolve().parents[1] / "spec" / "openapi" / "wistia-data-api-2026-03-openapi.yml"

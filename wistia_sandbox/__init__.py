@@ -8,8 +8,11 @@
 Run it by hand with ``python -m wistia_sandbox --port 8765``.
 """
 
-from .data import Dataset, generate_dataset, parse_ts
-from .server import FakeWistia, Fault, FaultSet, RequestLog
+from .data import generate_dataset
+from .dataset import Dataset
+from .faults import Fault, FaultSet
+from .record_basics import parse_ts
+from .server import FakeWistia, RequestLog
 
 __all__ = [
     "Dataset",
