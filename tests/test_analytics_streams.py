@@ -46,12 +46,16 @@ def unavailable_warnings(caplog) -> list[str]:
 
 @pytest.fixture(scope="module")
 def analytics_sync(wistia):
+    """The config, the sync's result and the requests the sync made (the session server's
+    log also holds other modules' requests)."""
     config = tap_config(wistia)
-    return config, run_sync(config, streams=ANALYTICS)
+    before = len(wistia.requests)
+    result = run_sync(config, streams=ANALYTICS)
+    return config, result, wistia.requests[before:]
 
 
 def test_every_record_of_every_analytics_stream(wistia, analytics_sync):
-    config, result = analytics_sync
+    config, result, _ = analytics_sync
     first = parse_timestamp(config["start_date"]).date()
     end = result.tap.last_day + dt.timedelta(days=1)
     expected = expected_keys(wistia.dataset, first, end)
@@ -62,7 +66,7 @@ def test_every_record_of_every_analytics_stream(wistia, analytics_sync):
 
 
 def test_records_conform_to_their_schemas_and_carry_the_api_values(wistia, analytics_sync):
-    _, result = analytics_sync
+    _, result, _ = analytics_sync
     for name in ANALYTICS:
         validator = jsonschema.Draft7Validator(result.tap.streams[name].schema)
         for record in result.records(name):
@@ -80,15 +84,15 @@ def test_records_conform_to_their_schemas_and_carry_the_api_values(wistia, analy
 
 
 def test_bucket_starts_are_stored_as_utc_and_dates_are_account_local(analytics_sync):
-    _, result = analytics_sync
+    _, result, _ = analytics_sync
     for row in result.records("media_analytics_daily")[:50]:
         # The sandbox account is at UTC-05:00: local midnight is 05:00 UTC the same day.
         assert row["timestamp"] == f"{row['date']}T05:00:00.000000+00:00"
 
 
 def test_every_modern_call_sends_the_api_version_and_exclusive_end(wistia, analytics_sync):
-    config, result = analytics_sync
-    calls = [r for r in wistia.requests if r.path.startswith("/analytics")]
+    config, result, requests = analytics_sync
+    calls = [r for r in requests if r.path.startswith("/analytics")]
     assert calls
     assert {r.api_version for r in calls} == {"2026-03"}
     end = (result.tap.last_day + dt.timedelta(days=1)).isoformat()

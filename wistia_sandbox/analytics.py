@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .data import PLAYABLE_TYPES, Dataset, Record, _h, parse_ts
+from .dataset import Dataset
+from .record_basics import PLAYABLE_TYPES, Record, _h, parse_ts
 
 ACCOUNT_TZ = timezone(timedelta(hours=-5))
 SUPPORTED_VERSIONS = ("2026-03",)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 from .dataset import Dataset
 from .record_basics import PLAYABLE_TYPES, Record, _utc, parse_ts
-from .record_basics import _h as _h  # re-exported: analytics.py imports it from this module
 from .record_factory import _Factory
 
 
