@@ -95,7 +95,7 @@ def bar_chart(rows: Sequence[dict[str, Any]], category: str, measure: str, title
             y=alt.Y(f"{category}:N", title=title, sort="-x"),
             tooltip=[category, alt.Tooltip(f"{measure}:Q", format=",")],
         )
-        .properties(height=max(120, 26 * len(frame)))
+        .properties(height=alt.Step(26))
     )
 
 

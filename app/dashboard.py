@@ -2,7 +2,7 @@
 
 Run it with `bash scripts/dashboard.sh`. Each page is a script in app/pages/ that starts
 with `ui.start_page()` (freshness banner + sidebar filters); the figures come from
-app/metrics.py (the dbt marts), never from page code.
+app/metrics.py and app/traffic.py (the dbt marts), never from page code.
 """
 
 import streamlit as st
@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/medias.py", title="Medias", icon=":material/movie:"),
     st.Page("pages/audience.py", title="Audience", icon=":material/groups:"),
     st.Page("pages/leads.py", title="Leads", icon=":material/contact_mail:"),
+    st.Page("pages/traffic.py", title="Traffic & conversions", icon=":material/campaign:"),
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
     st.Page("pages/data_status.py", title="Data status", icon=":material/sync:"),
 ]

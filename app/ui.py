@@ -13,12 +13,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import metrics
+from app import metrics, traffic
 from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 
 CACHE_SECONDS = 300
 DEFAULT_DAYS = 30
+# The modules whose functions `query` runs: "name" is metrics.name, "traffic.name" traffic's.
+QUERY_MODULES = {"metrics": metrics, "traffic": traffic}
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,10 @@ class Selection:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def cached(config: WarehouseConfig, name: str, *args: Any) -> Any:
-    """metrics.<name>(warehouse, *args), cached."""
-    return getattr(metrics, name)(Warehouse(config), *args)
+    """<module>.<function>(warehouse, *args) for `name` "function" (app/metrics.py) or
+    "module.function" (a QUERY_MODULES key), cached."""
+    module, _, function = name.rpartition(".")
+    return getattr(QUERY_MODULES[module or "metrics"], function)(Warehouse(config), *args)
 
 
 def config() -> WarehouseConfig:
@@ -48,7 +52,7 @@ def config() -> WarehouseConfig:
 
 
 def query(name: str, *args: Any) -> Any:
-    """Run a cached metrics query; on a warehouse problem show what to do and stop the page."""
+    """Run a cached query (see `cached`); on a warehouse problem say what to do, stop."""
     try:
         return cached(config(), name, *args)
     except WarehouseError as exc:

@@ -15,42 +15,34 @@ st.caption(
     f"changes vs {period.previous().start} to {period.previous().end}."
 )
 
-cards = st.columns(3)
-cards[0].metric("Plays", f"{now.plays:,}", ui.change(now.plays, before.plays), border=True)
-cards[1].metric(
-    "Play rate",
-    ui.percent(now.play_rate),
-    ui.change(now.play_rate, before.play_rate, percent_points=True),
-    help="Plays / player loads.",
-    border=True,
+# (title, Kpis field, how it is shown, help): one card each, three per row.
+CARDS = (
+    ("Plays", "plays", "count", None),
+    ("Play rate", "play_rate", "percent", "Plays / player loads."),
+    ("Unique visitors", "unique_visitors", "count", None),
+    ("Hours watched", "hours_watched", "hours", None),
+    (
+        "Avg. percent viewed",
+        "avg_percent_viewed",
+        "percent",
+        "Mean fraction of the video watched per viewing session.",
+    ),
+    ("Identified viewers", "identified_viewers", "count", "Visitors with a known email or name."),
 )
-cards[2].metric(
-    "Unique visitors",
-    f"{now.unique_visitors:,}",
-    ui.change(now.unique_visitors, before.unique_visitors),
-    border=True,
-)
-cards = st.columns(3)
-cards[0].metric(
-    "Hours watched",
-    f"{now.hours_watched:,.1f}",
-    ui.change(now.hours_watched, before.hours_watched),
-    border=True,
-)
-cards[1].metric(
-    "Avg. percent viewed",
-    ui.percent(now.avg_percent_viewed),
-    ui.change(now.avg_percent_viewed, before.avg_percent_viewed, percent_points=True),
-    help="Mean fraction of the video watched per viewing session.",
-    border=True,
-)
-cards[2].metric(
-    "Identified viewers",
-    f"{now.identified_viewers:,}",
-    ui.change(now.identified_viewers, before.identified_viewers),
-    help="Visitors with a known email or name.",
-    border=True,
-)
+SHOWN_AS = {"count": "{:,}".format, "hours": "{:,.1f}".format, "percent": ui.percent}
+
+for card, (title, field, shown_as, help_text) in zip(
+    [*st.columns(3), *st.columns(3)], CARDS, strict=True
+):
+    current, previous = getattr(now, field), getattr(before, field)
+    card.metric(
+        title,
+        SHOWN_AS[shown_as](current),
+        # Fractions change in percentage points, counts relatively.
+        ui.change(current, previous, percent_points=shown_as == "percent"),
+        help=help_text,
+        border=True,
+    )
 if now.plays == 0 and now.unique_visitors == 0:
     ui.empty_state(
         "No plays or viewing sessions in this period.",

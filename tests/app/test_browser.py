@@ -1,9 +1,10 @@
 """The running app in a real browser: Debian's Chromium driven by Selenium + chromedriver.
 
 Starts `python -m app` (what scripts/dashboard.sh runs) on a free port against the synced
-warehouse, checks the KPI cards against SQL, switches the trend resolution, downloads the
-24-column CSV and compares it with the database, and saves a screenshot of every page in
-the test's temporary folder. .ci/run installs chromium and chromium-driver when missing.
+warehouse, checks the KPI cards and the Traffic & conversions page's leads against SQL,
+switches the trend resolution, downloads the 24-column CSV and compares it with the
+database, and saves a screenshot of every page in the test's temporary folder. .ci/run
+installs chromium and chromium-driver when missing.
 """
 
 from __future__ import annotations
@@ -115,6 +116,17 @@ def open_page(browser: webdriver.Chrome, url: str, title: str) -> None:
     )
 
 
+def metric_cards(browser: webdriver.Chrome) -> dict[str, str]:
+    """Each metric card's label -> shown value."""
+    labels = [
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]')
+    ]
+    values = [
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
+    ]
+    return dict(zip(labels, values, strict=True))
+
+
 def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
     wh = Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))
     _first, last = metrics.data_days(wh)
@@ -127,13 +139,7 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
     WebDriverWait(browser, WAIT).until(
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
-    labels = [
-        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]')
-    ]
-    values = [
-        e.text for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
-    ]
-    shown = dict(zip(labels, values, strict=True))
+    shown = metric_cards(browser)
     want = metrics.kpis(wh, period, None)
     ((plays,),) = app_env.query(
         "select sum(plays) from analytics.media_daily_metrics"
@@ -155,6 +161,18 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "buckets of 7 days")
     )
     browser.save_screenshot(str(shots / "trends.png"))
+
+    # Traffic & conversions: the leads of the default period equal SQL over the mart.
+    open_page(browser, f"{app_url}/traffic", "Traffic & conversions")
+    WebDriverWait(browser, WAIT).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 4
+    )
+    ((leads,),) = app_env.query(
+        "select count(*) from analytics.media_conversions where converted_at >= "
+        f"'{period.start}' and converted_at < '{period.end + dt.timedelta(days=1)}'"
+    )
+    assert metric_cards(browser)["Leads in the period"] == f"{leads:,}" != "0"
+    browser.save_screenshot(str(shots / "traffic.png"))
 
     for path, title in (
         ("medias", "Medias"),
@@ -190,5 +208,6 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         "leads.png",
         "medias.png",
         "overview.png",
+        "traffic.png",
         "trends.png",
     ]

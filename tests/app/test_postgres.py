@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from app import exports, metrics
+from app import exports, metrics, traffic
 from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 from tests.app.conftest import SyncedProject
@@ -24,6 +24,7 @@ MARTS = (
     "lead_ready_viewers",
     "visitor_segments",
     "wistia_views_keyed",
+    *traffic.ANALYTICS_MARTS,
 )
 PG_TYPES = {
     "VARCHAR": "text",
@@ -102,9 +103,23 @@ def test_every_query_gives_the_same_figures(synced: SyncedProject, pg_warehouse:
         ("visitor_segments",),
         ("leads", some),
     ]
-    for name, *args in calls:
-        on_duckdb = getattr(metrics, name)(duck, *args)
-        on_postgres = getattr(metrics, name)(pg_warehouse, *args)
+    traffic_calls = [
+        ("mart_rows",),
+        ("traffic_days", None),
+        ("traffic_days", some),
+        ("traffic_sources", "utm_source", None),
+        ("traffic_sources", "referrer_domain", some),
+        ("traffic_by_media", "utm_campaign", some),
+        ("conversion_rates", None),
+        ("conversion_totals", some),
+        ("conversions", period, None),
+        ("conversions", period, some),
+    ]
+    for module, (name, *args) in [(metrics, c) for c in calls] + [
+        (traffic, c) for c in traffic_calls
+    ]:
+        on_duckdb = getattr(module, name)(duck, *args)
+        on_postgres = getattr(module, name)(pg_warehouse, *args)
         if isinstance(on_duckdb, metrics.Kpis):
             on_duckdb, on_postgres = vars(on_duckdb), vars(on_postgres)
         assert same(on_duckdb, on_postgres), name

@@ -4,8 +4,26 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from tests.app.conftest import SyncedProject
+
+# A stand-in for crontab(1) that keeps "the user's crontab" next to itself: `-l` prints it
+# (exit 1 when there is none, like cron's "no crontab for ..."), `-` replaces it with stdin.
+# Like the real one, `-` reads all of stdin before replacing the file: sync.sh pipes
+# `crontab -l` into `crontab -`, and the two run at the same time. Every call's arguments
+# are logged, so the test knows this shim, not cron, was used.
+CRONTAB_SHIM = """#!/usr/bin/env bash
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+echo "$*" >>"$here/calls.log"
+case "$*" in
+  -l) [ -f "$here/crontab.txt" ] || { echo "no crontab for tester" >&2; exit 1; }
+      cat "$here/crontab.txt" ;;
+  -) tmp="$(mktemp "$here/.crontab.XXXXXX")"; cat >"$tmp"; mv "$tmp" "$here/crontab.txt" ;;
+  *) echo "unexpected crontab arguments: $*" >&2; exit 2 ;;
+esac
+"""
 
 
 def test_sync_builds_the_warehouse_and_records_success(synced: SyncedProject):
@@ -57,19 +75,50 @@ def test_overlapping_sync_exits_without_touching_state_or_data(synced: SyncedPro
     ) == [(True,)]
 
 
-def test_print_cron_uses_the_meltano_schedule(synced: SyncedProject):
+def sync_sh(synced: SyncedProject, option: str, path_first: Path | None = None) -> str:
+    """Run `scripts/sync.sh <option>` (with `path_first` ahead on PATH); its stdout."""
+    env = dict(synced.env)
+    if path_first is not None:
+        env["PATH"] = f"{path_first}:{env['PATH']}"
     proc = subprocess.run(
-        ["bash", "scripts/sync.sh", "--print-cron"],
+        ["bash", "scripts/sync.sh", option],
         cwd=synced.root,
-        env=synced.env,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    line = proc.stdout.strip()
+    return proc.stdout
+
+
+def test_print_cron_uses_the_meltano_schedule(synced: SyncedProject):
+    line = sync_sh(synced, "--print-cron").strip()
     assert line.startswith("30 1 * * * cd ")
     assert line.endswith(
         "&& bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia daily-wistia-to-duckdb"
     )
+
+
+def test_install_puts_the_print_cron_line_in_the_crontab_once(
+    synced: SyncedProject, tmp_path: Path
+):
+    shim = tmp_path / "bin" / "crontab"
+    shim.parent.mkdir()
+    shim.write_text(CRONTAB_SHIM)
+    shim.chmod(0o755)
+    others = ["MAILTO=ops@example.com", "0 5 * * * /usr/local/bin/backup --nightly"]
+    # An older line of the same schedule (another checkout, another time): replaced.
+    older = "0 3 * * * cd /srv/old && bash scripts/sync.sh # tap-wistia daily-wistia-to-duckdb"
+    crontab = shim.parent / "crontab.txt"
+    crontab.write_text("\n".join([others[0], older, others[1]]) + "\n")
+    line = sync_sh(synced, "--print-cron").strip()
+
+    for _ in range(2):
+        out = sync_sh(synced, "--install", path_first=shim.parent)
+        assert out == f"installed in your crontab: {line}\n"
+        assert crontab.read_text().splitlines() == [*others, line]
+    # Two installs, each one list and one replace (in either order: they run concurrently).
+    calls = (shim.parent / "calls.log").read_text().splitlines()
+    assert sorted(calls) == ["-", "-", "-l", "-l"]
