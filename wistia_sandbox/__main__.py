@@ -12,7 +12,7 @@ from .data import generate_dataset
 from .server import FakeWistia
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m wistia_sandbox",
         description="Local Wistia Data API v1 sandbox with deterministic data.",
@@ -28,11 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=180)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
+    p.add_argument(
+        "--no-analytics",
+        action="store_true",
+        help="answer 403 to every /modern/analytics call, like an account whose plan or "
+        "token cannot read analytics (the v1 API still answers)",
+    )
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def build_server(args: argparse.Namespace) -> FakeWistia:
+    """The sandbox the command line describes, not started yet."""
     dataset = generate_dataset(
         seed=args.seed,
         projects=args.projects,
@@ -49,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
     )
+    if args.no_analytics:
+        # Prefixes are matched against the path under /modern (or /v1): only analytics.
+        server.forbidden_prefixes.add("/analytics")
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    server = build_server(build_parser().parse_args(argv))
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -59,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
+    if server.forbidden_prefixes:
+        print("analytics: every /modern/analytics call answers 403", flush=True)
     try:
         while not stop.wait(1.0):
             pass

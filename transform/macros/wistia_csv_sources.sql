@@ -19,7 +19,7 @@
   {%- for source in graph.sources.values() if source.source_name == 'wistia' -%}
     {%- set pattern = folder ~ '/' ~ source.name ~ '/*.csv' -%}
     {%- if run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] == 0 -%}
-      {{ log("from_csv: no target-csv files for stream " ~ source.name ~ " (" ~ pattern ~ "); models that need it will fail", info=true) }}
+      {{ log("from_csv: no target-csv files for stream " ~ source.name ~ " (" ~ pattern ~ "); the models reading it fail unless it is an analytics stream (wistia_optional_source)", info=true) }}
     {%- else -%}
       {%- do statements.append(
         'create or replace view "' ~ schema ~ '"."' ~ source.name ~ '" as select * from '

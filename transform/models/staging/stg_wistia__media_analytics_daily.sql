@@ -1,7 +1,7 @@
 -- Daily analytics per media from the modern API: one row per (media, account-local day),
 -- the latest copy (each run re-reads the bookmark's day while it is still growing).
 with source as (
-    select * from {{ source('wistia', 'media_analytics_daily') }}
+    select * from {{ wistia_optional_source('media_analytics_daily') }}
 ),
 
 typed as (

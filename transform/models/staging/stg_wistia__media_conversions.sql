@@ -3,7 +3,7 @@
 -- becomes NULL. The email is kept, hashed or dropped (var email_privacy,
 -- macros/wistia_privacy.sql) after deduplication, so copies are matched on the raw value.
 with source as (
-    select * from {{ source('wistia', 'media_conversions') }}
+    select * from {{ wistia_optional_source('media_conversions') }}
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 -- Pages each media is embedded on, with figures over the extraction window, one snapshot
 -- per media and UTC extraction day (latest copy when a day was extracted twice).
 with source as (
-    select * from {{ source('wistia', 'media_embed_locations') }}
+    select * from {{ wistia_optional_source('media_embed_locations') }}
 ),
 
 typed as (

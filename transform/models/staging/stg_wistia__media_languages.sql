@@ -1,7 +1,7 @@
 -- Plays per viewer browser language (ISO 639-1) per media over the extraction window, one
 -- snapshot per media and UTC extraction day (latest copy when a day was extracted twice).
 with source as (
-    select * from {{ source('wistia', 'media_languages') }}
+    select * from {{ wistia_optional_source('media_languages') }}
 ),
 
 typed as (

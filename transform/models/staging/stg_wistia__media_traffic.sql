@@ -2,7 +2,7 @@
 -- the latest copy (each run re-reads the bookmark's month). Visits without a value for the
 -- dimension (untagged, direct) arrive as '(none)' (the tap's stand-in for an empty key).
 with source as (
-    select * from {{ source('wistia', 'media_traffic') }}
+    select * from {{ wistia_optional_source('media_traffic') }}
 ),
 
 typed as (
