@@ -17,6 +17,7 @@ import pytest
 
 from tap_wistia import events as events_module
 from tap_wistia import page_crawl
+from tap_wistia.client import PAGE_SIZE as PAGE
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import FakeClock, SyncResult, run_sync, tap_config
 from tests.test_incremental import earlier_today, now
@@ -97,6 +98,15 @@ def _sync(server, **config: t.Any) -> SyncResult:
     return run_sync(tap_config(server, **config), streams=("events",), clock=TickingClock())
 
 
+def _of_window(events: list[dict], window: str) -> set[str]:
+    day, _, media = window.partition("/")
+    return {
+        e["event_key"]
+        for e in events
+        if e["received_at"][:10] == day and (not media or e["media_id"] == media)
+    }
+
+
 def _assert_state_follows_records(result: SyncResult, events: list[dict]) -> None:
     """Every STATE covers only what was emitted before it, and the bookmark never moves
     back: the next run may trust any STATE of this one."""
@@ -114,12 +124,10 @@ def _assert_state_follows_records(result: SyncResult, events: list[dict]) -> Non
                 }
                 assert covered <= emitted, f"bookmark {marks[-1]} before its records"
             for window in bookmark.get("days_read", []):
-                day, _, media = window.partition("/")
-                assert {
-                    e["event_key"]
-                    for e in events
-                    if e["received_at"][:10] == day and (not media or e["media_id"] == media)
-                } <= emitted, f"{window} recorded read before its records"
+                assert _of_window(events, window) <= emitted, f"{window} read before emitted"
+            for window, pages in bookmark.get("pages_read", {}).items():
+                of_window = _of_window(events, window)
+                assert len(of_window & emitted) >= min(pages * PAGE, len(of_window)), window
     assert marks == sorted(marks)
     assert marks and marks[-1] == result.tap.extraction_end
 
