@@ -254,6 +254,7 @@ class _Progress:
             if listing.first_page > 1:
                 self.pages[window] = listing.first_page - 1
         self.prefix = 0  # days[:prefix] are all finished
+        self._advance()  # past days an earlier run read in full (days_read)
         self.last_written: tuple | None = None
         self.logged_days = 0
         self.logged_at = self.clock.monotonic()
@@ -271,7 +272,6 @@ class _Progress:
         self._log()
 
     def all_done(self) -> None:
-        self._advance()  # covers a run whose every window was skipped as already read
         self._write_state()
         self._log(final=True)
 
