@@ -14,6 +14,7 @@ import typing as t
 from concurrent.futures import Future
 
 import pytest
+from typing_extensions import override
 
 from tap_wistia import events as events_module
 from tap_wistia import page_crawl
@@ -67,6 +68,7 @@ def completion_order(monkeypatch) -> t.Callable[[Chooser], list[Job]]:
             return pools[-1]
 
         class OrderedCrawl(page_crawl.PageCrawl):
+            @override
             def _next_completion(self) -> tuple[int, int, t.Any, float]:
                 pending = pools[-1].pending
                 future, fn, args = pending.pop(choose([job for _, _, job in pending]))
