@@ -238,9 +238,13 @@ class _Progress:
         self.crawl = crawl
         self.clock = stream._tap.throttle.clock
         self.end = stream._tap.extraction_end
-        self.windows_left = dict.fromkeys(days, 0)
-        for window in todo:
-            self.windows_left[window.day] += 1
+        # A day is finished when every listing of its windows is: `Listing.finished` is the
+        # one source of truth (its pages up to the first short one all consumed), so a
+        # page consumed after its listing finished (a page asked for past the end) changes
+        # nothing. Windows skipped as already read have no listing.
+        self.listings_of: dict[dt.date, list[Listing]] = {day: [] for day in days}
+        for window, listing in zip(todo, crawl.listings, strict=True):
+            self.listings_of[window.day].append(listing)
         # Closed windows after the bookmark: pages emitted, or read in full (a window
         # skipped as already read stays read).
         self.pages: dict[Window, int] = {}
@@ -250,6 +254,7 @@ class _Progress:
             if listing.first_page > 1:
                 self.pages[window] = listing.first_page - 1
         self.prefix = 0  # days[:prefix] are all finished
+        self._advance()  # past days an earlier run read in full (days_read)
         self.last_written: tuple | None = None
         self.logged_days = 0
         self.logged_at = self.clock.monotonic()
@@ -257,24 +262,25 @@ class _Progress:
     def page_done(self, index: int, listing: Listing) -> None:
         window = self.todo[index]
         if listing.finished:
-            self.windows_left[window.day] -= 1
             self.pages.pop(window, None)
             if listing.stable:
                 self.read.add(window)
         elif listing.stable and listing.done_through > 0:
             self.pages[window] = listing.done_through
-        days = self.days
-        while self.prefix < len(days) and self.windows_left[days[self.prefix]] == 0:
-            self.prefix += 1
+        self._advance()
         self._write_state()
         self._log()
 
     def all_done(self) -> None:
-        # The crawl ended without an error: every page of every window was emitted, so the
-        # bookmark covers every day, whatever order the last pages were consumed in.
-        self.prefix = len(self.days)
         self._write_state()
         self._log(final=True)
+
+    def _advance(self) -> None:
+        days = self.days
+        while self.prefix < len(days) and all(
+            listing.finished for listing in self.listings_of[days[self.prefix]]
+        ):
+            self.prefix += 1
 
     def _write_state(self) -> None:
         covered = None
