@@ -144,10 +144,10 @@ class AnalyticsStream(PerMediaStream):
 
     def end_date(self) -> dt.date:
         """The exclusive end: the day after the run's last day."""
-        return self._tap.last_day + dt.timedelta(days=1)
+        return self.wistia.last_day + dt.timedelta(days=1)
 
     def start_date(self, bookmark_day: dt.date | None = None) -> dt.date:
-        first = self._tap.extraction_start.date()
+        first = self.wistia.extraction_start.date()
         if bookmark_day:
             first = max(first, bookmark_day)
         return max(first, self.end_date() - dt.timedelta(days=MAX_RANGE_DAYS))
@@ -169,16 +169,16 @@ class AnalyticsStream(PerMediaStream):
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        gate = _GATES.setdefault(self._tap, _FamilyGate())
+        gate = _GATES.setdefault(self.wistia, _FamilyGate())
         if gate.closed:
             return
-        medias = self._tap.media_catalog.medias()
+        medias = self.wistia.media_catalog.medias()
         jobs = self.jobs(medias)
         if not jobs:
             self.logger.info("%s: no complete day to read yet.", self.name)
             return
         fetched = ordered_prefetch(
-            jobs, lambda job: self.request_records(job[1]), workers=self._tap.max_concurrency
+            jobs, lambda job: self.request_records(job[1]), workers=self.wistia.max_concurrency
         )
         # Closing the prefetch when the family turns out unavailable stops its workers.
         with contextlib.closing(fetched):
@@ -235,7 +235,7 @@ class AnalyticsStream(PerMediaStream):
         if gate.succeeded:
             return False
         gate.missing.add(media.hashed_id)
-        if len(gate.missing) < min(FAMILY_404_MEDIAS, len(self._tap.media_catalog.medias())):
+        if len(gate.missing) < min(FAMILY_404_MEDIAS, len(self.wistia.media_catalog.medias())):
             return False
         self._close_family(
             gate,
@@ -253,7 +253,7 @@ class AnalyticsStream(PerMediaStream):
         gate.closed = True
         skipped = [
             stream.name
-            for stream in self._tap.streams.values()
+            for stream in self.wistia.streams.values()
             if isinstance(stream, AnalyticsStream) and stream.selected
         ]
         self.logger.warning(
@@ -449,7 +449,7 @@ class AnalyticsSnapshotStream(AnalyticsStream):
 
     @override
     def shape_analytics(self, row: dict, media: CatalogMedia, request: dict) -> dict:
-        return {**self.shape(row, media), "snapshot_date": self._tap.snapshot_date}
+        return {**self.shape(row, media), "snapshot_date": self.wistia.snapshot_date}
 
 
 class MediaEmbedLocationsStream(AnalyticsSnapshotStream):

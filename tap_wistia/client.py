@@ -25,6 +25,7 @@ from tap_wistia.http_errors import (
 )
 from tap_wistia.paging import PAGE_SIZE, FullPagePaginator, RepeatedPageGuard, payload
 from tap_wistia.retry_after import requested_wait
+from tap_wistia.sdk_private import send_request, tap_of
 from tap_wistia.timeutil import canonical_timestamp
 from tap_wistia.transport import new_session
 
@@ -60,7 +61,10 @@ class WistiaStream(RESTStream):
     # by_date answers a list in one response, without paging.
     returns_list = False
 
-    _tap: TapWistia
+    @property
+    def wistia(self) -> TapWistia:
+        """The running tap: its shared throttle, retrier, media catalog and run dates."""
+        return tap_of(self)
 
     @property
     def url_base(self) -> str:
@@ -68,13 +72,13 @@ class WistiaStream(RESTStream):
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self._tap.api_token)
+        return BearerTokenAuthenticator(token=self.wistia.api_token)
 
     @cached_property
     @override
     def requests_session(self) -> requests.Session:
         # One pooled connection per concurrent worker (requests keeps 10 by default).
-        return new_session(pool_size=max(10, self._tap.max_concurrency + 2))
+        return new_session(pool_size=max(10, self.wistia.max_concurrency + 2))
 
     @property
     def timeout(self) -> int:
@@ -137,7 +141,7 @@ class WistiaStream(RESTStream):
             params=http_request.encode_params(),
             headers=http_request.headers,
         )
-        response = self.request_decorator(self._request)(prepared, context)
+        response = send_request(self, prepared, context)
         rows = list(self.parse_response(response))
         listing = json.dumps(context, sort_keys=True, default=str)
         self.repeated_pages.check(listing, page, rows, describe_request(prepared))
@@ -188,7 +192,7 @@ class WistiaStream(RESTStream):
     @override
     def request_decorator(self, func: t.Callable) -> t.Callable:
         """Every request waits for a slot in the run's one budget; see `retries`."""
-        retrier = self._tap.retrier
+        retrier = self.wistia.retrier
 
         def send(
             prepared_request: requests.PreparedRequest, context: Context | None

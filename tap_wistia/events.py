@@ -88,7 +88,7 @@ class EventsStream(SelfBookmarkingStream):
         return params
 
     def first_day(self) -> dt.date:
-        tap = self._tap
+        tap = self.wistia
         first = tap.extraction_start.date()
         state = self.stream_state
         bookmark = state.get("replication_key_value")
@@ -98,10 +98,10 @@ class EventsStream(SelfBookmarkingStream):
         return first
 
     def is_closed(self, day: dt.date) -> bool:
-        return start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self._tap.run_started
+        return start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self.wistia.run_started
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        tap = self._tap
+        tap = self.wistia
         start, end = tap.extraction_start, tap.extraction_end
         days = days_between(self.first_day(), tap.last_day)
         media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
@@ -236,8 +236,8 @@ class _Progress:
         self.days = days
         self.todo = todo
         self.crawl = crawl
-        self.clock = stream._tap.throttle.clock
-        self.end = stream._tap.extraction_end
+        self.clock = stream.wistia.throttle.clock
+        self.end = stream.wistia.extraction_end
         # A day is finished when every listing of its windows is: `Listing.finished` is the
         # one source of truth (its pages up to the first short one all consumed), so a
         # page consumed after its listing finished (a page asked for past the end) changes
@@ -296,7 +296,7 @@ class _Progress:
             self.last_written = written
             self.stream.commit(covered, pages, read)
             if covered is not None:
-                self.stream._tap.event_watchers.window_done(covered)
+                self.stream.wistia.event_watchers.window_done(covered)
 
     def _log(self, *, final: bool = False) -> None:
         total = len(self.days)

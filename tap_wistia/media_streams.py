@@ -69,7 +69,7 @@ class MediasStream(SelfBookmarkingStream):
 
     @property
     def partitions(self) -> list[dict] | None:
-        return [{"project_id": p} for p in sorted(self._tap.project_ids)] or None
+        return [{"project_id": p} for p in sorted(self.wistia.project_ids)] or None
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
@@ -106,7 +106,7 @@ class MediasStream(SelfBookmarkingStream):
             yield from self.request_records(context)
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        catalog = self._tap.media_catalog
+        catalog = self.wistia.media_catalog
         state = self.get_context_state(context)
         bookmark = state.get("replication_key_value")
         since = parse_timestamp(bookmark) if bookmark else None
@@ -141,7 +141,7 @@ class PerMediaStream(ScopedStream):
 
     @cached_property
     def refresh_plan(self) -> RefreshPlan:
-        tap = self._tap
+        tap = self.wistia
         plan = tap.media_activity.plan(
             self.stream_state,
             tap.media_catalog.medias(),
@@ -155,8 +155,8 @@ class PerMediaStream(ScopedStream):
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         yield from self._refresh(self.refresh_plan.medias)
-        self._tap.media_activity.remember(
-            self.stream_state, self.refresh_plan, self._tap.run_started
+        self.wistia.media_activity.remember(
+            self.stream_state, self.refresh_plan, self.wistia.run_started
         )
         self.state_manager.is_flushed = False
 
@@ -164,7 +164,7 @@ class PerMediaStream(ScopedStream):
         fetched = ordered_prefetch(
             medias,
             lambda media: self.request_records({"media_id": media.hashed_id}),
-            workers=self._tap.max_concurrency,
+            workers=self.wistia.max_concurrency,
         )
         for done, (media, rows) in enumerate(fetched, start=1):
             try:
@@ -196,7 +196,7 @@ class SnapshotStream(PerMediaStream):
     is_sorted = True  # every record of a run has the same snapshot_date
 
     def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**super().shape(row, media), "snapshot_date": self._tap.snapshot_date}
+        return {**super().shape(row, media), "snapshot_date": self.wistia.snapshot_date}
 
 
 class MediaStatsStream(SnapshotStream):
@@ -238,7 +238,7 @@ class MediaDailyStatsStream(PerMediaStream):
         """From the bookmark's day; on a full refresh (with per_media_refresh 'active'),
         from the previous full refresh's day, so days skipped for quiet medias are read."""
         state = self.stream_state
-        first = self._tap.extraction_start.date()
+        first = self.wistia.extraction_start.date()
         bookmark = state.get("replication_key_value")
         if bookmark:
             since = dt.date.fromisoformat(bookmark[:10])
@@ -246,7 +246,7 @@ class MediaDailyStatsStream(PerMediaStream):
             if self.refresh_plan.full and last_full:
                 since = min(since, parse_timestamp(last_full).date())
             first = max(first, since)
-        return first, self._tap.last_day
+        return first, self.wistia.last_day
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         first, last = self.date_range

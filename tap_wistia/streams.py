@@ -13,6 +13,7 @@ from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaStream
 from tap_wistia.prefetch import ordered_prefetch, pages_ahead
 from tap_wistia.sanitise import Sanitiser
 from tap_wistia.scope import adopt_scope
+from tap_wistia.sdk_private import ManualBookmarks
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tap_wistia.visitor_refresh import FULL_LISTING_AT
 
@@ -64,7 +65,7 @@ class ProjectsStream(CleanRecordsStream):
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        scope = self._tap.project_scope
+        scope = self.wistia.project_scope
         if not scope.wanted:
             yield from self.request_records(context)
             return
@@ -85,38 +86,15 @@ class ScopedStream(CleanRecordsStream):
 
     @override
     def sync(self, context: Context | None = None) -> None:
-        self._tap.project_scope.check()
+        self.wistia.project_scope.check()
         if self.replication_key:
-            adopt_scope(self.name, self.stream_state, self._tap.scope, self.logger)
+            adopt_scope(self.name, self.stream_state, self.wistia.scope, self.logger)
         super().sync(context)
 
 
-class SelfBookmarkingStream(ScopedStream):
-    """A stream that moves its bookmark itself, once everything before the new value is read.
-
-    The SDK moves a bookmark record by record, which is only right when records arrive
-    in bookmark order; events (day windows read in parallel) and medias (listed in
-    `created` order) do not. The SDK offers no public hook for this: overriding its
-    private `_increment_stream_state`, and calling its private STATE writer, here is the
-    one place the tap's streams use SDK private members.
-    """
-
-    @override
-    def _increment_stream_state(
-        self, latest_record: dict, *, context: Context | None = None
-    ) -> None:
-        """Never per record: see `set_bookmark`."""
-
-    def set_bookmark(self, value: str, context: Context | None = None) -> None:
-        state = self.get_context_state(context)
-        state["replication_key"] = self.replication_key
-        state["replication_key_value"] = value
-        self.state_manager.is_flushed = False
-
-    def emit_state(self) -> None:
-        """Write a STATE message now, mid-stream (the SDK's private writer: no public one)."""
-        self.state_manager.is_flushed = False
-        self._write_state_message()
+class SelfBookmarkingStream(ManualBookmarks, ScopedStream):
+    """A scoped stream that moves its bookmark itself, once everything before the new value
+    is read (see `sdk_private.ManualBookmarks`)."""
 
 
 class VisitorsStream(CleanRecordsStream):
@@ -146,7 +124,7 @@ class VisitorsStream(CleanRecordsStream):
         return False  # a refresh run emits some visitors: never tell a target to drop the rest
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        tap = self._tap
+        tap = self.wistia
         plan = tap.changed_visitors.plan()
         if plan.keys is None:
             self.logger.info("visitors: listing every visitor (%s).", plan.reason)
@@ -183,9 +161,9 @@ class VisitorsStream(CleanRecordsStream):
     def _list_everyone(self, context: Context | None) -> t.Iterable[dict]:
         pages = pages_ahead(
             lambda page: self.fetch_page(context, page),
-            workers=self._tap.max_concurrency,
+            workers=self.wistia.max_concurrency,
             page_size=PAGE_SIZE,
-            expected_pages=self._tap.changed_visitors.listing_cost or 0,
+            expected_pages=self.wistia.changed_visitors.listing_cost or 0,
         )
         seen: set[str] = set()
         for page_number, rows in enumerate(pages, start=1):
@@ -197,8 +175,8 @@ class VisitorsStream(CleanRecordsStream):
                 yield row
             if page_number % PROGRESS_EVERY == 0:
                 self.logger.info("visitors: %d listed", len(seen))
-        self._remember(self._tap.run_started, len(seen))
-        self.stream_state[FULL_LISTING_AT] = format_timestamp(self._tap.run_started)
+        self._remember(self.wistia.run_started, len(seen))
+        self.stream_state[FULL_LISTING_AT] = format_timestamp(self.wistia.run_started)
 
     def _remember(self, synced_through: dt.datetime | None, count: int) -> None:
         state = self.stream_state

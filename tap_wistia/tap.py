@@ -8,10 +8,8 @@ import signal
 import sys
 import typing as t
 from functools import cached_property
-from types import FrameType
 
 import simplejson
-from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers import capabilities
@@ -33,6 +31,7 @@ from tap_wistia.redaction import install_log_redaction, register_secret
 from tap_wistia.retries import Retrier
 from tap_wistia.scope import Scope, scope_of
 from tap_wistia.sdk_logs import quiet_sdk_noise
+from tap_wistia.sdk_private import Interrupted, SignalsInterrupt
 from tap_wistia.settings import (
     DEFAULT_API_URL,
     api_url_errors,
@@ -63,7 +62,7 @@ STREAM_TYPES = (
 )
 
 
-class TapWistia(Tap):
+class TapWistia(SignalsInterrupt):
     """Singer tap for the Wistia Data API v1."""
 
     name = "tap-wistia"
@@ -403,13 +402,6 @@ class TapWistia(Tap):
 
     # --- command line --------------------------------------------------------------
 
-    @override
-    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
-        # The SDK's handler (a private hook, overridden only here) writes the state and
-        # exits 0 from whatever the main thread was doing; a run cut short must exit
-        # non-zero, and its last STATE must come after the stream's own unwinding.
-        raise Interrupted(signum)
-
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the CLI; known failures end with one clear line and exit code 1."""
@@ -440,14 +432,6 @@ def known_settings() -> set[str]:
     ):
         names |= set(config["properties"])
     return names
-
-
-class Interrupted(BaseException):
-    """SIGTERM or SIGINT arrived: end the run now (exit 128 + the signal's number)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 class StateError(WistiaError):

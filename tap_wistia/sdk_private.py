@@ -1,0 +1,86 @@
+"""Every use of singer-sdk's private members, in one place, each with why.
+
+The tap needs four things the SDK (0.54) offers no public hook for. Keeping them here means
+an SDK upgrade is checked against this one file.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk import Stream, Tap
+from singer_sdk.streams import RESTStream
+from typing_extensions import override
+
+if t.TYPE_CHECKING:
+    from types import FrameType
+
+    import requests
+    from singer_sdk.helpers.types import Context
+
+    from tap_wistia.tap import TapWistia
+
+
+def tap_of(stream: Stream) -> TapWistia:
+    """The tap running `stream`: its shared throttle, retrier, media catalog and run dates.
+
+    The SDK keeps it only in the private `Stream._tap`, with no public accessor."""
+    return t.cast("TapWistia", stream._tap)
+
+
+def send_request(
+    stream: RESTStream, prepared: requests.PreparedRequest, context: Context | None
+) -> requests.Response:
+    """One prepared request through the stream's retry decorator and the SDK's sender.
+
+    Pages read outside the SDK's own paging loop (the parallel page crawls) need the same
+    send, validation and metrics as the loop's; the SDK has them only in the private
+    `RESTStream._request`."""
+    return stream.request_decorator(stream._request)(prepared, context)
+
+
+class ManualBookmarks(Stream):
+    """A stream that moves its bookmark itself, once everything before the new value is read.
+
+    The SDK moves a bookmark record by record (private `_increment_stream_state`), which is
+    only right when records arrive in bookmark order; events (day windows read in parallel)
+    and medias (listed in `created` order) do not. It writes STATE only at its own moments,
+    through its private `_write_state_message`; a long crawl must write one mid-stream.
+    """
+
+    @override
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        """Never per record: see `set_bookmark`."""
+
+    def set_bookmark(self, value: str, context: Context | None = None) -> None:
+        state = self.get_context_state(context)
+        state["replication_key"] = self.replication_key
+        state["replication_key_value"] = value
+        self.state_manager.is_flushed = False
+
+    def emit_state(self) -> None:
+        """Write a STATE message now, mid-stream."""
+        self.state_manager.is_flushed = False
+        self._write_state_message()
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived: end the run now (exit 128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class SignalsInterrupt(Tap):
+    """SIGTERM/SIGINT raise `Interrupted` in the main thread.
+
+    The SDK's handler (its private `_handle_termination`) writes the state and exits 0 from
+    whatever the main thread was doing; a run cut short must exit non-zero, and its last
+    STATE must come after the stream's own unwinding."""
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
