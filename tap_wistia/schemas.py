@@ -68,7 +68,6 @@ MEDIA = th.PropertiesList(
     th.Property("status", th.StringType),
     th.Property("section", th.StringType),
     th.Property("embedCode", th.StringType),
-    th.Property("cursor", th.StringType),
     th.Property("thumbnail", THUMBNAIL),
     th.Property(
         "project",

@@ -44,7 +44,7 @@ STREAM_COLUMNS = {
     ],
     "medias": [
         "hashed_id", "id", "name", "type", "archived", "protected", "created", "updated",
-        "duration", "description", "progress", "status", "section", "embedCode", "cursor",
+        "duration", "description", "progress", "status", "section", "embedCode",
         "thumbnail__url", "thumbnail__width", "thumbnail__height", "project__id",
         "project__name", "project__hashedId", "assets", "subfolder__hashed_id",
         "subfolder__name", "subfolder__description", "subfolder__position",
