@@ -41,6 +41,7 @@ TRAFFIC_RATES = (
 
 
 def days(period: Period) -> dict[str, Any]:
+    """The period's first and last day, the :day_from and :day_to of the queries."""
     return {"day_from": period.start, "day_to": period.end}
 
 
