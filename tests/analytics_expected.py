@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable
 
@@ -106,3 +107,84 @@ def assert_analytics_marts(
     )[0]
     assert rates[0] == len(converted)
     assert rates[1] >= 1 and 0 <= rates[2] <= rates[3] <= 1
+
+
+def latest_copies(rows: list[tuple], key_width: int) -> dict[tuple, tuple]:
+    """Rows by their first `key_width` columns, the copy with the newest last column
+    (_sdc_batched_at) kept, as staging does; the batch time dropped."""
+    kept: dict[tuple, tuple] = {}
+    for row in rows:
+        key, batched = row[:key_width], row[-1]
+        if key not in kept or (batched is not None and (kept[key][-1] or batched) <= batched):
+            kept[key] = row
+    return {key: row[key_width:-1] for key, row in kept.items()}
+
+
+def day(value: object) -> str:
+    """A date, timestamp or ISO text as YYYY-MM-DD (the loaders type them differently)."""
+    return str(value)[:10]
+
+
+def assert_period_marts(rows_of: Callable[[str], list[tuple]], data: Dataset) -> None:
+    """media_traffic_monthly and media_conversions_daily equal their recomputation from the
+    raw tap tables (latest copy of each key), and agree with the sandbox's events."""
+    raw = latest_copies(
+        [
+            (m, dim, value or "(none)", month, *rest)
+            for m, dim, value, month, *rest in rows_of(
+                "select media_id, dimension, value, period, period_start, period_end, loads,"
+                " plays, engagement_rate, _sdc_batched_at from tap_wistia.media_traffic"
+            )
+        ],
+        4,
+    )
+    expected = {
+        key: (day(start), day(end), loads, plays, float(rate) * plays)
+        for key, (start, end, loads, plays, rate) in raw.items()
+    }
+    mart = {
+        tuple(key): (day(start), day(end), loads, plays, engaged)
+        for *key, start, end, loads, plays, engaged in rows_of(
+            "select media_id, dimension, dimension_value, period_month, period_start,"
+            " period_end, loads, plays, engaged_plays from analytics.media_traffic_monthly"
+        )
+    }
+    assert mart.keys() == expected.keys() and len(mart) > 0
+    for key, (*counts, engaged) in mart.items():
+        assert counts == list(expected[key][:4]), key
+        assert math.isclose(engaged, expected[key][4], rel_tol=1e-9, abs_tol=1e-9), key
+    # The days read of the month: from its first day (or the window's start) to its end.
+    assert all(
+        start.startswith(month) and start < end for (*_, month), (start, end, *_) in mart.items()
+    )
+    # Each sandbox session is one play of its media, counted in its account-local month.
+    plays = Counter(
+        (e["media_id"], dim, traffic_dimensions(e)[dim] or "(none)", local_day(e).strftime("%Y-%m"))
+        for e in data.events
+        for dim in GROUP_BY
+    )
+    assert {key: row[3] for key, row in mart.items() if row[3]} == dict(plays)
+    assert len({key[3] for key in mart}) >= 2  # the datasets span two months or more
+
+    raw_daily = latest_copies(
+        [
+            (m, day(date), *rest)
+            for m, date, *rest in rows_of(
+                "select media_id, date, plays, unique_plays, cta_impressions, cta_conversions,"
+                " form_conversions, _sdc_batched_at from tap_wistia.media_analytics_daily"
+            )
+        ],
+        2,
+    )
+    daily = {
+        (m, day(date)): tuple(rest)
+        for m, date, *rest in rows_of(
+            "select media_id, analytics_date, plays, unique_plays, cta_impressions,"
+            " cta_conversions, form_conversions from analytics.media_conversions_daily"
+        )
+    }
+    assert daily == raw_daily and len(daily) > 0
+    assert sum(row[4] for row in daily.values()) == sum(
+        1 for e in data.events if e["conversion_data"]
+    )
+    assert sum(row[2] for row in daily.values()) > 0

@@ -4,13 +4,18 @@ submissions (leads), from Wistia's Analytics API marts."""
 import streamlit as st
 
 from app import charts, exports, ui
-from app.traffic import TRAFFIC_DIMENSIONS
+from app.traffic import ALL_PERIOD_MARTS, TRAFFIC_DIMENSIONS
 
 NO_ANALYTICS_HINT = (
     "The sync skips Wistia's analytics streams (with a warning in its log) when the "
     "account's plan or the API token cannot read analytics. Use a token with 'Read detailed "
     "stats' on a plan that includes analytics, then run `bash scripts/sync.sh`; set the tap's "
     "`analytics_required: true` to make such a sync fail instead."
+)
+REBUILD_HINT = (
+    "The warehouse was built before the per-month traffic and per-day conversion marts "
+    "existed, so its figures cannot follow the period. Run `bash scripts/sync.sh` (the dbt "
+    "build adds media_traffic_monthly and media_conversions_daily), then reload."
 )
 
 selection = ui.start_page()
@@ -19,11 +24,17 @@ available = ui.query("traffic.mart_rows")
 if not any(available.values()):
     ui.empty_state("No Wistia analytics in the warehouse yet.", NO_ANALYTICS_HINT)
     st.stop()
+# Only the all-period marts hold rows: the warehouse predates the period-level ones.
+predates = not available["media_traffic_monthly"] and not available["media_conversions_daily"]
+missing_hint = (
+    REBUILD_HINT if predates and any(available[m] for m in ALL_PERIOD_MARTS) else NO_ANALYTICS_HINT
+)
 scope = selection.project or ""
+period = selection.period
 
 st.subheader("Traffic sources")
-if not available["media_traffic_sources"]:
-    ui.empty_state("No traffic sources in the warehouse.", NO_ANALYTICS_HINT)
+if not available["media_traffic_monthly"]:
+    ui.empty_state("No traffic sources in the warehouse.", missing_hint)
 else:
     label = (
         st.segmented_control(
@@ -32,15 +43,23 @@ else:
         or "UTM source"
     )
     dimension = TRAFFIC_DIMENSIONS[label]
-    sources = ui.query("traffic.traffic_sources", dimension, selection.media_ids)
-    days = ui.query("traffic.traffic_days", selection.media_ids)
-    if not sources or days is None:
-        ui.empty_state("No traffic for the selected medias.", "Clear the project or media filter.")
+    sources = ui.query("traffic.traffic_sources", dimension, period, selection.media_ids)
+    months = ui.query("traffic.traffic_months", period, selection.media_ids)
+    if not sources or months is None:
+        ui.empty_state(
+            "No traffic for the selected medias in this period.",
+            "Widen the period or clear the project or media filter.",
+        )
     else:
+        covered = (
+            f"months {months[0]} to {months[1]}, which overlap"
+            if months[0] != months[1]
+            else f"month {months[0]}, which overlaps"
+        )
         st.caption(
-            f"{selection.scope_label}, every month extracted ({days[0]} to {days[1]}): Wistia "
-            "reports traffic per month, so the period filter does not apply. '(none)' holds "
-            "visits without a value (untagged links, direct visits)."
+            f"{selection.scope_label}. Traffic for the {covered} your period "
+            f"({period.start} to {period.end}): Wistia reports traffic per month (account "
+            "time zone). '(none)' holds visits without a value (untagged links, direct visits)."
         )
         top = sources[:15]
         st.altair_chart(charts.bar_chart(top, "dimension_value", "plays", label), width="stretch")
@@ -66,11 +85,11 @@ else:
         st.download_button(
             f"Download traffic by {label} (CSV)",
             exports.table_csv(sources),
-            file_name=exports.file_name(f"traffic-by-{dimension}", scope=scope),
+            file_name=exports.file_name(f"traffic-by-{dimension}", period, scope=scope),
             mime="text/csv",
             key="download_traffic",
         )
-        per_media = ui.query("traffic.traffic_by_media", dimension, selection.media_ids)
+        per_media = ui.query("traffic.traffic_by_media", dimension, period, selection.media_ids)
         with st.expander(f"Per media ({len(per_media)} rows)"):
             st.dataframe(
                 ui.frame(
@@ -90,24 +109,29 @@ else:
             st.download_button(
                 f"Download traffic by media and {label} (CSV)",
                 exports.table_csv(per_media),
-                file_name=exports.file_name(f"traffic-by-media-and-{dimension}", scope=scope),
+                file_name=exports.file_name(
+                    f"traffic-by-media-and-{dimension}", period, scope=scope
+                ),
                 mime="text/csv",
                 key="download_traffic_media",
             )
 
 st.subheader("Conversion rates")
-rates = (
-    ui.query("traffic.conversion_rates", selection.media_ids)
-    if available["media_conversion_rates"]
-    else []
-)
-if not rates:
-    ui.empty_state("No conversion figures for the selected medias.", NO_ANALYTICS_HINT)
+if not available["media_conversions_daily"]:
+    rates = []
+    ui.empty_state("No conversion figures in the warehouse.", missing_hint)
 else:
-    totals = ui.query("traffic.conversion_totals", selection.media_ids)
+    rates = ui.query("traffic.conversion_rates", period, selection.media_ids)
+    if not rates:
+        ui.empty_state(
+            "No conversion figures for the selected medias in this period.",
+            "Widen the period or clear the project or media filter.",
+        )
+if rates:
+    totals = ui.query("traffic.conversion_totals", period, selection.media_ids)
     st.caption(
-        f"{selection.scope_label}, every day extracted "
-        f"({totals['first_day']} to {totals['last_day']})."
+        f"{selection.scope_label}, {period.start} to {period.end} (Wistia's days, in the "
+        "account's time zone); distinct leads are the emails that submitted a form then."
     )
     cards = st.columns(3)
     cards[0].metric(
@@ -148,13 +172,12 @@ else:
     st.download_button(
         "Download conversion rates (CSV)",
         exports.table_csv(rates),
-        file_name=exports.file_name("conversion-rates", scope=scope),
+        file_name=exports.file_name("conversion-rates", period, scope=scope),
         mime="text/csv",
         key="download_conversion_rates",
     )
 
 st.subheader("Leads from forms")
-period = selection.period
 st.caption(f"Form submissions {period.start} to {period.end} (UTC), {selection.scope_label}.")
 if not available["media_conversions"]:
     ui.empty_state(

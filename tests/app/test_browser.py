@@ -172,6 +172,8 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         f"'{period.start}' and converted_at < '{period.end + dt.timedelta(days=1)}'"
     )
     assert metric_cards(browser)["Leads in the period"] == f"{leads:,}" != "0"
+    # Traffic names the months of the period it covers.
+    assert ", which overlap" in browser.find_element(By.TAG_NAME, "body").text
     browser.save_screenshot(str(shots / "traffic.png"))
 
     for path, title in (

@@ -105,13 +105,14 @@ def test_every_query_gives_the_same_figures(synced: SyncedProject, pg_warehouse:
     ]
     traffic_calls = [
         ("mart_rows",),
-        ("traffic_days", None),
-        ("traffic_days", some),
-        ("traffic_sources", "utm_source", None),
-        ("traffic_sources", "referrer_domain", some),
-        ("traffic_by_media", "utm_campaign", some),
-        ("conversion_rates", None),
-        ("conversion_totals", some),
+        ("traffic_months", period, None),
+        ("traffic_months", period, some),
+        ("traffic_sources", "utm_source", period, None),
+        ("traffic_sources", "referrer_domain", period, some),
+        ("traffic_by_media", "utm_campaign", period, some),
+        ("conversion_rates", period, None),
+        ("conversion_rates", period, some),
+        ("conversion_totals", period, some),
         ("conversions", period, None),
         ("conversions", period, some),
     ]

@@ -11,7 +11,7 @@ from collections import Counter
 
 import duckdb
 
-from tests.analytics_expected import assert_analytics_marts
+from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.expected import (
     DETAILED_COLUMNS,
     VIEW_COLUMNS,
@@ -194,6 +194,8 @@ def test_duckdb_pipeline(pipeline_env):
     assert 0 < len(active) < raw
     # Traffic sources, leads and conversion rates from the analytics streams.
     assert_analytics_marts(lambda sql: query(db, sql), dataset)
+    # Their per-month traffic and per-day conversions, equal to the raw tap tables.
+    assert_period_marts(lambda sql: query(db, sql), dataset)
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -31,7 +31,13 @@ V1_STREAMS = [
     "events",
     "visitors",
 ]
-ANALYTICS_MARTS = ["media_traffic_sources", "media_conversions", "media_conversion_rates"]
+ANALYTICS_MARTS = [
+    "media_traffic_sources",
+    "media_traffic_monthly",
+    "media_conversions",
+    "media_conversions_daily",
+    "media_conversion_rates",
+]
 SKIP_WARNING = "Wistia analytics are unavailable"
 TRANSFORM = Path(__file__).resolve().parents[2] / "transform"
 

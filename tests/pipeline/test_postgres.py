@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.analytics_expected import assert_analytics_marts
+from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
 from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
@@ -76,6 +76,7 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
             email, GOLD_OPTIONS.email_privacy, GOLD_OPTIONS.privacy_salt, normalise=True
         ),
     )
+    assert_period_marts(lambda sql: fetch(postgres_server, dbname, sql), dataset)
 
     listed = pipeline_env.run("state", "list").output
     assert STATE_ID in listed

@@ -37,7 +37,13 @@ def test_dbt_snowflake_parses_and_compiles(pipeline_env):
     trends = (compiled / "marts" / "play_trends.sql").read_text()
     assert "convert_timezone('UTC', 'Europe/Paris'," in trends
     assert "array_generate_range(0, r.hour_count)" in trends
-    for mart in ("media_overview", "play_trends_account", "lead_ready_viewers"):
+    for mart in (
+        "media_overview",
+        "play_trends_account",
+        "lead_ready_viewers",
+        "media_traffic_monthly",
+        "media_conversions_daily",
+    ):
         assert (compiled / "marts" / f"{mart}.sql").exists()
     events = (compiled / "staging" / "stg_wistia__events.sql").read_text()
     assert "lower(sha2(" in events and '"IP"' in events
