@@ -255,6 +255,9 @@ class _Progress:
                 self.pages[window] = listing.first_page - 1
         self.prefix = 0  # days[:prefix] are all finished
         self._advance()  # past days an earlier run read in full (days_read)
+        # Progress counts every finished day, in whatever order days finish: the bookmark's
+        # contiguous prefix can stay at 0 for most of a run whose first day is slow.
+        self.finished_days = {day for day in days if self._day_finished(day)}
         self.last_written: tuple | None = None
         self.logged_days = 0
         self.logged_at = self.clock.monotonic()
@@ -262,6 +265,8 @@ class _Progress:
     def page_done(self, index: int, listing: Listing) -> None:
         window = self.todo[index]
         if listing.finished:
+            if window.day not in self.finished_days and self._day_finished(window.day):
+                self.finished_days.add(window.day)
             self.pages.pop(window, None)
             if listing.stable:
                 self.read.add(window)
@@ -275,11 +280,11 @@ class _Progress:
         self._write_state()
         self._log(final=True)
 
+    def _day_finished(self, day: dt.date) -> bool:
+        return all(listing.finished for listing in self.listings_of[day])
+
     def _advance(self) -> None:
-        days = self.days
-        while self.prefix < len(days) and all(
-            listing.finished for listing in self.listings_of[days[self.prefix]]
-        ):
+        while self.prefix < len(self.days) and self._day_finished(self.days[self.prefix]):
             self.prefix += 1
 
     def _write_state(self) -> None:
@@ -300,15 +305,16 @@ class _Progress:
 
     def _log(self, *, final: bool = False) -> None:
         total = len(self.days)
+        done = len(self.finished_days)
         now = self.clock.monotonic()
-        due = self.prefix - self.logged_days >= max(total * PROGRESS_SHARE, 1)
+        due = done - self.logged_days >= max(total * PROGRESS_SHARE, 1)
         if not total or not (final or due or now - self.logged_at >= PROGRESS_SECONDS):
             return
-        if final and self.logged_days == self.prefix:
+        if final and self.logged_days == done:
             return
-        self.logged_days, self.logged_at = self.prefix, now
+        self.logged_days, self.logged_at = done, now
         self.stream.logger.info(
-            "events: %d/%d days done, %d requests so far", self.prefix, total, self.crawl.requests
+            "events: %d/%d days done, %d requests so far", done, total, self.crawl.requests
         )
 
 
