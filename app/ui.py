@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import metrics, traffic
+from app import exports, metrics, traffic
 from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 
@@ -116,6 +116,34 @@ def frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
     """Rows as a DataFrame with readable column titles (`columns`: name -> title)."""
     data = pd.DataFrame(rows, columns=list(columns))
     return data.rename(columns=columns)
+
+
+def table(
+    rows: list[dict[str, Any]],
+    columns: dict[str, str],
+    *,
+    fractions: tuple[str, ...] = (),
+    column_config: dict[str, Any] | None = None,
+) -> None:
+    """Rows as a full-width table with readable titles; the `fractions` columns (titles,
+    values 0..1) as percent bars."""
+    bars = {
+        title: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
+        for title in fractions
+    }
+    st.dataframe(
+        frame(rows, columns),
+        hide_index=True,
+        width="stretch",
+        column_config={**bars, **(column_config or {})} or None,
+    )
+
+
+def csv_download(label: str, rows: list[dict[str, Any]], file_name: str, key: str) -> None:
+    """A button that downloads `rows` as a spreadsheet-safe CSV (see exports.table_csv)."""
+    st.download_button(
+        label, exports.table_csv(rows), file_name=file_name, mime="text/csv", key=key
+    )
 
 
 def change(current: float | None, previous: float | None, percent_points: bool = False) -> str:

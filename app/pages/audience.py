@@ -25,16 +25,11 @@ else:
     st.altair_chart(charts.bar_chart(top, "value", "sessions", dimension), width="stretch")
     if len(mix) > len(top):
         st.caption(f"Top {len(top)} of {len(mix)} values; the table has them all.")
-    st.dataframe(
-        ui.frame(mix, {"value": dimension, "sessions": "Sessions", "visitors": "Visitors"}),
-        hide_index=True,
-        width="stretch",
-    )
-    st.download_button(
+    ui.table(mix, {"value": dimension, "sessions": "Sessions", "visitors": "Visitors"})
+    ui.csv_download(
         f"Download by {dimension.lower()} (CSV)",
-        exports.table_csv(mix),
-        file_name=exports.file_name(f"audience-by-{dimension.lower()}", selection.period),
-        mime="text/csv",
+        mix,
+        exports.file_name(f"audience-by-{dimension.lower()}", selection.period),
         key="download_audience",
     )
 

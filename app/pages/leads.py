@@ -17,32 +17,23 @@ if not rows:
 min_viewed = st.slider("Watched at least (%)", 0, 100, 0, step=25, key="lead_min") / 100
 shown = [row for row in rows if (row["max_percent_viewed"] or 0) >= min_viewed]
 st.metric("Leads", f"{len(shown):,}", border=True)
-st.dataframe(
-    ui.frame(
-        shown,
-        {
-            "email": "Email",
-            "name": "Name",
-            "organization": "Organization",
-            "title": "Title",
-            "media_name": "Media",
-            "max_percent_viewed": "Furthest viewed",
-            "sessions": "Sessions",
-            "last_view_at": "Last view (UTC)",
-        },
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Furthest viewed": st.column_config.ProgressColumn(
-            format="percent", min_value=0, max_value=1
-        )
+ui.table(
+    shown,
+    {
+        "email": "Email",
+        "name": "Name",
+        "organization": "Organization",
+        "title": "Title",
+        "media_name": "Media",
+        "max_percent_viewed": "Furthest viewed",
+        "sessions": "Sessions",
+        "last_view_at": "Last view (UTC)",
     },
+    fractions=("Furthest viewed",),
 )
-st.download_button(
+ui.csv_download(
     "Download leads (CSV)",
-    exports.table_csv(shown),
-    file_name=exports.file_name("leads", scope=selection.project or ""),
-    mime="text/csv",
+    shown,
+    exports.file_name("leads", scope=selection.project or ""),
     key="download_leads",
 )

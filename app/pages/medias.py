@@ -59,22 +59,15 @@ columns = {
     "hours_watched_tier": "Hours tier",
     "media_id": "Media id",
 }
-st.dataframe(
-    ui.frame(rows, columns),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Play rate": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
-        "Avg. % viewed": st.column_config.ProgressColumn(
-            format="percent", min_value=0, max_value=1
-        ),
-        "Hours watched": st.column_config.NumberColumn(format="%.1f"),
-    },
+ui.table(
+    rows,
+    columns,
+    fractions=("Play rate", "Avg. % viewed"),
+    column_config={"Hours watched": st.column_config.NumberColumn(format="%.1f")},
 )
-st.download_button(
+ui.csv_download(
     "Download the media table (CSV)",
-    exports.table_csv(rows),
-    file_name=exports.file_name("media-overview", scope=selection.project or ""),
-    mime="text/csv",
+    rows,
+    exports.file_name("media-overview", scope=selection.project or ""),
     key="download_medias",
 )

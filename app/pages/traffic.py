@@ -63,56 +63,41 @@ else:
         )
         top = sources[:15]
         st.altair_chart(charts.bar_chart(top, "dimension_value", "plays", label), width="stretch")
-        st.dataframe(
-            ui.frame(
-                sources,
-                {
-                    "dimension_value": label,
-                    "plays": "Plays",
-                    "loads": "Loads",
-                    "play_rate": "Play rate",
-                    "engagement_rate": "Engagement",
-                    "share_of_plays": "Share of plays",
-                },
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
-                for name in ("Play rate", "Engagement", "Share of plays")
+        ui.table(
+            sources,
+            {
+                "dimension_value": label,
+                "plays": "Plays",
+                "loads": "Loads",
+                "play_rate": "Play rate",
+                "engagement_rate": "Engagement",
+                "share_of_plays": "Share of plays",
             },
+            fractions=("Play rate", "Engagement", "Share of plays"),
         )
-        st.download_button(
+        ui.csv_download(
             f"Download traffic by {label} (CSV)",
-            exports.table_csv(sources),
-            file_name=exports.file_name(f"traffic-by-{dimension}", period, scope=scope),
-            mime="text/csv",
+            sources,
+            exports.file_name(f"traffic-by-{dimension}", period, scope=scope),
             key="download_traffic",
         )
         per_media = ui.query("traffic.traffic_by_media", dimension, period, selection.media_ids)
         with st.expander(f"Per media ({len(per_media)} rows)"):
-            st.dataframe(
-                ui.frame(
-                    per_media,
-                    {
-                        "media_name": "Media",
-                        "dimension_value": label,
-                        "plays": "Plays",
-                        "loads": "Loads",
-                        "engagement_rate": "Engagement",
-                        "share_of_plays": "Share of the media's plays",
-                    },
-                ),
-                hide_index=True,
-                width="stretch",
+            ui.table(
+                per_media,
+                {
+                    "media_name": "Media",
+                    "dimension_value": label,
+                    "plays": "Plays",
+                    "loads": "Loads",
+                    "engagement_rate": "Engagement",
+                    "share_of_plays": "Share of the media's plays",
+                },
             )
-            st.download_button(
+            ui.csv_download(
                 f"Download traffic by media and {label} (CSV)",
-                exports.table_csv(per_media),
-                file_name=exports.file_name(
-                    f"traffic-by-media-and-{dimension}", period, scope=scope
-                ),
-                mime="text/csv",
+                per_media,
+                exports.file_name(f"traffic-by-media-and-{dimension}", period, scope=scope),
                 key="download_traffic_media",
             )
 
@@ -147,33 +132,25 @@ if rates:
         border=True,
     )
     cards[2].metric("Form conversions", f"{totals['form_conversions'] or 0:,}", border=True)
-    st.dataframe(
-        ui.frame(
-            rates,
-            {
-                "media_name": "Media",
-                "project_name": "Project",
-                "plays": "Plays",
-                "cta_impressions": "CTA impressions",
-                "cta_conversions": "CTA clicks",
-                "cta_conversion_rate": "CTA conversion rate",
-                "form_conversions": "Form conversions",
-                "form_conversion_rate": "Form conversion rate",
-                "distinct_leads": "Distinct leads",
-            },
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
-            for name in ("CTA conversion rate", "Form conversion rate")
+    ui.table(
+        rates,
+        {
+            "media_name": "Media",
+            "project_name": "Project",
+            "plays": "Plays",
+            "cta_impressions": "CTA impressions",
+            "cta_conversions": "CTA clicks",
+            "cta_conversion_rate": "CTA conversion rate",
+            "form_conversions": "Form conversions",
+            "form_conversion_rate": "Form conversion rate",
+            "distinct_leads": "Distinct leads",
         },
+        fractions=("CTA conversion rate", "Form conversion rate"),
     )
-    st.download_button(
+    ui.csv_download(
         "Download conversion rates (CSV)",
-        exports.table_csv(rates),
-        file_name=exports.file_name("conversion-rates", period, scope=scope),
-        mime="text/csv",
+        rates,
+        exports.file_name("conversion-rates", period, scope=scope),
         key="download_conversion_rates",
     )
 
@@ -191,31 +168,22 @@ st.metric("Leads in the period", f"{len(leads):,}", border=True)
 if not leads:
     ui.empty_state("No form submissions in this period.", "Widen the period in the sidebar.")
 else:
-    st.dataframe(
-        ui.frame(
-            leads,
-            {
-                "converted_at": "Converted (UTC)",
-                "email": "Email",
-                "first_name": "First name",
-                "last_name": "Last name",
-                "media_name": "Media",
-                "sessions_on_media_before_conversion": "Sessions before",
-                "max_percent_viewed_on_media": "Furthest viewed",
-            },
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Furthest viewed": st.column_config.ProgressColumn(
-                format="percent", min_value=0, max_value=1
-            )
+    ui.table(
+        leads,
+        {
+            "converted_at": "Converted (UTC)",
+            "email": "Email",
+            "first_name": "First name",
+            "last_name": "Last name",
+            "media_name": "Media",
+            "sessions_on_media_before_conversion": "Sessions before",
+            "max_percent_viewed_on_media": "Furthest viewed",
         },
+        fractions=("Furthest viewed",),
     )
-    st.download_button(
+    ui.csv_download(
         "Download leads from forms (CSV)",
-        exports.table_csv(leads),
-        file_name=exports.file_name("form-leads", period, scope=scope),
-        mime="text/csv",
+        leads,
+        exports.file_name("form-leads", period, scope=scope),
         key="download_form_leads",
     )

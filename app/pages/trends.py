@@ -47,10 +47,9 @@ else:
     )
     with st.expander(f"Table ({len(rows)} buckets)"):
         st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
+    ui.csv_download(
         "Download this table (CSV)",
-        exports.table_csv(rows),
-        file_name=exports.file_name(f"play-trends-{RESOLUTIONS[label]}", selection.period),
-        mime="text/csv",
+        rows,
+        exports.file_name(f"play-trends-{RESOLUTIONS[label]}", selection.period),
         key="download_trends",
     )
