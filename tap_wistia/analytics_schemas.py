@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-
-def _key(name: str) -> th.Property:
-    return th.Property(name, th.StringType(nullable=False), required=True)
-
+from tap_wistia.schemas import key_property
 
 _SNAPSHOT_KEYS = (
-    _key("media_id"),
+    key_property("media_id"),
     th.Property(
         "snapshot_date",
         th.DateType(nullable=False),
@@ -42,7 +39,7 @@ _METRICS = (
 )
 
 MEDIA_ANALYTICS_DAILY = th.PropertiesList(
-    _key("media_id"),
+    key_property("media_id"),
     th.Property(
         "date",
         th.DateType(nullable=False),
@@ -58,8 +55,8 @@ MEDIA_ANALYTICS_DAILY = th.PropertiesList(
 ).to_dict()
 
 MEDIA_TRAFFIC = th.PropertiesList(
-    _key("media_id"),
-    _key("dimension"),
+    key_property("media_id"),
+    key_property("dimension"),
     th.Property(
         "value",
         th.StringType(nullable=False),
@@ -86,7 +83,7 @@ MEDIA_TRAFFIC = th.PropertiesList(
 ).to_dict()
 
 MEDIA_CONVERSIONS = th.PropertiesList(
-    _key("media_id"),
+    key_property("media_id"),
     th.Property(
         "email",
         th.StringType(nullable=False),
@@ -100,7 +97,7 @@ MEDIA_CONVERSIONS = th.PropertiesList(
 
 MEDIA_EMBED_LOCATIONS = th.PropertiesList(
     *_SNAPSHOT_KEYS,
-    _key("embed_url"),
+    key_property("embed_url"),
     th.Property("embed_domain", th.StringType),
     th.Property("embed_path", th.StringType),
     th.Property("page_title", th.StringType),
@@ -115,7 +112,7 @@ MEDIA_EMBED_LOCATIONS = th.PropertiesList(
 
 MEDIA_LANGUAGES = th.PropertiesList(
     *_SNAPSHOT_KEYS,
-    _key("language"),
+    key_property("language"),
     th.Property("plays", th.IntegerType),
     th.Property("percent_of_total_plays", th.NumberType, description="Fraction 0..1."),
     th.Property("captions_support", th.BooleanType),

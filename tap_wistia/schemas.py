@@ -12,7 +12,8 @@ from __future__ import annotations
 from singer_sdk import typing as th
 
 
-def _key(name: str) -> th.Property:
+def key_property(name: str) -> th.Property:
+    """A key field: a string that is never null."""
     return th.Property(name, th.StringType(nullable=False), required=True)
 
 
@@ -54,7 +55,7 @@ PROJECT = th.PropertiesList(
 ).to_dict()
 
 MEDIA = th.PropertiesList(
-    _key("hashed_id"),
+    key_property("hashed_id"),
     th.Property("id", th.IntegerType),
     th.Property("name", th.StringType),
     th.Property("type", th.StringType),
@@ -93,7 +94,7 @@ MEDIA = th.PropertiesList(
 ).to_dict()
 
 _SNAPSHOT_KEYS = (
-    _key("media_id"),
+    key_property("media_id"),
     th.Property(
         "snapshot_date",
         th.DateType(nullable=False),
@@ -136,7 +137,7 @@ MEDIA_ENGAGEMENT = th.PropertiesList(
 ).to_dict()
 
 MEDIA_DAILY_STATS = th.PropertiesList(
-    _key("media_id"),
+    key_property("media_id"),
     th.Property("date", th.DateType(nullable=False), required=True),
     th.Property("load_count", th.IntegerType),
     th.Property("play_count", th.IntegerType),
@@ -144,7 +145,7 @@ MEDIA_DAILY_STATS = th.PropertiesList(
 ).to_dict()
 
 VISITOR = th.PropertiesList(
-    _key("visitor_key"),
+    key_property("visitor_key"),
     th.Property("created_at", th.DateTimeType),
     th.Property("last_active_at", th.DateTimeType),
     th.Property("last_event_key", th.StringType),
@@ -169,7 +170,7 @@ VISITOR = th.PropertiesList(
 ).to_dict()
 
 EVENT = th.PropertiesList(
-    _key("event_key"),
+    key_property("event_key"),
     th.Property("received_at", th.DateTimeType(nullable=False), required=True),
     th.Property("visitor_key", th.StringType),
     th.Property("media_id", th.StringType, description="The media's hashed id."),
