@@ -1,8 +1,9 @@
 {#-
-  Shared body of play_trends (per media) and play_trends_account. `views` is a relation with
-  one row per viewing session and the columns
-      trend_key, visitor_key, percent_viewed, received_at (UTC), viewed_at_local, watch_hours
-  Output: trend_key, resolution ('1h', '1d', '7d', '30d'), bucket_start (local wall clock),
+  Shared body of play_trends (per media) and play_trends_account, as CTEs ending in `trends`.
+  `trend_key` is the SQL of the key the trends are per (over int_wistia__views as `v`):
+  `v.media_id`, or a constant for the whole account; sessions without a key or a time are
+  left out. Each viewing session counts its watch hours: fraction viewed x the media's
+  duration. Output: trend_key, resolution ('1h', '1d', '7d', '30d'), bucket_start (local wall clock),
   loads, plays, unique_visitors, watch_hours, with every bucket between the key's first and
   last active bucket present (zeros when idle).
 
@@ -10,21 +11,35 @@
   local hour that does not exist (spring forward) never appears and the repeated hour (fall
   back) is one bucket holding both UTC hours.
 -#}
-{% macro wistia_play_trends(views) -%}
+{% macro wistia_play_trends(trend_key) -%}
 {%- set day_buckets = {'1d': 1, '7d': 7, '30d': 30} -%}
+views as (
+    select
+        {{ trend_key }} as trend_key,
+        v.visitor_key,
+        v.percent_viewed,
+        v.received_at,
+        {{ wistia_utc_to_local('v.received_at') }} as viewed_at_local,
+        coalesce(v.percent_viewed, 0) * coalesce(m.duration_seconds, 0) / 3600.0 as watch_hours
+    from {{ ref('int_wistia__views') }} as v
+    left join {{ ref('stg_wistia__medias') }} as m
+        on v.media_id = m.media_id
+    where {{ trend_key }} is not null and v.received_at is not null
+),
+
 bucketed as (
     select
         trend_key, visitor_key, percent_viewed, watch_hours,
         cast('1h' as {{ dbt.type_string() }}) as resolution,
         {{ dbt.date_trunc('hour', 'viewed_at_local') }} as bucket_start
-    from {{ views }}
+    from views
     {%- for resolution, days in day_buckets.items() %}
     union all
     select
         trend_key, visitor_key, percent_viewed, watch_hours,
         cast('{{ resolution }}' as {{ dbt.type_string() }}) as resolution,
         {{ wistia_day_bucket('viewed_at_local', days) }} as bucket_start
-    from {{ views }}
+    from views
     {%- endfor %}
 ),
 
@@ -61,7 +76,7 @@ hour_range as (
             dbt.date_trunc('hour', 'min(received_at)'),
             dbt.date_trunc('hour', 'max(received_at)'),
             'hour') }} + 3 as integer) as hour_count
-    from {{ views }}
+    from views
     group by trend_key
 ),
 
@@ -76,7 +91,7 @@ day_range as (
         cast({{ dbt.datediff('cast(min(viewed_at_local) as date)',
                              'cast(max(viewed_at_local) as date)', 'day') }} + 1 as integer)
             as day_count
-    from {{ views }}
+    from views
     group by trend_key
 ),
 

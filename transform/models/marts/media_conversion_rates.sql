@@ -1,6 +1,6 @@
 -- CTA and form conversion rates per media over every day extracted: CTA clicks per CTA
 -- impression, and form submissions (and distinct leads) per play. Rates are fractions 0..1
--- (NULL without impressions / plays).
+-- (NULL without impressions / plays). The per-day counts are media_conversions_daily's.
 with daily as (
     select
         media_id,
@@ -11,7 +11,7 @@ with daily as (
         sum(form_conversions) as form_conversions,
         min(analytics_date) as first_day,
         max(analytics_date) as last_day
-    from {{ ref('stg_wistia__media_analytics_daily') }}
+    from {{ ref('media_conversions_daily') }}
     group by media_id
 ),
 
