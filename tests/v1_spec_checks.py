@@ -19,9 +19,10 @@ from referencing.jsonschema import DRAFT202012
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO_ROOT / "spec" / "openapi" / "wistia-data-api-v1-openapi.yml"
 SPEC_URI = "urn:wistia-data-api-v1"
-# Fields the live API returns although the v1 spec omits them (see notes/wistia-api.md):
-# visitor ``identifying_event_key``; the 401 body's ``code`` (documented in the 2026-01 spec).
-LIVE_EXTRA_FIELDS = {"identifying_event_key", "code"}
+# Fields the live API returns although the v1 spec omits them (spec/openapi/README.md):
+# visitor ``identifying_event_key``; media ``protected`` and the 401 body's ``code``
+# (both documented in Wistia's 2026-01 dated document).
+LIVE_EXTRA_FIELDS = {"identifying_event_key", "protected", "code"}
 
 
 @functools.cache

@@ -154,6 +154,10 @@ class _Factory:
             "archived": False,
             "created": created_s,
             "updated": updated_s,
+            # Beyond the v1 spec, as the live API sends it (Wistia's 2026-01 document:
+            # null when the media is not protected). Chosen by position, not by `rng`,
+            # so the rest of the dataset stays the same for a given seed.
+            "protected": True if i % 20 == 7 else None,
         }
         duration = self.duration_for(mtype, size)
         if duration is not None:
