@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if config.kind == "duckdb":
+        # The warehouse chosen now, and printed, is the one the server reads until it stops.
+        os.environ["WISTIA_APP_DUCKDB_PATH"] = str(config.duckdb_path)
     print(f"Wistia analytics: http://{args.address}:{args.port}  ({policy.describe()})")
     print(f"Data: {config.describe()}")
     sys.stdout.flush()

@@ -59,18 +59,19 @@ class WarehouseConfig:
             raise WarehouseError(
                 f"WISTIA_APP_WAREHOUSE={kind!r} is not supported: use 'duckdb' or 'postgres'."
             )
+        schema = env.get("WISTIA_APP_SCHEMA", "analytics") or "analytics"
         path = env.get("WISTIA_APP_DUCKDB_PATH", "")
         if path:
             duckdb_path = Path(path).expanduser()
-        elif not DEFAULT_DUCKDB.exists() and SANDBOX_DUCKDB.exists():
-            duckdb_path = SANDBOX_DUCKDB  # after `scripts/quickstart.sh` without a token
+        elif kind == "duckdb":
+            duckdb_path = choose_duckdb(DEFAULT_DUCKDB, SANDBOX_DUCKDB, schema)
         else:
             duckdb_path = DEFAULT_DUCKDB
         return cls(
             kind=kind,
             duckdb_path=duckdb_path,
             postgres_dsn=env.get("WISTIA_APP_POSTGRES_DSN", ""),
-            schema=env.get("WISTIA_APP_SCHEMA", "analytics") or "analytics",
+            schema=schema,
         )
 
     def describe(self) -> str:
@@ -78,6 +79,33 @@ class WarehouseConfig:
         if self.kind == "duckdb":
             return f"DuckDB {self.duckdb_path} (schema {self.schema})"
         return f"PostgreSQL (schema {self.schema})"
+
+
+def choose_duckdb(project: Path, sandbox: Path, schema: str) -> Path:
+    """The project's warehouse (what `scripts/sync.sh` builds) unless it lacks the marts
+    and the quickstart's sandbox warehouse exists: a sync that failed before loading
+    anything (no token yet, say) leaves an empty file, which must not hide the sandbox."""
+    if sandbox.exists() and not _holds_marts(project, schema):
+        return sandbox
+    return project
+
+
+def _holds_marts(path: Path, schema: str) -> bool:
+    if not path.exists():
+        return False
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG) as conn:
+            (found,) = conn.execute(
+                "select count(*) from information_schema.tables"
+                " where table_schema = ? and table_name = 'wistia_views_keyed'",
+                [schema],
+            ).fetchone()
+    except duckdb.Error as exc:
+        # Locked: a sync is writing it, so it is the project's warehouse.
+        return "lock" in str(exc).lower()
+    return bool(found)
 
 
 def _bind(sql: str, kind: str) -> str:
