@@ -1,7 +1,10 @@
 """How current the data is: the last scheduled sync and the last UTC day with data.
 
-A warning shows on every page when the newest data is older than WISTIA_APP_STALE_HOURS
-(default 36: a daily sync plus slack).
+A warning shows on every page when the data is older than WISTIA_APP_STALE_HOURS (default
+36: a daily sync plus slack). Age counts from the end of the last successful sync when
+one is recorded (a quiet account with no new plays is still current), else from the end of
+the last UTC day with data. Nothing here stops a page on a warehouse error: the sync's
+status file is read first, so a sync that holds the warehouse can still be seen.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import streamlit as st
 
 from app import sync_status, ui
 from app.sync_status import SyncRun
+from app.warehouse import WarehouseError
 
 DEFAULT_STALE_HOURS = 36
 
@@ -23,19 +27,38 @@ class Freshness:
     last_day: dt.date | None
     last_run: SyncRun | None
     stale_hours: float
+    warehouse_error: str | None = None  # why the last day could not be read
+
+    @property
+    def synced_at(self) -> dt.datetime | None:
+        """When the last successful sync finished (None if the last run did not succeed)."""
+        run = self.last_run
+        return run.finished_at if run is not None and run.status == "success" else None
 
     @property
     def age_hours(self) -> float | None:
-        """Hours since the end of the last UTC day with data."""
-        if self.last_day is None:
+        """Hours since the last successful sync finished, else since the end of the last
+        UTC day with data; None when neither is known."""
+        if self.synced_at is not None:
+            reference = self.synced_at
+        elif self.last_day is not None:
+            reference = dt.datetime.combine(self.last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
+        else:
             return None
-        end_of_day = dt.datetime.combine(self.last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
-        return max(0.0, (dt.datetime.now(dt.UTC) - end_of_day).total_seconds() / 3600)
+        return max(0.0, (dt.datetime.now(dt.UTC) - reference).total_seconds() / 3600)
 
     @property
     def stale(self) -> bool:
         age = self.age_hours
         return age is not None and age > self.stale_hours
+
+    def age_message(self) -> str:
+        """What the age counts from, in one sentence (assumes age_hours is known)."""
+        if self.synced_at is not None:
+            since = f"The last sync finished {_when(self.synced_at)}"
+        else:
+            since = f"The newest data is from {self.last_day} (UTC)"
+        return f"{since}, {self.age_hours:.0f} hours ago"
 
 
 def stale_hours() -> float:
@@ -46,18 +69,24 @@ def stale_hours() -> float:
 
 
 def current() -> Freshness:
-    days = ui.query("data_days")
-    return Freshness(
-        last_day=days[1] if days else None,
-        last_run=sync_status.last_run(sync_status.status_file()),
-        stale_hours=stale_hours(),
-    )
+    last_run = sync_status.last_run(sync_status.status_file())
+    try:
+        days = ui.cached(ui.config(), "data_days")
+    except WarehouseError as exc:
+        return Freshness(None, last_run, stale_hours(), warehouse_error=str(exc))
+    return Freshness(days[1] if days else None, last_run, stale_hours())
 
 
 def banner() -> None:
-    """A warning at the top of every page when the data is old or the last sync failed."""
+    """A note at the top of every page when a sync runs, failed or the data is old."""
     state = current()
     run = state.last_run
+    if run is not None and run.status == "running":
+        st.info(
+            f"A sync ({run.job}) has been running since {_when(run.started_at)}: the "
+            "figures update when it finishes.",
+            icon=":material/sync:",
+        )
     if run is not None and run.status == "interrupted":
         st.error(
             f"The last sync ({run.job}, started {_when(run.started_at)}) was interrupted "
@@ -70,11 +99,10 @@ def banner() -> None:
             f"code {run.exit_code}: see {run.log}. The figures below may be out of date.",
             icon=":material/sync_problem:",
         )
-    if state.stale and state.age_hours is not None:
+    if state.stale:
         st.warning(
-            f"The newest data is from {state.last_day} (UTC), {state.age_hours:.0f} hours "
-            f"ago, older than {state.stale_hours:g} hours. Is the scheduled sync running? "
-            "See Data status.",
+            f"{state.age_message()}, older than {state.stale_hours:g} hours. Is the "
+            "scheduled sync running? See Data status.",
             icon=":material/schedule:",
         )
 

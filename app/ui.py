@@ -161,5 +161,17 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f} %"
 
 
+def ago(moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """'12 min ago', '5 h ago', '3 days ago' (a metric card's width); 'unknown' if None."""
+    if moment is None:
+        return "unknown"
+    minutes = max(0, int(((now or dt.datetime.now(dt.UTC)) - moment).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
+
+
 def empty_state(what: str, hint: str) -> None:
     st.info(f"{what} {hint}", icon=":material/info:")

@@ -1,4 +1,7 @@
-"""Data freshness: the last sync, the newest data, where the data comes from."""
+"""Data freshness: the last sync, the newest data, where the data comes from.
+
+Shown even when the warehouse cannot be read (a sync writing it, a missing file): the
+sync's status comes from its own file."""
 
 import datetime as dt
 
@@ -11,39 +14,38 @@ st.title("Data status")
 state = freshness.current()
 run = state.last_run
 left, middle, right = st.columns(3)
-left.metric(
-    "Data through (UTC day)",
-    str(state.last_day) if state.last_day else "no data",
-    border=True,
-)
+through = "unavailable" if state.warehouse_error else "no data"
+left.metric("Data through (UTC day)", str(state.last_day or through), border=True)
 if run is None:
     middle.metric("Last sync", "never recorded", border=True)
     right.metric("Result", "-", border=True)
     st.info(
-        "No scheduled sync has run here yet. Install it with `bash scripts/sync.sh --install` "
-        "(a daily crontab entry), or run one now with `bash scripts/sync.sh`.",
+        'No scheduled sync has run here yet. With your Wistia token set (README, "Running '
+        'it on your account"), install the daily sync with `bash scripts/sync.sh --install` '
+        "(a crontab entry), or run one now with `bash scripts/sync.sh`.",
         icon=":material/schedule:",
     )
 else:
-    middle.metric(
-        "Last sync started",
-        run.started_at.strftime("%Y-%m-%d %H:%M UTC") if run.started_at else "unknown",
-        border=True,
-    )
+    middle.metric("Last sync", ui.ago(run.started_at), border=True)
     right.metric("Result", run.status, border=True)
-    duration = (
-        f", took {(run.finished_at - run.started_at).total_seconds() / 60:.1f} min"
+    finished = (
+        f"finished {run.finished_at:%Y-%m-%d %H:%M UTC} "
+        f"({(run.finished_at - run.started_at).total_seconds() / 60:.1f} min), "
+        f"exit code {run.exit_code}"
         if run.finished_at and run.started_at
-        else ""
+        else "not finished"
     )
+    started = f"{run.started_at:%Y-%m-%d %H:%M UTC}" if run.started_at else "unknown"
     st.caption(
-        f"Job `{run.job}`, environment `{run.environment}`, exit code {run.exit_code}"
-        f"{duration}. Log: `{run.log}`."
+        f"Schedule `{run.job}`, environment `{run.environment}`: started {started}, "
+        f"{finished}. Log: `{run.log}`."
     )
-if state.age_hours is not None:
+if state.warehouse_error:
+    st.warning(state.warehouse_error, icon=":material/database:")
+elif state.age_hours is not None:
     message = (
-        f"The newest data is {state.age_hours:.0f} hours old (warning above "
-        f"{state.stale_hours:g} hours, WISTIA_APP_STALE_HOURS)."
+        f"{state.age_message()} (warning above {state.stale_hours:g} hours, "
+        "WISTIA_APP_STALE_HOURS)."
     )
     (st.warning if state.stale else st.success)(message)
 st.caption(
