@@ -2,7 +2,9 @@
 
 Streamlit's download button keeps the whole file in the server's memory, so the big files
 (the 24-column views export and the detailed sessions export, up to millions of rows) are
-served by these routes instead: rows are fetched in batches and written out as they come.
+served by these routes instead: rows are fetched in batches and written out as they come,
+through a temporary file (app/spool.py) that frees the warehouse as soon as the query is
+read.
 
     GET /download/views.csv?from=2026-01-01&to=2026-01-31[&project=...][&media=...]
     GET /download/sessions.csv?... (same parameters)
@@ -21,6 +23,7 @@ from starlette.routing import Route
 
 from app import exports, metrics
 from app.metrics import Period
+from app.spool import SpooledStream
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 
 VIEWS_PATH = "/download/views.csv"
@@ -55,7 +58,10 @@ def _request_filters(request: Request, wh: Warehouse) -> tuple[Period, list[str]
     return period, media_ids, scope
 
 
-def _csv_response(chunks: Iterator[bytes], filename: str) -> Response:
+def _csv_response(source: Iterator[bytes], filename: str) -> Response:
+    # Spooled, so the warehouse is released once the query is read, not once a slow client
+    # has received it all.
+    chunks = iter(SpooledStream(source))
     # Run the query before answering, so a locked or missing warehouse is a clear 503
     # rather than a broken download.
     try:
