@@ -9,7 +9,10 @@
 #
 # Settings (environment): SYNC_SCHEDULE (default daily-wistia-to-duckdb, a schedule in
 # meltano.yml), MELTANO_ENVIRONMENT (default prod), WISTIA_SYNC_DIR (lock, status and log;
-# default output/sync). The tap's own settings come from .env / the environment as usual.
+# default output/sync), WISTIA_SYNC_LOCK_RETRIES (default 5) and
+# WISTIA_SYNC_LOCK_RETRY_SECONDS (default 60): how often and after how long to run again
+# when another program holds the DuckDB file. The tap's own settings come from .env / the
+# environment as usual.
 #
 # Overlaps: the run holds an exclusive flock(1) on $WISTIA_SYNC_DIR/sync.lock for its whole
 # length. A second run never touches the Meltano state or the DuckDB file: without --wait
@@ -29,6 +32,8 @@ LOCK="$SYNC_DIR/sync.lock"
 STATUS="$SYNC_DIR/last_run.json"
 LOG="$SYNC_DIR/sync.log"
 EXIT_BUSY=75  # EX_TEMPFAIL: not an error, try later
+LOCK_RETRIES="${WISTIA_SYNC_LOCK_RETRIES:-5}"
+LOCK_RETRY_SECONDS="${WISTIA_SYNC_LOCK_RETRY_SECONDS:-60}"
 
 mode="run"
 case "${1:-}" in
@@ -103,10 +108,28 @@ started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "sync: lock acquired, running schedule $SCHEDULE (environment $ENVIRONMENT), log $LOG"
 write_status running "" ""
 
-set +e
-meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" >"$LOG" 2>&1
-status=$?
-set -e
+# DuckDB lets one program write a file while nobody else has it open. A reader at the wrong
+# moment (a page of the app loading, a notebook) makes target-duckdb or dbt fail to open
+# it: wait and run again. The tap resumes from its last saved bookmarks, and the staging
+# models keep one copy of any row loaded twice.
+attempt=1
+: >"$LOG"
+while :; do
+  logged="$(wc -l <"$LOG")"
+  set +e
+  meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" >>"$LOG" 2>&1
+  status=$?
+  set -e
+  if [ "$status" -eq 0 ] || [ "$attempt" -gt "$LOCK_RETRIES" ] \
+    || ! tail -n "+$((logged + 1))" "$LOG" | grep -q "Could not set lock on file"; then
+    break
+  fi
+  note="sync: the warehouse file is open in another program (attempt $attempt failed on its lock); retrying in ${LOCK_RETRY_SECONDS} s"
+  echo "$note"
+  echo "$note" >>"$LOG"
+  attempt=$((attempt + 1))
+  sleep "$LOCK_RETRY_SECONDS"
+done
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 if [ "$status" -eq 0 ]; then
   write_status success 0 "$finished_at"

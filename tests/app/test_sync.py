@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
-from tests.app.conftest import SyncedProject
+from tests.app.conftest import SYNC_TIMEOUT, SyncedProject
+from wistia_sandbox import FakeWistia
 
 # A stand-in for crontab(1) that keeps "the user's crontab" next to itself: `-l` prints it
 # (exit 1 when there is none, like cron's "no crontab for ..."), `-` replaces it with stdin.
@@ -122,3 +124,66 @@ def test_install_puts_the_print_cron_line_in_the_crontab_once(
     # Two installs, each one list and one replace (in either order: they run concurrently).
     calls = (shim.parent / "calls.log").read_text().splitlines()
     assert sorted(calls) == ["-", "-", "-l", "-l"]
+
+
+def test_a_reader_holding_the_warehouse_delays_the_sync_instead_of_failing_it(
+    synced: SyncedProject,
+):
+    # Another program has the DuckDB file open (a notebook, a download at 01:30):
+    # target-duckdb cannot take it. The sync says so, waits, and runs again once it is free.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+            " sys.stdin.read()",
+            str(synced.duckdb_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        env = {
+            **synced.env,
+            "TAP_WISTIA_API_URL": srv.url,
+            "WISTIA_SYNC_LOCK_RETRY_SECONDS": "1",
+        }
+        sync = subprocess.Popen(
+            ["bash", "scripts/sync.sh"],
+            cwd=synced.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "open"
+            lines = []
+            for line in sync.stdout:  # until the first attempt has failed on the lock
+                lines.append(line)
+                if "retrying in 1 s" in line:
+                    break
+            holder.stdin.close()
+            holder.wait(timeout=30)
+            out, err = sync.communicate(timeout=SYNC_TIMEOUT)
+        finally:
+            for proc in (sync, holder):
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            holder.stdout.close()
+    output = "".join(lines) + out
+    assert sync.returncode == 0, output + err
+    assert (
+        "sync: the warehouse file is open in another program (attempt 1 failed on its lock)"
+        in output
+    )
+    assert "sync: done" in output
+    assert json.loads(synced.status_file.read_text())["status"] == "success"
+    log = (synced.root / "output" / "sync" / "sync.log").read_text()
+    assert "Could not set lock on file" in log and "retrying in 1 s" in log
+    # Nothing was loaded twice: the marts hold each closed-day event once.
+    today = max(e["received_at"] for e in synced.dataset.events)[:10]
+    expected = sum(1 for e in synced.dataset.events if e["received_at"][:10] < today)
+    assert synced.query("select count(*) from analytics.wistia_views") == [(expected,)]
