@@ -53,6 +53,11 @@ def _request_filters(request: Request, wh: Warehouse) -> tuple[Period, list[str]
     project = request.query_params.get("project") or None
     media_id = request.query_params.get("media") or None
     catalog = metrics.media_catalog(wh) if (project or media_id) else []
+    # A typo must not look like an empty period: say what is unknown.
+    if project and all(row["project_name"] != project for row in catalog):
+        raise ValueError(f"no project named {project!r} in the warehouse")
+    if media_id and all(row["media_id"] != media_id for row in catalog):
+        raise ValueError(f"no media with id {media_id!r} in the warehouse")
     media_ids = metrics.select_medias(catalog, project, media_id)
     scope = media_id or project or "all-medias"
     return period, media_ids, scope

@@ -113,4 +113,5 @@ print(f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{db}', read
       "con.sql('select * from analytics.wistia_views limit 5').show()\"")
 print(f"  {meltano} run tap-wistia target-csv dbt-duckdb:build-from-csv"
       "   # the same export with no warehouse")
+print("  bash scripts/dashboard.sh   # the analytics app on http://127.0.0.1:8501")
 PY

@@ -113,6 +113,7 @@ write_status running "" ""
 # it: wait and run again. The tap resumes from its last saved bookmarks, and the staging
 # models keep one copy of any row loaded twice.
 attempt=1
+[ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"  # keep the previous run's log beside this one
 : >"$LOG"
 while :; do
   logged="$(wc -l <"$LOG")"

@@ -102,6 +102,10 @@ def test_quickstart_on_the_sandbox_and_its_closing_hints(meltano_project, tmp_pa
             "bash scripts/sandbox.sh meltano run tap-wistia target-csv dbt-duckdb:build-from-csv"
             "   # the same export with no warehouse"
         )  # run as printed by test_sandbox_one_liner_runs_the_csv_pipeline_without_a_token
+        # Run by tests/app/test_browser.py, the README's quickstart step 3.
+        assert (
+            hints[2] == "bash scripts/dashboard.sh   # the analytics app on http://127.0.0.1:8501"
+        )
         query = subprocess.run(
             ["bash", "-c", hints[0]],
             cwd=root,
