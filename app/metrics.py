@@ -185,13 +185,15 @@ def media_table(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str
 
 
 def engagement_curve(wh: Warehouse, media_id: str) -> list[dict[str, Any]]:
-    """The media's latest engagement snapshot, chunk by chunk."""
+    """The media's latest engagement snapshot, chunk by chunk; empty when the media has no
+    snapshot or no viewers in it (retention is NULL for every chunk of a media never
+    played, and its drop-offs and engagement would read as invented zeros)."""
     return wh.rows(
         "select snapshot_date, chunk_index, start_pct, end_pct, start_seconds, end_seconds,"
         " retention_pct, drop_off_pct, avg_viewers, avg_rewatch_views, rewatch_ratio,"
         " media_engagement"
         " from {schema}.media_engagement_chunks"
-        " where media_id = :media_id and snapshot_date = ("
+        " where media_id = :media_id and retention_pct is not null and snapshot_date = ("
         "   select max(snapshot_date) from {schema}.media_engagement_chunks"
         "   where media_id = :media_id)"
         " order by chunk_index",
