@@ -184,21 +184,51 @@ def media_table(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str
     )
 
 
+# The media's latest engagement snapshot (the chunk queries below take :media_id).
+LATEST_SNAPSHOT = (
+    "snapshot_date = (select max(snapshot_date) from {schema}.media_engagement_chunks"
+    " where media_id = :media_id)"
+)
+CHUNK_COLUMNS = "chunk_index, start_pct, end_pct, start_seconds, end_seconds"
+
+
 def engagement_curve(wh: Warehouse, media_id: str) -> list[dict[str, Any]]:
     """The media's latest engagement snapshot, chunk by chunk; empty when the media has no
     snapshot or no viewers in it (retention is NULL for every chunk of a media never
     played, and its drop-offs and engagement would read as invented zeros)."""
     return wh.rows(
-        "select snapshot_date, chunk_index, start_pct, end_pct, start_seconds, end_seconds,"
-        " retention_pct, drop_off_pct, avg_viewers, avg_rewatch_views, rewatch_ratio,"
-        " media_engagement"
+        f"select snapshot_date, {CHUNK_COLUMNS}, retention_pct, drop_off_pct, avg_viewers,"
+        " avg_rewatch_views, rewatch_ratio, media_engagement"
         " from {schema}.media_engagement_chunks"
-        " where media_id = :media_id and retention_pct is not null and snapshot_date = ("
-        "   select max(snapshot_date) from {schema}.media_engagement_chunks"
-        "   where media_id = :media_id)"
+        f" where media_id = :media_id and retention_pct is not null and {LATEST_SNAPSHOT}"
         " order by chunk_index",
         {"media_id": media_id},
     )
+
+
+def drop_off_hot_spots(wh: Warehouse, media_id: str, count: int = 3) -> list[dict[str, Any]]:
+    """The `count` chunks of the latest snapshot that lose the most viewers (retention
+    points lost vs the chunk before), largest loss first. Chunk 0 has no chunk before it,
+    and a chunk that loses no one is no hot spot: fewer rows then."""
+    return wh.rows(
+        f"select {CHUNK_COLUMNS}, drop_off_pct from {{schema}}.media_engagement_chunks"
+        " where media_id = :media_id and chunk_index > 0 and retention_pct is not null"
+        f" and drop_off_pct > 0 and {LATEST_SNAPSHOT}"
+        " order by drop_off_pct desc, chunk_index limit :count",
+        {"media_id": media_id, "count": count},
+    )
+
+
+def most_rewatched_chunk(wh: Warehouse, media_id: str) -> dict[str, Any] | None:
+    """The chunk of the latest snapshot with the most rewatch views per viewer (the first
+    one on a tie); None when no part of the media was rewatched."""
+    rows = wh.rows(
+        f"select {CHUNK_COLUMNS}, rewatch_ratio from {{schema}}.media_engagement_chunks"
+        f" where media_id = :media_id and rewatch_ratio > 0 and {LATEST_SNAPSHOT}"
+        " order by rewatch_ratio desc, chunk_index limit 1",
+        {"media_id": media_id},
+    )
+    return rows[0] if rows else None
 
 
 def audience_mix(
@@ -229,15 +259,34 @@ def visitor_segments(wh: Warehouse) -> list[dict[str, Any]]:
     )
 
 
-def leads(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str, Any]]:
-    """lead_ready_viewers rows, furthest viewers first."""
-    where, params = media_filter("media_id", media_ids)
+def leads(
+    wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0
+) -> list[dict[str, Any]]:
+    """lead_ready_viewers rows that watched at least `min_viewed` (0..1) of the media,
+    furthest viewers first."""
+    where, params = _leads_filter(media_ids, min_viewed)
     return wh.rows(
         "select email, name, organization, title, media_name, media_id, max_percent_viewed,"
         " reached_25, reached_50, reached_75, reached_100, sessions, first_view_at,"
         f" last_view_at from {{schema}}.lead_ready_viewers where {where}"
         " order by max_percent_viewed desc, last_view_at desc, email, media_id",
         params,
+    )
+
+
+def count_leads(wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0) -> int:
+    """How many rows `leads` returns for the same filters."""
+    where, params = _leads_filter(media_ids, min_viewed)
+    rows = wh.rows(f"select count(*) as n from {{schema}}.lead_ready_viewers where {where}", params)
+    return int(rows[0]["n"])
+
+
+def _leads_filter(media_ids: Sequence[str] | None, min_viewed: float) -> tuple[str, dict[str, Any]]:
+    where, params = media_filter("media_id", media_ids)
+    # A lead whose furthest position is unknown counts as 0 % viewed.
+    return (
+        f"{where} and coalesce(max_percent_viewed, 0) >= :min_viewed",
+        {**params, "min_viewed": min_viewed},
     )
 
 

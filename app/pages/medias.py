@@ -30,14 +30,16 @@ else:
     left, right = st.columns([3, 1])
     left.altair_chart(charts.retention_chart(curve), width="stretch")
     right.metric("Engagement", ui.percent(curve[0]["media_engagement"]), border=True)
-    hot = sorted(curve[1:], key=lambda chunk: chunk["drop_off_pct"] or 0, reverse=True)[:3]
-    right.markdown("**Biggest drop-offs**")
-    for chunk in hot:
+    hot_spots = ui.query("drop_off_hot_spots", media_id)
+    right.markdown("**Biggest drop-offs**" if hot_spots else "**Biggest drop-offs:** none")
+    for chunk in hot_spots:
         right.markdown(f"- {ui.chunk_range(chunk)}: {chunk['drop_off_pct']:.1f} points lost")
-    most = max(curve, key=lambda chunk: chunk["rewatch_ratio"] or 0)
+    most = ui.query("most_rewatched_chunk", media_id)
     right.markdown(
-        f"**Most rewatched:** {most['start_pct']:.0f}-{most['end_pct']:.0f} % "
-        f"({(most['rewatch_ratio'] or 0):.2f} rewatches per viewer)"
+        f"**Most rewatched:** {ui.chunk_range(most)} "
+        f"({most['rewatch_ratio']:.2f} rewatches per viewer)"
+        if most
+        else "**Most rewatched:** no part rewatched yet"
     )
     st.caption(f"Snapshot of {curve[0]['snapshot_date']}, cut into {len(curve)} chunks.")
 

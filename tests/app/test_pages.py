@@ -105,6 +105,16 @@ def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
     assert not at.get("arrow_vega_lite_chart")
 
 
+def test_leads_page_counts_the_leads_over_the_threshold(app_env: SyncedProject):
+    wh = warehouse(app_env)
+    at = run_app("leads")
+    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, None):,}"
+    at.slider(key="lead_min").set_value(50).run()
+    over_half = metrics.count_leads(wh, None, 0.5)
+    assert metric_values(at)["Leads"] == f"{over_half:,}"
+    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, None)
+
+
 @pytest.mark.parametrize(
     ("seconds", "shown"),
     [((23.4, 46.8), "5-10 % (23-47 s)"), ((None, None), "5-10 %")],
