@@ -130,7 +130,8 @@ def kpis(wh: Warehouse, period: Period, media_ids: Sequence[str] | None) -> Kpis
 def play_trends(
     wh: Warehouse, resolution: str, period: Period, media_ids: Sequence[str] | None
 ) -> list[dict[str, Any]]:
-    """Loads, plays, unique visitors and watch hours per bucket at `resolution`
+    """Loads (viewing sessions, played or not: not Wistia's load counter that `kpis`
+    reads), plays, unique visitors and watch hours per bucket at `resolution`
     ('1h', '1d', '7d', '30d') for every bucket that overlaps the period (the first one may
     start before it); the account-wide mart when no media filter is set."""
     bounds = period.bounds()

@@ -13,7 +13,7 @@ import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
-from app import downloads_api, exports, metrics, ui
+from app import charts, downloads_api, exports, metrics, ui
 from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
@@ -76,6 +76,19 @@ def test_trends_resolution_changes_the_buckets(app_env: SyncedProject):
     assert weekly["From"].iloc[0] <= daily["From"].iloc[0] < weekly["From"].iloc[1]
     assert weekly["Plays"].sum() >= daily["Plays"].sum()
     assert at.download_button[0].proto.label == "Download this table (CSV)"
+
+
+def test_trends_name_the_viewing_sessions_for_what_they_are(app_env: SyncedProject):
+    at = run_app("trends")
+    measures = at.multiselect(key="measures")
+    # Plays and sessions coincide in the sandbox (every session is played): not a default.
+    assert measures.value == ["plays", "unique_visitors"]
+    assert "Sessions" in measures.options and "Loads" not in measures.options
+    assert "played or not" in measures.help and "load counter" in measures.help
+    assert "Sessions" in at.dataframe[0].value.columns
+    assert "Loads" not in at.dataframe[0].value.columns
+    chart = charts.trend_chart([], ["plays", "loads"]).to_dict()
+    assert chart["encoding"]["color"]["scale"]["domain"] == ["Plays", "Sessions"]
 
 
 def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
