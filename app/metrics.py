@@ -20,6 +20,13 @@ BUCKET_WIDTH = {
     "7d": dt.timedelta(days=7),
     "30d": dt.timedelta(days=30),
 }
+# The same widths as SQL intervals (both engines read these literals).
+BUCKET_INTERVAL = {
+    "1h": "interval '1 hour'",
+    "1d": "interval '1 day'",
+    "7d": "interval '7 days'",
+    "30d": "interval '30 days'",
+}
 AUDIENCE_DIMENSIONS = {
     "Browser": "browser",
     "Platform": "platform",
@@ -132,30 +139,55 @@ def play_trends(
 ) -> list[dict[str, Any]]:
     """Loads (viewing sessions, played or not: not Wistia's load counter that `kpis`
     reads), plays, unique visitors and watch hours per bucket at `resolution`
-    ('1h', '1d', '7d', '30d') for every bucket that overlaps the period (the first one may
-    start before it); the account-wide mart when no media filter is set."""
+    ('1h', '1d', '7d', '30d'): every bucket that overlaps the period (the first one may
+    start before it), zeros where the mart has none, none at all when the period has no
+    row; the account-wide mart when no media filter is set.
+
+    The marts fill zeros only between a media's (or the account's) first and last active
+    bucket, so without this spine a chart would end early, as if data were missing."""
+    reference = wh.rows(
+        "select min(bucket_start) as bucket_start from {schema}.play_trends_account"
+        " where resolution = :resolution",
+        {"resolution": resolution},
+    )[0]["bucket_start"]
+    if reference is None:
+        return []
+    width = BUCKET_WIDTH[resolution]
     bounds = period.bounds()
-    # A bucket [start, start + width) overlaps the period when it starts after this.
-    bounds["ts_from"] -= BUCKET_WIDTH[resolution]
+    # Buckets are aligned on the mart's own grid (7d and 30d follow a dbt anchor day).
+    first = reference + (bounds["ts_from"] - reference) // width * width
+    last = first + (-((first - bounds["ts_to"]) // width) - 1) * width
     if media_ids is None:
-        return wh.rows(
+        source = (
             "select bucket_start, loads, plays, unique_visitors, watch_hours"
-            " from {schema}.play_trends_account"
-            " where resolution = :resolution and bucket_start > :ts_from"
-            " and bucket_start < :ts_to order by bucket_start",
-            {"resolution": resolution, **bounds},
+            " from {schema}.play_trends_account where resolution = :resolution"
+            " and bucket_start between :first_bucket and :last_bucket"
         )
-    where, params = media_filter("media_id", media_ids)
-    # Unique visitors cannot be added across medias: the per-media mart gives an upper bound
-    # only, so the chart labels it "visitors (sum over medias)".
+        params: dict[str, Any] = {}
+    else:
+        where, params = media_filter("media_id", media_ids)
+        # Unique visitors cannot be added across medias: the per-media mart gives an
+        # upper bound only, so the page says they are summed over the medias.
+        source = (
+            "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
+            " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
+            " from {schema}.play_trends where resolution = :resolution"
+            f" and bucket_start between :first_bucket and :last_bucket and {where}"
+            " group by bucket_start"
+        )
     return wh.rows(
-        "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
-        " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
-        " from {schema}.play_trends"
-        " where resolution = :resolution and bucket_start > :ts_from"
-        f" and bucket_start < :ts_to and {where}"
-        " group by bucket_start order by bucket_start",
-        {"resolution": resolution, **bounds, **params},
+        # generate_series(timestamp, timestamp, interval) reads the same on DuckDB and
+        # PostgreSQL; the casts keep PostgreSQL off `timestamp with time zone`.
+        "with spine as (select s.bucket_start from generate_series("
+        " cast(:first_bucket as timestamp), cast(:last_bucket as timestamp),"
+        f" {BUCKET_INTERVAL[resolution]}) as s(bucket_start)),"
+        f" trend as ({source})"
+        " select spine.bucket_start, coalesce(t.loads, 0) as loads,"
+        " coalesce(t.plays, 0) as plays, coalesce(t.unique_visitors, 0) as unique_visitors,"
+        " coalesce(t.watch_hours, 0) as watch_hours"
+        " from spine left join trend as t on t.bucket_start = spine.bucket_start"
+        " where exists (select 1 from trend) order by spine.bucket_start",
+        {"resolution": resolution, "first_bucket": first, "last_bucket": last, **params},
     )
 
 

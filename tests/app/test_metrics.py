@@ -95,8 +95,8 @@ def test_trends_by_resolution(synced: SyncedProject, wh: Warehouse, period: Peri
     weekly = metrics.play_trends(wh, "7d", period, None)
     hourly = metrics.play_trends(wh, "1h", period, None)
     assert len(daily) == period.days  # zero-filled: one bucket per day
-    # Hourly buckets are zero-filled up to the last hour with data.
-    assert 24 * (period.days - 1) < len(hourly) <= 24 * period.days
+    # Every hour of the period, also after the last hour with data.
+    assert len(hourly) == 24 * period.days
     assert sum(r["plays"] for r in hourly) == sum(r["plays"] for r in daily)
     assert 2 <= len(weekly) <= 3
     end = period.end + dt.timedelta(days=1)
@@ -112,6 +112,42 @@ def test_trends_by_resolution(synced: SyncedProject, wh: Warehouse, period: Peri
     media_id = metrics.media_catalog(wh)[0]["media_id"]
     one = metrics.play_trends(wh, "1d", period, [media_id])
     assert sum(r["plays"] for r in one) < sum(r["plays"] for r in daily)
+
+
+def test_trends_of_a_media_reach_the_end_of_the_period(synced: SyncedProject, wh: Warehouse):
+    """The media whose plays stop first: its buckets still run to the period's end, idle
+    ones at zero, and the totals are those of its sessions."""
+    _first_day, last_day = metrics.data_days(wh)
+    ((media_id, last_played),) = synced.query(
+        "select media_id, cast(max(received_at) as date) from tap_wistia.events"
+        " where percent_viewed > 0 group by media_id order by 2, 1 limit 1"
+    )
+    assert last_played < last_day - dt.timedelta(days=1), "every media plays to the end"
+    period = Period(last_played - dt.timedelta(days=6), last_day)
+    daily = metrics.play_trends(wh, "1d", period, [media_id])
+    days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
+    assert [row["bucket_start"].date() for row in daily] == days
+    assert all(row["plays"] == 0 for row in daily if row["bucket_start"].date() > last_played)
+    end = period.end + dt.timedelta(days=1)
+    ((plays, sessions),) = synced.query(
+        "select count(*) filter (where percent_viewed > 0), count(*) from tap_wistia.events"
+        f" where media_id = '{media_id}' and received_at >= '{period.start}'"
+        f" and received_at < '{end}'"
+    )
+    assert sum(r["plays"] for r in daily) == plays > 0
+    assert sum(r["loads"] for r in daily) == sessions
+    hourly = metrics.play_trends(wh, "1h", period, [media_id])
+    assert len(hourly) == 24 * period.days and hourly[-1]["bucket_start"].hour == 23
+    assert sum(r["plays"] for r in hourly) == plays
+    weekly = metrics.play_trends(wh, "7d", period, [media_id])
+    steps = {b["bucket_start"] - a["bucket_start"] for a, b in itertools.pairwise(weekly)}
+    assert steps == {dt.timedelta(days=7)}
+    assert weekly[0]["bucket_start"].date() <= period.start
+    assert period.end - dt.timedelta(days=7) < weekly[-1]["bucket_start"].date() <= period.end
+    # A period without any session has no buckets (the pages then say so).
+    assert (
+        metrics.play_trends(wh, "1d", Period(dt.date(2001, 1, 1), dt.date(2001, 1, 9)), None) == []
+    )
 
 
 def test_audience_mix_counts_sessions(synced: SyncedProject, wh: Warehouse, period: Period):

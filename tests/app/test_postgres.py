@@ -96,6 +96,8 @@ def test_every_query_gives_the_same_figures(synced: SyncedProject, pg_warehouse:
         ("count_views", period, some),
         ("play_trends", "1d", period, None),
         ("play_trends", "7d", period, some),
+        ("play_trends", "1h", period, [catalog[-1]["media_id"]]),
+        ("play_trends", "30d", period, None),
         ("media_table", some),
         ("engagement_curve", catalog[0]["media_id"]),
         ("drop_off_hot_spots", catalog[0]["media_id"]),
