@@ -21,7 +21,9 @@ COLOURS = {
 }
 LABELS = {
     "plays": "Plays",
-    "loads": "Loads",
+    # play_trends' `loads` are viewing sessions, played or not: not Wistia's load counter,
+    # which also counts page loads without a session and is what play rates divide by.
+    "loads": "Sessions",
     "unique_visitors": "Unique visitors",
     "watch_hours": "Hours watched",
     "retention_pct": "Viewers still watching (%)",

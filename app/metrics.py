@@ -20,6 +20,13 @@ BUCKET_WIDTH = {
     "7d": dt.timedelta(days=7),
     "30d": dt.timedelta(days=30),
 }
+# The same widths as SQL intervals (both engines read these literals).
+BUCKET_INTERVAL = {
+    "1h": "interval '1 hour'",
+    "1d": "interval '1 day'",
+    "7d": "interval '7 days'",
+    "30d": "interval '30 days'",
+}
 AUDIENCE_DIMENSIONS = {
     "Browser": "browser",
     "Platform": "platform",
@@ -130,31 +137,57 @@ def kpis(wh: Warehouse, period: Period, media_ids: Sequence[str] | None) -> Kpis
 def play_trends(
     wh: Warehouse, resolution: str, period: Period, media_ids: Sequence[str] | None
 ) -> list[dict[str, Any]]:
-    """Loads, plays, unique visitors and watch hours per bucket at `resolution`
-    ('1h', '1d', '7d', '30d') for every bucket that overlaps the period (the first one may
-    start before it); the account-wide mart when no media filter is set."""
+    """Loads (viewing sessions, played or not: not Wistia's load counter that `kpis`
+    reads), plays, unique visitors and watch hours per bucket at `resolution`
+    ('1h', '1d', '7d', '30d'): every bucket that overlaps the period (the first one may
+    start before it), zeros where the mart has none, none at all when the period has no
+    row; the account-wide mart when no media filter is set.
+
+    The marts fill zeros only between a media's (or the account's) first and last active
+    bucket, so without this spine a chart would end early, as if data were missing."""
+    reference = wh.rows(
+        "select min(bucket_start) as bucket_start from {schema}.play_trends_account"
+        " where resolution = :resolution",
+        {"resolution": resolution},
+    )[0]["bucket_start"]
+    if reference is None:
+        return []
+    width = BUCKET_WIDTH[resolution]
     bounds = period.bounds()
-    # A bucket [start, start + width) overlaps the period when it starts after this.
-    bounds["ts_from"] -= BUCKET_WIDTH[resolution]
+    # Buckets are aligned on the mart's own grid (7d and 30d follow a dbt anchor day).
+    first = reference + (bounds["ts_from"] - reference) // width * width
+    last = first + (-((first - bounds["ts_to"]) // width) - 1) * width
     if media_ids is None:
-        return wh.rows(
+        source = (
             "select bucket_start, loads, plays, unique_visitors, watch_hours"
-            " from {schema}.play_trends_account"
-            " where resolution = :resolution and bucket_start > :ts_from"
-            " and bucket_start < :ts_to order by bucket_start",
-            {"resolution": resolution, **bounds},
+            " from {schema}.play_trends_account where resolution = :resolution"
+            " and bucket_start between :first_bucket and :last_bucket"
         )
-    where, params = media_filter("media_id", media_ids)
-    # Unique visitors cannot be added across medias: the per-media mart gives an upper bound
-    # only, so the chart labels it "visitors (sum over medias)".
+        params: dict[str, Any] = {}
+    else:
+        where, params = media_filter("media_id", media_ids)
+        # Unique visitors cannot be added across medias: the per-media mart gives an
+        # upper bound only, so the page says they are summed over the medias.
+        source = (
+            "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
+            " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
+            " from {schema}.play_trends where resolution = :resolution"
+            f" and bucket_start between :first_bucket and :last_bucket and {where}"
+            " group by bucket_start"
+        )
     return wh.rows(
-        "select bucket_start, sum(loads) as loads, sum(plays) as plays,"
-        " sum(unique_visitors) as unique_visitors, sum(watch_hours) as watch_hours"
-        " from {schema}.play_trends"
-        " where resolution = :resolution and bucket_start > :ts_from"
-        f" and bucket_start < :ts_to and {where}"
-        " group by bucket_start order by bucket_start",
-        {"resolution": resolution, **bounds, **params},
+        # generate_series(timestamp, timestamp, interval) reads the same on DuckDB and
+        # PostgreSQL; the casts keep PostgreSQL off `timestamp with time zone`.
+        "with spine as (select s.bucket_start from generate_series("
+        " cast(:first_bucket as timestamp), cast(:last_bucket as timestamp),"
+        f" {BUCKET_INTERVAL[resolution]}) as s(bucket_start)),"
+        f" trend as ({source})"
+        " select spine.bucket_start, coalesce(t.loads, 0) as loads,"
+        " coalesce(t.plays, 0) as plays, coalesce(t.unique_visitors, 0) as unique_visitors,"
+        " coalesce(t.watch_hours, 0) as watch_hours"
+        " from spine left join trend as t on t.bucket_start = spine.bucket_start"
+        " where exists (select 1 from trend) order by spine.bucket_start",
+        {"resolution": resolution, "first_bucket": first, "last_bucket": last, **params},
     )
 
 
@@ -184,19 +217,51 @@ def media_table(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str
     )
 
 
+# The media's latest engagement snapshot (the chunk queries below take :media_id).
+LATEST_SNAPSHOT = (
+    "snapshot_date = (select max(snapshot_date) from {schema}.media_engagement_chunks"
+    " where media_id = :media_id)"
+)
+CHUNK_COLUMNS = "chunk_index, start_pct, end_pct, start_seconds, end_seconds"
+
+
 def engagement_curve(wh: Warehouse, media_id: str) -> list[dict[str, Any]]:
-    """The media's latest engagement snapshot, chunk by chunk."""
+    """The media's latest engagement snapshot, chunk by chunk; empty when the media has no
+    snapshot or no viewers in it (retention is NULL for every chunk of a media never
+    played, and its drop-offs and engagement would read as invented zeros)."""
     return wh.rows(
-        "select snapshot_date, chunk_index, start_pct, end_pct, start_seconds, end_seconds,"
-        " retention_pct, drop_off_pct, avg_viewers, avg_rewatch_views, rewatch_ratio,"
-        " media_engagement"
+        f"select snapshot_date, {CHUNK_COLUMNS}, retention_pct, drop_off_pct, avg_viewers,"
+        " avg_rewatch_views, rewatch_ratio, media_engagement"
         " from {schema}.media_engagement_chunks"
-        " where media_id = :media_id and snapshot_date = ("
-        "   select max(snapshot_date) from {schema}.media_engagement_chunks"
-        "   where media_id = :media_id)"
+        f" where media_id = :media_id and retention_pct is not null and {LATEST_SNAPSHOT}"
         " order by chunk_index",
         {"media_id": media_id},
     )
+
+
+def drop_off_hot_spots(wh: Warehouse, media_id: str, count: int = 3) -> list[dict[str, Any]]:
+    """The `count` chunks of the latest snapshot that lose the most viewers (retention
+    points lost vs the chunk before), largest loss first. Chunk 0 has no chunk before it,
+    and a chunk that loses no one is no hot spot: fewer rows then."""
+    return wh.rows(
+        f"select {CHUNK_COLUMNS}, drop_off_pct from {{schema}}.media_engagement_chunks"
+        " where media_id = :media_id and chunk_index > 0 and retention_pct is not null"
+        f" and drop_off_pct > 0 and {LATEST_SNAPSHOT}"
+        " order by drop_off_pct desc, chunk_index limit :count",
+        {"media_id": media_id, "count": count},
+    )
+
+
+def most_rewatched_chunk(wh: Warehouse, media_id: str) -> dict[str, Any] | None:
+    """The chunk of the latest snapshot with the most rewatch views per viewer (the first
+    one on a tie); None when no part of the media was rewatched."""
+    rows = wh.rows(
+        f"select {CHUNK_COLUMNS}, rewatch_ratio from {{schema}}.media_engagement_chunks"
+        f" where media_id = :media_id and rewatch_ratio > 0 and {LATEST_SNAPSHOT}"
+        " order by rewatch_ratio desc, chunk_index limit 1",
+        {"media_id": media_id},
+    )
+    return rows[0] if rows else None
 
 
 def audience_mix(
@@ -227,15 +292,34 @@ def visitor_segments(wh: Warehouse) -> list[dict[str, Any]]:
     )
 
 
-def leads(wh: Warehouse, media_ids: Sequence[str] | None) -> list[dict[str, Any]]:
-    """lead_ready_viewers rows, furthest viewers first."""
-    where, params = media_filter("media_id", media_ids)
+def leads(
+    wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0
+) -> list[dict[str, Any]]:
+    """lead_ready_viewers rows that watched at least `min_viewed` (0..1) of the media,
+    furthest viewers first."""
+    where, params = _leads_filter(media_ids, min_viewed)
     return wh.rows(
         "select email, name, organization, title, media_name, media_id, max_percent_viewed,"
         " reached_25, reached_50, reached_75, reached_100, sessions, first_view_at,"
         f" last_view_at from {{schema}}.lead_ready_viewers where {where}"
         " order by max_percent_viewed desc, last_view_at desc, email, media_id",
         params,
+    )
+
+
+def count_leads(wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0) -> int:
+    """How many rows `leads` returns for the same filters."""
+    where, params = _leads_filter(media_ids, min_viewed)
+    rows = wh.rows(f"select count(*) as n from {{schema}}.lead_ready_viewers where {where}", params)
+    return int(rows[0]["n"])
+
+
+def _leads_filter(media_ids: Sequence[str] | None, min_viewed: float) -> tuple[str, dict[str, Any]]:
+    where, params = media_filter("media_id", media_ids)
+    # A lead whose furthest position is unknown counts as 0 % viewed.
+    return (
+        f"{where} and coalesce(max_percent_viewed, 0) >= :min_viewed",
+        {**params, "min_viewed": min_viewed},
     )
 
 

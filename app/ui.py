@@ -173,5 +173,14 @@ def ago(moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
     return f"{minutes // (24 * 60)} days ago"
 
 
+def chunk_range(chunk: dict[str, Any]) -> str:
+    """'5-10 % (23-46 s)' for an engagement chunk; the percent range alone when the media's
+    duration is unknown (Wistia may omit it, leaving the seconds NULL)."""
+    percent_range = f"{chunk['start_pct']:.0f}-{chunk['end_pct']:.0f} %"
+    if chunk["start_seconds"] is None or chunk["end_seconds"] is None:
+        return percent_range
+    return f"{percent_range} ({chunk['start_seconds']:.0f}-{chunk['end_seconds']:.0f} s)"
+
+
 def empty_state(what: str, hint: str) -> None:
     st.info(f"{what} {hint}", icon=":material/info:")

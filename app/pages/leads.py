@@ -7,18 +7,17 @@ from app import exports, ui
 selection = ui.start_page()
 st.title("Leads")
 st.caption(f"Identified viewers x media, {selection.scope_label}, all time.")
-rows = ui.query("leads", selection.media_ids)
-if not rows:
+if not ui.query("count_leads", selection.media_ids):
     ui.empty_state(
         "No identified viewers yet.",
         "Viewers become identified through an email gate, a form or Wistia's identify API.",
     )
     st.stop()
 min_viewed = st.slider("Watched at least (%)", 0, 100, 0, step=25, key="lead_min") / 100
-shown = [row for row in rows if (row["max_percent_viewed"] or 0) >= min_viewed]
-st.metric("Leads", f"{len(shown):,}", border=True)
+rows = ui.query("leads", selection.media_ids, min_viewed)
+st.metric("Leads", f"{ui.query('count_leads', selection.media_ids, min_viewed):,}", border=True)
 ui.table(
-    shown,
+    rows,
     {
         "email": "Email",
         "name": "Name",
@@ -33,7 +32,7 @@ ui.table(
 )
 ui.csv_download(
     "Download leads (CSV)",
-    shown,
+    rows,
     exports.file_name("leads", scope=selection.project or ""),
     key="download_leads",
 )

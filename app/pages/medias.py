@@ -20,25 +20,26 @@ curve = ui.query("engagement_curve", media_id)
 st.subheader(f"Engagement: {names[media_id]}")
 if not curve:
     ui.empty_state(
-        "No engagement graph for this media yet.",
-        "Wistia builds it after the first plays; the next sync will bring it in.",
+        "No engagement data for this media: it has no plays yet, or Wistia has not built "
+        "its engagement graph since (the next sync brings it in).",
+        "Pick a media with plays "
+        + ("in the sidebar." if selection.media_id else "in the Media list above.")
+        + " The table below shows each media's plays.",
     )
 else:
     left, right = st.columns([3, 1])
     left.altair_chart(charts.retention_chart(curve), width="stretch")
     right.metric("Engagement", ui.percent(curve[0]["media_engagement"]), border=True)
-    hot = sorted(curve[1:], key=lambda chunk: chunk["drop_off_pct"] or 0, reverse=True)[:3]
-    right.markdown("**Biggest drop-offs**")
-    for chunk in hot:
-        right.markdown(
-            f"- {chunk['start_pct']:.0f}-{chunk['end_pct']:.0f} % "
-            f"({chunk['start_seconds']:.0f}-{chunk['end_seconds']:.0f} s): "
-            f"{chunk['drop_off_pct']:.1f} points lost"
-        )
-    most = max(curve, key=lambda chunk: chunk["rewatch_ratio"] or 0)
+    hot_spots = ui.query("drop_off_hot_spots", media_id)
+    right.markdown("**Biggest drop-offs**" if hot_spots else "**Biggest drop-offs:** none")
+    for chunk in hot_spots:
+        right.markdown(f"- {ui.chunk_range(chunk)}: {chunk['drop_off_pct']:.1f} points lost")
+    most = ui.query("most_rewatched_chunk", media_id)
     right.markdown(
-        f"**Most rewatched:** {most['start_pct']:.0f}-{most['end_pct']:.0f} % "
-        f"({(most['rewatch_ratio'] or 0):.2f} rewatches per viewer)"
+        f"**Most rewatched:** {ui.chunk_range(most)} "
+        f"({most['rewatch_ratio']:.2f} rewatches per viewer)"
+        if most
+        else "**Most rewatched:** no part rewatched yet"
     )
     st.caption(f"Snapshot of {curve[0]['snapshot_date']}, cut into {len(curve)} chunks.")
 

@@ -1,9 +1,15 @@
-"""Loads, plays, visitors and watch hours over time at a chosen resolution."""
+"""Plays, viewing sessions, visitors and watch hours over time at a chosen resolution."""
 
 import streamlit as st
 
 from app import charts, exports, ui
 from app.metrics import RESOLUTIONS
+
+SESSIONS_HELP = (
+    "Sessions: viewing sessions that started in the bucket, played or not. Wistia's own "
+    "load counter (the Overview's play rate, the media table's Loads) also counts page "
+    "loads that opened no session, so it is higher."
+)
 
 selection = ui.start_page()
 st.title("Play trends")
@@ -15,9 +21,12 @@ label = (
 measures = st.multiselect(
     "Measures",
     ["plays", "loads", "unique_visitors", "watch_hours"],
-    default=["plays", "loads"],
+    # Plays and sessions nearly coincide (a session is mostly a play): the default pair
+    # shows two different things, as the Overview's chart does.
+    default=["plays", "unique_visitors"],
     format_func=charts.LABELS.get,
     key="measures",
+    help=SESSIONS_HELP,
 )
 rows = ui.query("play_trends", RESOLUTIONS[label], selection.period, selection.media_ids)
 st.caption(
@@ -39,7 +48,7 @@ else:
         rows,
         {
             "bucket_start": "From",
-            "loads": "Loads",
+            "loads": "Sessions",
             "plays": "Plays",
             "unique_visitors": "Unique visitors",
             "watch_hours": "Hours watched",

@@ -4,6 +4,7 @@ independent SQL over the raw tables the tap loaded (schema tap_wistia), not the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -94,8 +95,8 @@ def test_trends_by_resolution(synced: SyncedProject, wh: Warehouse, period: Peri
     weekly = metrics.play_trends(wh, "7d", period, None)
     hourly = metrics.play_trends(wh, "1h", period, None)
     assert len(daily) == period.days  # zero-filled: one bucket per day
-    # Hourly buckets are zero-filled up to the last hour with data.
-    assert 24 * (period.days - 1) < len(hourly) <= 24 * period.days
+    # Every hour of the period, also after the last hour with data.
+    assert len(hourly) == 24 * period.days
     assert sum(r["plays"] for r in hourly) == sum(r["plays"] for r in daily)
     assert 2 <= len(weekly) <= 3
     end = period.end + dt.timedelta(days=1)
@@ -111,6 +112,42 @@ def test_trends_by_resolution(synced: SyncedProject, wh: Warehouse, period: Peri
     media_id = metrics.media_catalog(wh)[0]["media_id"]
     one = metrics.play_trends(wh, "1d", period, [media_id])
     assert sum(r["plays"] for r in one) < sum(r["plays"] for r in daily)
+
+
+def test_trends_of_a_media_reach_the_end_of_the_period(synced: SyncedProject, wh: Warehouse):
+    """The media whose plays stop first: its buckets still run to the period's end, idle
+    ones at zero, and the totals are those of its sessions."""
+    _first_day, last_day = metrics.data_days(wh)
+    ((media_id, last_played),) = synced.query(
+        "select media_id, cast(max(received_at) as date) from tap_wistia.events"
+        " where percent_viewed > 0 group by media_id order by 2, 1 limit 1"
+    )
+    assert last_played < last_day - dt.timedelta(days=1), "every media plays to the end"
+    period = Period(last_played - dt.timedelta(days=6), last_day)
+    daily = metrics.play_trends(wh, "1d", period, [media_id])
+    days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
+    assert [row["bucket_start"].date() for row in daily] == days
+    assert all(row["plays"] == 0 for row in daily if row["bucket_start"].date() > last_played)
+    end = period.end + dt.timedelta(days=1)
+    ((plays, sessions),) = synced.query(
+        "select count(*) filter (where percent_viewed > 0), count(*) from tap_wistia.events"
+        f" where media_id = '{media_id}' and received_at >= '{period.start}'"
+        f" and received_at < '{end}'"
+    )
+    assert sum(r["plays"] for r in daily) == plays > 0
+    assert sum(r["loads"] for r in daily) == sessions
+    hourly = metrics.play_trends(wh, "1h", period, [media_id])
+    assert len(hourly) == 24 * period.days and hourly[-1]["bucket_start"].hour == 23
+    assert sum(r["plays"] for r in hourly) == plays
+    weekly = metrics.play_trends(wh, "7d", period, [media_id])
+    steps = {b["bucket_start"] - a["bucket_start"] for a, b in itertools.pairwise(weekly)}
+    assert steps == {dt.timedelta(days=7)}
+    assert weekly[0]["bucket_start"].date() <= period.start
+    assert period.end - dt.timedelta(days=7) < weekly[-1]["bucket_start"].date() <= period.end
+    # A period without any session has no buckets (the pages then say so).
+    assert (
+        metrics.play_trends(wh, "1d", Period(dt.date(2001, 1, 1), dt.date(2001, 1, 9)), None) == []
+    )
 
 
 def test_audience_mix_counts_sessions(synced: SyncedProject, wh: Warehouse, period: Period):
@@ -145,6 +182,66 @@ def test_media_table_leads_and_engagement(synced: SyncedProject, wh: Warehouse):
     curve = metrics.engagement_curve(wh, media_id)
     assert [c["chunk_index"] for c in curve] == list(range(20))
     assert curve[0]["retention_pct"] == pytest.approx(100)
+
+
+def test_hot_spots_and_most_rewatched_equal_the_latest_chunks(synced: SyncedProject, wh: Warehouse):
+    """Drop-offs recomputed from the retention of consecutive chunks, rewatches per viewer
+    from the averages, over each media's latest snapshot."""
+    chunks: dict[str, list[tuple]] = {}
+    for media_id, index, retention, rewatch_views, viewers in synced.query(
+        "select media_id, chunk_index, retention_pct, avg_rewatch_views, avg_viewers"
+        " from analytics.media_engagement_chunks as c where snapshot_date = ("
+        "  select max(snapshot_date) from analytics.media_engagement_chunks as l"
+        "  where l.media_id = c.media_id) order by media_id, chunk_index"
+    ):
+        chunks.setdefault(media_id, []).append((index, retention, rewatch_views, viewers))
+    full_lists = 0
+    for media_id, rows in chunks.items():
+        drops = [
+            (before[1] - after[1], after[0])
+            for before, after in itertools.pairwise(rows)
+            if after[1] is not None and before[1] - after[1] > 0
+        ]
+        want = sorted(drops, key=lambda drop: (-drop[0], drop[1]))[:3]
+        got = metrics.drop_off_hot_spots(wh, media_id)
+        assert [row["chunk_index"] for row in got] == [index for _drop, index in want]
+        assert [row["drop_off_pct"] for row in got] == pytest.approx([d for d, _i in want])
+        full_lists += len(got) == 3
+        ratios = [(r[2] / r[3], r[0]) for r in rows if r[3] and r[2] / r[3] > 0]
+        most = metrics.most_rewatched_chunk(wh, media_id)
+        if ratios:
+            ratio, index = min(ratios, key=lambda ratio: (-ratio[0], ratio[1]))
+            assert (most["chunk_index"], most["rewatch_ratio"]) == (index, pytest.approx(ratio))
+        else:
+            assert most is None
+    assert full_lists >= len(chunks) // 2
+    # A media never played has no retention: no curve, no hot spot, nothing rewatched.
+    unplayed = [m for m, rows in chunks.items() if all(r[1] is None for r in rows)]
+    assert unplayed
+    for media_id in unplayed:
+        assert metrics.engagement_curve(wh, media_id) == []
+        assert metrics.drop_off_hot_spots(wh, media_id) == []
+        assert metrics.most_rewatched_chunk(wh, media_id) is None
+
+
+def test_leads_threshold_equals_raw_sql(synced: SyncedProject, wh: Warehouse):
+    """Identified (email, media) pairs whose furthest session reached the threshold."""
+    media_ids = [metrics.media_catalog(wh)[0]["media_id"]]
+    for threshold, scope in [(0.0, None), (0.5, None), (0.75, None), (0.5, media_ids)]:
+        in_media = "" if scope is None else f"and e.media_id = '{scope[0]}'"
+        ((pairs,),) = synced.query(
+            "select count(*) from (select coalesce(nullif(e.email, ''),"
+            " nullif(v.visitor_identity__email, ''), nullif(e.conversion_data__email, ''))"
+            " as email, e.media_id, max(e.percent_viewed) as furthest"
+            " from tap_wistia.events as e left join tap_wistia.visitors as v"
+            f" using (visitor_key) where true {in_media} group by 1, 2) as t"
+            f" where email is not null and coalesce(furthest, 0) >= {threshold}"
+        )
+        got = metrics.leads(wh, scope, threshold)
+        assert len(got) == metrics.count_leads(wh, scope, threshold) == pairs > 0
+        assert all((row["max_percent_viewed"] or 0) >= threshold for row in got)
+    assert metrics.count_leads(wh, None, 0.75) < metrics.count_leads(wh, None, 0.5)
+    assert metrics.count_leads(wh, None, 0.5) < metrics.count_leads(wh, None)
 
 
 def test_missing_warehouse_says_what_to_run(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
-from app import downloads_api, exports, metrics
+from app import charts, downloads_api, exports, metrics, ui
 from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
@@ -76,6 +76,66 @@ def test_trends_resolution_changes_the_buckets(app_env: SyncedProject):
     assert weekly["From"].iloc[0] <= daily["From"].iloc[0] < weekly["From"].iloc[1]
     assert weekly["Plays"].sum() >= daily["Plays"].sum()
     assert at.download_button[0].proto.label == "Download this table (CSV)"
+
+
+def test_trends_name_the_viewing_sessions_for_what_they_are(app_env: SyncedProject):
+    at = run_app("trends")
+    measures = at.multiselect(key="measures")
+    # Plays and sessions coincide in the sandbox (every session is played): not a default.
+    assert measures.value == ["plays", "unique_visitors"]
+    assert "Sessions" in measures.options and "Loads" not in measures.options
+    assert "played or not" in measures.help and "load counter" in measures.help
+    assert "Sessions" in at.dataframe[0].value.columns
+    assert "Loads" not in at.dataframe[0].value.columns
+    chart = charts.trend_chart([], ["plays", "loads"]).to_dict()
+    assert chart["encoding"]["color"]["scale"]["domain"] == ["Plays", "Sessions"]
+
+
+def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
+    app_env: SyncedProject,
+):
+    # The sandbox has medias never played: Wistia still sends an all-zero engagement graph.
+    ((unplayed,),) = app_env.query(
+        "select min(media_id) from (select media_id from analytics.media_engagement_chunks"
+        " group by media_id having count(retention_pct) = 0) as unplayed"
+    )
+    assert unplayed is not None
+    at = run_app("medias")
+    # The default media (most played) has its curve, hot spots and most rewatched part.
+    assert metric_values(at)["Engagement"].endswith(" %")
+    shown = " ".join(m.value for m in at.markdown)
+    assert "points lost" in shown and "Most rewatched" in shown
+
+    at.selectbox(key="curve_media").set_value(unplayed).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Engagement" not in metric_values(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "points lost" not in shown and "Most rewatched" not in shown
+    assert any(
+        "No engagement data for this media" in i.value and "Pick a media with plays" in i.value
+        for i in at.info
+    )
+    assert not at.get("arrow_vega_lite_chart")
+
+
+def test_leads_page_counts_the_leads_over_the_threshold(app_env: SyncedProject):
+    wh = warehouse(app_env)
+    at = run_app("leads")
+    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, None):,}"
+    at.slider(key="lead_min").set_value(50).run()
+    over_half = metrics.count_leads(wh, None, 0.5)
+    assert metric_values(at)["Leads"] == f"{over_half:,}"
+    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, None)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [((23.4, 46.8), "5-10 % (23-47 s)"), ((None, None), "5-10 %")],
+)
+def test_chunk_range_leaves_out_unknown_seconds(seconds: tuple, shown: str):
+    chunk = {"start_pct": 5.0, "end_pct": 10.0}
+    chunk["start_seconds"], chunk["end_seconds"] = seconds
+    assert ui.chunk_range(chunk) == shown
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:

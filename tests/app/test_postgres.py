@@ -96,12 +96,18 @@ def test_every_query_gives_the_same_figures(synced: SyncedProject, pg_warehouse:
         ("count_views", period, some),
         ("play_trends", "1d", period, None),
         ("play_trends", "7d", period, some),
+        ("play_trends", "1h", period, [catalog[-1]["media_id"]]),
+        ("play_trends", "30d", period, None),
         ("media_table", some),
         ("engagement_curve", catalog[0]["media_id"]),
+        ("drop_off_hot_spots", catalog[0]["media_id"]),
+        ("most_rewatched_chunk", catalog[0]["media_id"]),
         ("audience_mix", "Device", period, None),
         ("audience_mix", "Country", period, some),
         ("visitor_segments",),
         ("leads", some),
+        ("leads", None, 0.5),
+        ("count_leads", some, 0.5),
     ]
     traffic_calls = [
         ("mart_rows",),
