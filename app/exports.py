@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -146,5 +147,6 @@ def file_name(what: str, period: Period | None = None, scope: str = "") -> str:
         parts.append(scope)
     if period is not None:
         parts.append(f"{period.start.isoformat()}_to_{period.end.isoformat()}")
-    name = "_".join(parts)
+    # "Produits & démos" -> "Produits-demos": accents dropped, not the letters they sit on.
+    name = unicodedata.normalize("NFKD", "_".join(parts)).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") + ".csv"

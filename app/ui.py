@@ -33,6 +33,11 @@ class Selection:
     media_ids: list[str] | None  # None = every media
 
     @property
+    def file_scope(self) -> str:
+        """What a download of this selection holds, for its file name."""
+        return self.media_id or self.project or "all-medias"
+
+    @property
     def scope_label(self) -> str:
         if self.media_id:
             return "one media"

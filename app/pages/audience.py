@@ -29,7 +29,9 @@ else:
     ui.csv_download(
         f"Download by {dimension.lower()} (CSV)",
         mix,
-        exports.file_name(f"audience-by-{dimension.lower()}", selection.period),
+        exports.file_name(
+            f"audience-by-{dimension.lower()}", selection.period, selection.file_scope
+        ),
         key="download_audience",
     )
 

@@ -33,6 +33,6 @@ ui.table(
 ui.csv_download(
     "Download leads (CSV)",
     rows,
-    exports.file_name("leads", scope=selection.project or ""),
+    exports.file_name("leads", scope=selection.file_scope),
     key="download_leads",
 )

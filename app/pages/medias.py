@@ -69,6 +69,6 @@ ui.table(
 ui.csv_download(
     "Download the media table (CSV)",
     rows,
-    exports.file_name("media-overview", scope=selection.project or ""),
+    exports.file_name("media-overview", scope=selection.project or "all-projects"),
     key="download_medias",
 )

@@ -59,6 +59,8 @@ else:
     ui.csv_download(
         "Download this table (CSV)",
         rows,
-        exports.file_name(f"play-trends-{RESOLUTIONS[label]}", selection.period),
+        exports.file_name(
+            f"play-trends-{RESOLUTIONS[label]}", selection.period, selection.file_scope
+        ),
         key="download_trends",
     )

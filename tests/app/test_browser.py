@@ -168,7 +168,7 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
     browser.find_element(
         By.XPATH, "//button[normalize-space()='Download this table (CSV)']"
     ).click()
-    weekly = tmp_path / "downloads" / exports.file_name("play-trends-7d", period)
+    weekly = tmp_path / "downloads" / exports.file_name("play-trends-7d", period, "all-medias")
     WebDriverWait(browser, WAIT).until(lambda _b: weekly.exists())
     with weekly.open(encoding="utf-8", newline="") as handle:
         table = list(csv.DictReader(handle))

@@ -10,6 +10,7 @@ import pytest
 
 from app.exports import csv_chunks, file_name, format_cell, neutralise, table_csv
 from app.metrics import Period
+from app.ui import Selection
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,19 @@ def test_file_names_say_what_they_hold():
         "wistia_views-24col_all-medias_2026-01-01_to_2026-01-31.csv"
     )
     assert file_name("leads", scope="Sales / EMEA") == "wistia_leads_Sales-EMEA.csv"
+    assert file_name("leads", scope="Produits & démos") == "wistia_leads_Produits-demos.csv"
+
+
+def test_table_downloads_name_the_selection_they_hold():
+    period = Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    scopes = [
+        (Selection(period, None, None, None), "all-medias"),
+        (Selection(period, "Produits & démos", None, ["a", "b"]), "Produits & démos"),
+        (Selection(period, "Produits & démos", "abc123", ["abc123"]), "abc123"),
+    ]
+    for selection, scope in scopes:
+        assert selection.file_scope == scope
+    media = scopes[2][0]
+    assert file_name("play-trends-7d", media.period, media.file_scope) == (
+        "wistia_play-trends-7d_abc123_2026-01-01_to_2026-01-31.csv"
+    )
