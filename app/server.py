@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 
 # The pages' heavy imports (pandas, Altair, the marts queries) happen here, at start-up,
 # instead of during the first visitor's page load.
-from app import charts, ui  # noqa: F401
+from app import charts  # noqa: F401
 from app.access import AccessMiddleware
 from app.downloads_api import ROUTES
 
