@@ -1,8 +1,9 @@
 """Who may open the app: everyone on loopback; a password or an auth proxy header otherwise.
 
-`AccessPolicy.from_env` reads WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) and
-WISTIA_APP_AUTH_HEADER. `AccessMiddleware` enforces it on every HTTP request and websocket
-of the server (pages, Streamlit's own endpoints and the CSV downloads alike):
+`AccessPolicy.from_env` reads WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) or
+WISTIA_APP_AUTH_HEADER (one of them, never both). `AccessMiddleware` enforces it on every
+HTTP request and websocket of the server (pages, Streamlit's own endpoints and the CSV
+downloads alike):
 
 - password: a login form; a correct password sets an HttpOnly cookie holding an HMAC of a
   secret made at start-up (so a restart logs everyone out, and the password itself is
@@ -47,6 +48,18 @@ def is_loopback(address: str) -> bool:
 class AccessPolicy:
     password: str = field(default="", repr=False)
     auth_header: str = ""
+
+    def __post_init__(self) -> None:
+        # Both at once would leave the password unchecked (the header decides), so anyone
+        # able to send a made-up header would get in while the start-up line says
+        # "password login": refuse instead of guessing which one was meant.
+        if self.password and self.auth_header:
+            raise AccessError(
+                "WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) and WISTIA_APP_AUTH_HEADER "
+                "are both set: pick one - the password login, or the auth header only behind "
+                "an authenticating proxy that is the only way to reach the app. "
+                "See app/README.md."
+            )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> AccessPolicy:

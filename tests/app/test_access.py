@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from app.access import COOKIE, LOGIN_PATH, AccessMiddleware, AccessPolicy, is_loopback
+from app.access import (
+    COOKIE,
+    LOGIN_PATH,
+    AccessError,
+    AccessMiddleware,
+    AccessPolicy,
+    is_loopback,
+)
 from tests.app.conftest import SyncedProject
 from tests.pipeline.conftest import free_port
 
@@ -50,6 +57,40 @@ def test_no_data_yet_says_what_to_run(tmp_path):
     assert proc.returncode == 1
     assert "run `bash scripts/quickstart.sh` first" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+BOTH_MODES = "are both set: pick one"
+
+
+def test_password_and_auth_header_together_are_refused(tmp_path):
+    # The header alone would decide, so a made-up header would bypass the password.
+    with pytest.raises(AccessError, match=BOTH_MODES) as raised:
+        AccessPolicy.from_env(
+            {"WISTIA_APP_PASSWORD": SECRET, "WISTIA_APP_AUTH_HEADER": "X-Forwarded-User"}
+        )
+    assert SECRET not in str(raised.value) and "\n" not in str(raised.value)
+    assert "authenticating proxy" in str(raised.value)
+    password_file = tmp_path / "password"
+    password_file.write_text(SECRET + "\n", encoding="utf-8")
+    with pytest.raises(AccessError, match=BOTH_MODES):
+        AccessPolicy.from_env(
+            {"WISTIA_APP_PASSWORD_FILE": str(password_file), "WISTIA_APP_AUTH_HEADER": "X-User"}
+        )
+    with pytest.raises(AccessError, match=BOTH_MODES):
+        AccessPolicy(password=SECRET, auth_header="X-User")  # the middleware's own check
+
+
+def test_app_refuses_to_start_with_password_and_auth_header(tmp_path):
+    proc = launch(
+        "--address",
+        "0.0.0.0",
+        env=base_env(WISTIA_APP_PASSWORD=SECRET, WISTIA_APP_AUTH_HEADER="X-Forwarded-User"),
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("ERROR: WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE)")
+    assert BOTH_MODES in proc.stderr and proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
 
 
 def test_loopback_detection_and_secret_free_repr():
