@@ -64,7 +64,9 @@ class AccessPolicy:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> AccessPolicy:
         env = dict(os.environ if env is None else env)
-        password = env.get("WISTIA_APP_PASSWORD", "")
+        # Stripped like the file's content: a blank password ('   ') is no password, so it
+        # cannot open a non-loopback address.
+        password = env.get("WISTIA_APP_PASSWORD", "").strip()
         password_file = env.get("WISTIA_APP_PASSWORD_FILE", "")
         if not password and password_file:
             try:

@@ -93,6 +93,27 @@ def test_app_refuses_to_start_with_password_and_auth_header(tmp_path):
     assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
 
 
+def test_blank_password_counts_as_not_set(tmp_path):
+    blank = AccessPolicy.from_env({"WISTIA_APP_PASSWORD": "   "})
+    assert blank.open and blank.password == ""
+    with pytest.raises(AccessError, match="serves the app to other machines"):
+        blank.check_address("0.0.0.0")
+    empty_file = tmp_path / "password"
+    empty_file.write_text(" \n", encoding="utf-8")
+    assert AccessPolicy.from_env({"WISTIA_APP_PASSWORD_FILE": str(empty_file)}).open
+    # Blank beside a header is no conflict; a padded password is stripped like the file's.
+    header_only = {"WISTIA_APP_PASSWORD": " ", "WISTIA_APP_AUTH_HEADER": "X-User"}
+    assert AccessPolicy.from_env(header_only).describe() == "auth proxy header X-User"
+    assert AccessPolicy.from_env({"WISTIA_APP_PASSWORD": f" {SECRET}\n"}).password == SECRET
+
+
+def test_app_refuses_a_blank_password_for_other_machines():
+    proc = launch("--address", "0.0.0.0", env=base_env(WISTIA_APP_PASSWORD="   "))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("ERROR: --address 0.0.0.0 serves the app to other machines")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
 def test_loopback_detection_and_secret_free_repr():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
