@@ -11,6 +11,9 @@ downloads alike):
 - auth header: a reverse proxy that authenticates users (oauth2-proxy, Cloudflare Access,
   an nginx auth_request, ...) sets the header; requests without it get 401. Only safe when
   the proxy is the only way to reach the port.
+
+One exception: `GET /_stcore/health` (Streamlit's readiness probe, answering "ok" or 503
+and nothing else) is let through unauthenticated, so load balancers can check the server.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from urllib.parse import parse_qs
 
 COOKIE = "wistia_app_session"
 LOGIN_PATH = "/_login"
+HEALTH_PATH = "/_stcore/health"
 
 
 class AccessError(ValueError):
@@ -108,7 +112,7 @@ class AccessMiddleware:
         self._token = hmac.new(secrets.token_bytes(32), b"wistia-app", hashlib.sha256).hexdigest()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] not in ("http", "websocket") or self.policy.open:
+        if scope["type"] not in ("http", "websocket") or self.policy.open or _is_health(scope):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -156,6 +160,13 @@ class AccessMiddleware:
             await send({"type": "http.response.body", "body": b""})
         else:
             await _respond(send, 401, _login_page("Wrong password."))
+
+
+def _is_health(scope: dict[str, Any]) -> bool:
+    # Load balancers probe without credentials. Only this exact path and method: its
+    # answer holds no data, while every other `/_stcore/` endpoint (the websocket, uploads,
+    # media) and the downloads do.
+    return scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == HEALTH_PATH
 
 
 def _login_page(message: str) -> bytes:

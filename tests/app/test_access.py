@@ -15,6 +15,7 @@ import pytest
 
 from app.access import (
     COOKIE,
+    HEALTH_PATH,
     LOGIN_PATH,
     AccessError,
     AccessMiddleware,
@@ -161,6 +162,28 @@ def test_auth_header_policy():
     assert socket.messages == [{"type": "websocket.close", "code": 1008}]
 
 
+@pytest.mark.parametrize(
+    "policy",
+    [AccessPolicy(password=SECRET), AccessPolicy(auth_header="X-Forwarded-User")],
+    ids=["password", "auth-header"],
+)
+def test_only_the_health_check_skips_login(policy):
+    middleware = AccessMiddleware(inner_app, policy)
+    health = call(middleware, path=HEALTH_PATH)
+    assert health.status == 200 and health.messages[-1]["body"] == b"the app"
+    for method in ("POST", "HEAD", "PUT"):
+        assert call(middleware, path=HEALTH_PATH, method=method).status == 401
+    for path in (f"{HEALTH_PATH}/", f"{HEALTH_PATH}/../stream", "/_stcore/host-config"):
+        assert call(middleware, path=path).status == 401
+    download = call(middleware, path="/download/views.csv")
+    assert download.status == 401 and b"the app" not in download.messages[-1]["body"]
+    page = call(middleware, path="/")
+    assert b"the app" not in page.messages[-1]["body"]  # the login page or a 401
+    closed = {"type": "websocket.close", "code": 1008}
+    assert call(middleware, path="/_stcore/stream", kind="websocket").messages == [closed]
+    assert call(middleware, path=HEALTH_PATH, kind="websocket").messages == [closed]
+
+
 @pytest.fixture
 def team_server(app_env: SyncedProject) -> Iterator[tuple[str, list[str]]]:
     """The app on every interface with a password, as a team would run it."""
@@ -211,6 +234,8 @@ def test_password_protects_pages_and_downloads(team_server):
     download = f"{url}/download/views.csv?from=2020-01-01&to=2030-12-31"
     status, _headers, body = request(url + "/")
     assert status == 200 and b"type='password'" in body
+    assert request(url + HEALTH_PATH)[::2] == (200, b"ok")  # load balancers, no login
+    assert request(url + "/_stcore/host-config")[0] == 401
     assert request(download)[0] == 401
     assert request(url + LOGIN_PATH, data=b"password=wrong")[0] == 401
     status, headers, _ = request(url + LOGIN_PATH, data=f"password={SECRET}".encode())
