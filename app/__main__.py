@@ -1,7 +1,8 @@
 """`python -m app [--address A] [--port P]`: check the settings, then start the server.
 
 Refuses (exit 1, one line) to serve a non-loopback address without WISTIA_APP_PASSWORD,
-WISTIA_APP_PASSWORD_FILE or WISTIA_APP_AUTH_HEADER, and to start without a warehouse.
+WISTIA_APP_PASSWORD_FILE or WISTIA_APP_AUTH_HEADER, to start with both a password and the
+auth header, and to start without a warehouse.
 The password travels to the server in the environment, never on the command line.
 """
 

@@ -1,8 +1,9 @@
 """Who may open the app: everyone on loopback; a password or an auth proxy header otherwise.
 
-`AccessPolicy.from_env` reads WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) and
-WISTIA_APP_AUTH_HEADER. `AccessMiddleware` enforces it on every HTTP request and websocket
-of the server (pages, Streamlit's own endpoints and the CSV downloads alike):
+`AccessPolicy.from_env` reads WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) or
+WISTIA_APP_AUTH_HEADER (one of them, never both). `AccessMiddleware` enforces it on every
+HTTP request and websocket of the server (pages, Streamlit's own endpoints and the CSV
+downloads alike):
 
 - password: a login form; a correct password sets an HttpOnly cookie holding an HMAC of a
   secret made at start-up (so a restart logs everyone out, and the password itself is
@@ -10,6 +11,9 @@ of the server (pages, Streamlit's own endpoints and the CSV downloads alike):
 - auth header: a reverse proxy that authenticates users (oauth2-proxy, Cloudflare Access,
   an nginx auth_request, ...) sets the header; requests without it get 401. Only safe when
   the proxy is the only way to reach the port.
+
+One exception: `GET /_stcore/health` (Streamlit's readiness probe, answering "ok" or 503
+and nothing else) is let through unauthenticated, so load balancers can check the server.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from urllib.parse import parse_qs
 
 COOKIE = "wistia_app_session"
 LOGIN_PATH = "/_login"
+HEALTH_PATH = "/_stcore/health"
 
 
 class AccessError(ValueError):
@@ -48,10 +53,24 @@ class AccessPolicy:
     password: str = field(default="", repr=False)
     auth_header: str = ""
 
+    def __post_init__(self) -> None:
+        # Both at once would leave the password unchecked (the header decides), so anyone
+        # able to send a made-up header would get in while the start-up line says
+        # "password login": refuse instead of guessing which one was meant.
+        if self.password and self.auth_header:
+            raise AccessError(
+                "WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE) and WISTIA_APP_AUTH_HEADER "
+                "are both set: pick one - the password login, or the auth header only behind "
+                "an authenticating proxy that is the only way to reach the app. "
+                "See app/README.md."
+            )
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> AccessPolicy:
         env = dict(os.environ if env is None else env)
-        password = env.get("WISTIA_APP_PASSWORD", "")
+        # Stripped like the file's content: a blank password ('   ') is no password, so it
+        # cannot open a non-loopback address.
+        password = env.get("WISTIA_APP_PASSWORD", "").strip()
         password_file = env.get("WISTIA_APP_PASSWORD_FILE", "")
         if not password and password_file:
             try:
@@ -93,7 +112,7 @@ class AccessMiddleware:
         self._token = hmac.new(secrets.token_bytes(32), b"wistia-app", hashlib.sha256).hexdigest()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] not in ("http", "websocket") or self.policy.open:
+        if scope["type"] not in ("http", "websocket") or self.policy.open or _is_health(scope):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -141,6 +160,13 @@ class AccessMiddleware:
             await send({"type": "http.response.body", "body": b""})
         else:
             await _respond(send, 401, _login_page("Wrong password."))
+
+
+def _is_health(scope: dict[str, Any]) -> bool:
+    # Load balancers probe without credentials. Only this exact path and method: its
+    # answer holds no data, while every other `/_stcore/` endpoint (the websocket, uploads,
+    # media) and the downloads do.
+    return scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == HEALTH_PATH
 
 
 def _login_page(message: str) -> bytes:

@@ -121,6 +121,34 @@ def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return "(" + ", ".join(f":{key}" for key in params) + ")", params
 
 
+def _connect_error(exc: Exception, dsn: str) -> WarehouseError:
+    """One line on why PostgreSQL cannot be reached that never shows the DSN's text: a
+    malformed DSN's parse error quotes it (`missing "=" after "secret"`), so only the
+    first line of a connection failure is kept, and only when it quotes no password."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    if isinstance(exc, psycopg.ProgrammingError):  # psycopg's error for a DSN it cannot parse
+        return WarehouseError(
+            "Cannot connect to PostgreSQL: the DSN in WISTIA_APP_POSTGRES_DSN is malformed - "
+            "use `key=value` pairs (quote values with spaces) or a postgresql:// URI "
+            "(percent-encode special characters)."
+        )
+    text = str(exc).strip()
+    first_line = text.splitlines()[0] if text else type(exc).__name__
+    try:
+        password = conninfo_to_dict(dsn).get("password", "")
+    except psycopg.Error:
+        password = ""
+    quoted = [value for value in (dsn.strip(), password, os.environ.get("PGPASSWORD", "")) if value]
+    if any(value in first_line for value in quoted):
+        return WarehouseError(
+            "Cannot connect to PostgreSQL (the driver's message is withheld: it quotes the "
+            "connection settings): check WISTIA_APP_POSTGRES_DSN and the PG* variables."
+        )
+    return WarehouseError(f"Cannot connect to PostgreSQL: {first_line}")
+
+
 class Warehouse:
     """Runs the app's read-only queries; `{schema}` in SQL is the marts' schema."""
 
@@ -157,9 +185,9 @@ class Warehouse:
 
             try:
                 conn = psycopg.connect(self.config.postgres_dsn, autocommit=False)
-            except psycopg.OperationalError as exc:
-                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                raise WarehouseError(f"Cannot connect to PostgreSQL: {first_line}") from exc
+            except psycopg.Error as exc:
+                # `from None`: the driver's message may quote the DSN, password included.
+                raise _connect_error(exc, self.config.postgres_dsn) from None
             # Every transaction starts READ ONLY: nothing the app runs can write.
             conn.read_only = True
             try:

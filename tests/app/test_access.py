@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 
-from app.access import COOKIE, LOGIN_PATH, AccessMiddleware, AccessPolicy, is_loopback
+from app.access import (
+    COOKIE,
+    HEALTH_PATH,
+    LOGIN_PATH,
+    AccessError,
+    AccessMiddleware,
+    AccessPolicy,
+    is_loopback,
+)
 from tests.app.conftest import SyncedProject
 from tests.pipeline.conftest import free_port
 
@@ -50,6 +58,61 @@ def test_no_data_yet_says_what_to_run(tmp_path):
     assert proc.returncode == 1
     assert "run `bash scripts/quickstart.sh` first" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+BOTH_MODES = "are both set: pick one"
+
+
+def test_password_and_auth_header_together_are_refused(tmp_path):
+    # The header alone would decide, so a made-up header would bypass the password.
+    with pytest.raises(AccessError, match=BOTH_MODES) as raised:
+        AccessPolicy.from_env(
+            {"WISTIA_APP_PASSWORD": SECRET, "WISTIA_APP_AUTH_HEADER": "X-Forwarded-User"}
+        )
+    assert SECRET not in str(raised.value) and "\n" not in str(raised.value)
+    assert "authenticating proxy" in str(raised.value)
+    password_file = tmp_path / "password"
+    password_file.write_text(SECRET + "\n", encoding="utf-8")
+    with pytest.raises(AccessError, match=BOTH_MODES):
+        AccessPolicy.from_env(
+            {"WISTIA_APP_PASSWORD_FILE": str(password_file), "WISTIA_APP_AUTH_HEADER": "X-User"}
+        )
+    with pytest.raises(AccessError, match=BOTH_MODES):
+        AccessPolicy(password=SECRET, auth_header="X-User")  # the middleware's own check
+
+
+def test_app_refuses_to_start_with_password_and_auth_header(tmp_path):
+    proc = launch(
+        "--address",
+        "0.0.0.0",
+        env=base_env(WISTIA_APP_PASSWORD=SECRET, WISTIA_APP_AUTH_HEADER="X-Forwarded-User"),
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("ERROR: WISTIA_APP_PASSWORD (or WISTIA_APP_PASSWORD_FILE)")
+    assert BOTH_MODES in proc.stderr and proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
+
+
+def test_blank_password_counts_as_not_set(tmp_path):
+    blank = AccessPolicy.from_env({"WISTIA_APP_PASSWORD": "   "})
+    assert blank.open and blank.password == ""
+    with pytest.raises(AccessError, match="serves the app to other machines"):
+        blank.check_address("0.0.0.0")
+    empty_file = tmp_path / "password"
+    empty_file.write_text(" \n", encoding="utf-8")
+    assert AccessPolicy.from_env({"WISTIA_APP_PASSWORD_FILE": str(empty_file)}).open
+    # Blank beside a header is no conflict; a padded password is stripped like the file's.
+    header_only = {"WISTIA_APP_PASSWORD": " ", "WISTIA_APP_AUTH_HEADER": "X-User"}
+    assert AccessPolicy.from_env(header_only).describe() == "auth proxy header X-User"
+    assert AccessPolicy.from_env({"WISTIA_APP_PASSWORD": f" {SECRET}\n"}).password == SECRET
+
+
+def test_app_refuses_a_blank_password_for_other_machines():
+    proc = launch("--address", "0.0.0.0", env=base_env(WISTIA_APP_PASSWORD="   "))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("ERROR: --address 0.0.0.0 serves the app to other machines")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
 def test_loopback_detection_and_secret_free_repr():
@@ -97,6 +160,28 @@ def test_auth_header_policy():
     assert call(middleware, headers=[(b"x-forwarded-user", b"ana@example.com")]).status == 200
     socket = call(middleware, kind="websocket")
     assert socket.messages == [{"type": "websocket.close", "code": 1008}]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [AccessPolicy(password=SECRET), AccessPolicy(auth_header="X-Forwarded-User")],
+    ids=["password", "auth-header"],
+)
+def test_only_the_health_check_skips_login(policy):
+    middleware = AccessMiddleware(inner_app, policy)
+    health = call(middleware, path=HEALTH_PATH)
+    assert health.status == 200 and health.messages[-1]["body"] == b"the app"
+    for method in ("POST", "HEAD", "PUT"):
+        assert call(middleware, path=HEALTH_PATH, method=method).status == 401
+    for path in (f"{HEALTH_PATH}/", f"{HEALTH_PATH}/../stream", "/_stcore/host-config"):
+        assert call(middleware, path=path).status == 401
+    download = call(middleware, path="/download/views.csv")
+    assert download.status == 401 and b"the app" not in download.messages[-1]["body"]
+    page = call(middleware, path="/")
+    assert b"the app" not in page.messages[-1]["body"]  # the login page or a 401
+    closed = {"type": "websocket.close", "code": 1008}
+    assert call(middleware, path="/_stcore/stream", kind="websocket").messages == [closed]
+    assert call(middleware, path=HEALTH_PATH, kind="websocket").messages == [closed]
 
 
 @pytest.fixture
@@ -149,6 +234,8 @@ def test_password_protects_pages_and_downloads(team_server):
     download = f"{url}/download/views.csv?from=2020-01-01&to=2030-12-31"
     status, _headers, body = request(url + "/")
     assert status == 200 and b"type='password'" in body
+    assert request(url + HEALTH_PATH)[::2] == (200, b"ok")  # load balancers, no login
+    assert request(url + "/_stcore/host-config")[0] == 401
     assert request(download)[0] == 401
     assert request(url + LOGIN_PATH, data=b"password=wrong")[0] == 401
     status, headers, _ = request(url + LOGIN_PATH, data=f"password={SECRET}".encode())
