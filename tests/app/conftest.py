@@ -27,6 +27,41 @@ from wistia_sandbox import Dataset, FakeWistia, generate_dataset
 SYNC_TIMEOUT = 900  # seconds: a cold `meltano install` plus one sync on a busy machine
 
 
+class DuckdbWriter:
+    """Another process holding a DuckDB file open for writing, as target-duckdb and dbt do
+    during a sync (DuckDB then refuses every other connection to the file). Use it as a
+    context manager; `release()` lets go before the block ends."""
+
+    def __init__(self, path: Path) -> None:
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+                " sys.stdin.read()",
+                str(path),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def __enter__(self) -> DuckdbWriter:
+        assert self._process.stdout is not None
+        assert self._process.stdout.readline().strip() == "open"
+        return self
+
+    def release(self) -> None:
+        if self._process.poll() is None:
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.close()
+            self._process.wait(timeout=30)
+            self._process.stdout.close()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
 @dataclass
 class SyncRun:
     returncode: int

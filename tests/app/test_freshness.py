@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import subprocess
-import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from app import ui
 from app.freshness import Freshness
 from app.sync_status import SyncRun
-from tests.app.conftest import SyncedProject
+from tests.app.conftest import DuckdbWriter, SyncedProject
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -70,36 +68,21 @@ def test_data_status_shows_a_running_sync_while_it_holds_the_warehouse(
     # the only writer (another process, as target-duckdb and dbt are).
     lock = (tmp_path / "sync.lock").open("wb")
     fcntl.flock(lock, fcntl.LOCK_EX)
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-            " sys.stdin.read()",
-            str(app_env.duckdb_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     try:
-        assert writer.stdout.readline().strip() == "open"
-        at = AppTest.from_file("../../app/dashboard.py", default_timeout=60).run()
-        at.switch_page("pages/data_status.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        shown = {m.label: m.value for m in at.metric}
-        assert shown["Result"] == "running"
-        assert shown["Last sync"] in ("3 min ago", "4 min ago")
-        assert shown["Data through (UTC day)"] == "unavailable"
-        assert any(
-            f"has been running since {started:%Y-%m-%d %H:%M UTC}" in i.value for i in at.info
-        )
-        assert any("A sync is writing the warehouse right now" in w.value for w in at.warning)
-        assert any(
-            f"started {started:%Y-%m-%d %H:%M UTC}, not finished" in c.value for c in at.caption
-        )
+        with DuckdbWriter(app_env.duckdb_path):
+            at = AppTest.from_file("../../app/dashboard.py", default_timeout=60).run()
+            at.switch_page("pages/data_status.py").run()
+            assert not at.exception, [e.value for e in at.exception]
+            shown = {m.label: m.value for m in at.metric}
+            assert shown["Result"] == "running"
+            assert shown["Last sync"] in ("3 min ago", "4 min ago")
+            assert shown["Data through (UTC day)"] == "unavailable"
+            assert any(
+                f"has been running since {started:%Y-%m-%d %H:%M UTC}" in i.value for i in at.info
+            )
+            assert any("A sync is writing the warehouse right now" in w.value for w in at.warning)
+            assert any(
+                f"started {started:%Y-%m-%d %H:%M UTC}, not finished" in c.value for c in at.caption
+            )
     finally:
-        writer.stdin.close()
-        writer.wait(timeout=30)
-        writer.stdout.close()
         lock.close()

@@ -15,7 +15,7 @@ from app import downloads_api, exports, metrics
 from app.metrics import Period
 from app.spool import SpooledStream
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
-from tests.app.conftest import SyncedProject
+from tests.app.conftest import DuckdbWriter, SyncedProject
 
 
 def source(chunks: list[bytes], closed: threading.Event, fail_at: int | None = None):
@@ -105,20 +105,7 @@ def test_a_download_releases_duckdb_before_the_client_reads_it(synced: SyncedPro
 
 def test_a_locked_warehouse_is_a_clear_503(synced: SyncedProject, monkeypatch):
     monkeypatch.setenv("WISTIA_APP_DUCKDB_PATH", str(synced.duckdb_path))
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-            " sys.stdin.read()",
-            str(synced.duckdb_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with DuckdbWriter(synced.duckdb_path):
         scope = {
             "type": "http",
             "method": "GET",
@@ -129,8 +116,4 @@ def test_a_locked_warehouse_is_a_clear_503(synced: SyncedProject, monkeypatch):
         response = downloads_api.views_csv(Request(scope))
         assert response.status_code == 503
         assert b"A sync is writing the warehouse right now" in response.body
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
-        holder.stdout.close()
     assert not spool_threads()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.app.conftest import SYNC_TIMEOUT, SyncedProject
+from tests.app.conftest import SYNC_TIMEOUT, DuckdbWriter, SyncedProject
 from wistia_sandbox import FakeWistia
 
 # A stand-in for crontab(1) that keeps "the user's crontab" next to itself: `-l` prints it
@@ -131,19 +130,10 @@ def test_a_reader_holding_the_warehouse_delays_the_sync_instead_of_failing_it(
 ):
     # Another program has the DuckDB file open (a notebook, a download at 01:30):
     # target-duckdb cannot take it. The sync says so, waits, and runs again once it is free.
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-            " sys.stdin.read()",
-            str(synced.duckdb_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    with FakeWistia(synced.dataset, token="app-token") as srv:
+    with (
+        DuckdbWriter(synced.duckdb_path) as holder,
+        FakeWistia(synced.dataset, token="app-token") as srv,
+    ):
         env = {
             **synced.env,
             "TAP_WISTIA_API_URL": srv.url,
@@ -158,21 +148,17 @@ def test_a_reader_holding_the_warehouse_delays_the_sync_instead_of_failing_it(
             text=True,
         )
         try:
-            assert holder.stdout.readline().strip() == "open"
             lines = []
             for line in sync.stdout:  # until the first attempt has failed on the lock
                 lines.append(line)
                 if "retrying in 1 s" in line:
                     break
-            holder.stdin.close()
-            holder.wait(timeout=30)
+            holder.release()
             out, err = sync.communicate(timeout=SYNC_TIMEOUT)
         finally:
-            for proc in (sync, holder):
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-            holder.stdout.close()
+            if sync.poll() is None:
+                sync.kill()
+                sync.wait()
     output = "".join(lines) + out
     assert sync.returncode == 0, output + err
     assert (

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,6 +11,7 @@ import pytest
 from app import __main__ as app_main
 from app import warehouse
 from app.warehouse import WarehouseConfig, choose_duckdb
+from tests.app.conftest import DuckdbWriter
 
 
 def make_duckdb(path: Path, with_marts: bool) -> Path:
@@ -46,25 +45,8 @@ def test_the_project_warehouse_wins_once_it_holds_the_marts(tmp_path):
 def test_a_project_file_locked_by_a_sync_is_the_project_warehouse(tmp_path):
     project = make_duckdb(tmp_path / "wistia.duckdb", with_marts=False)
     sandbox = make_duckdb(tmp_path / "sandbox" / "wistia.duckdb", with_marts=True)
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-            " sys.stdin.read()",
-            str(project),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout.readline().strip() == "open"
+    with DuckdbWriter(project):
         assert choose_duckdb(project, sandbox, "analytics") == project
-    finally:
-        writer.stdin.close()
-        writer.wait(timeout=30)
-        writer.stdout.close()
 
 
 def test_python_m_app_pins_the_warehouse_it_prints(tmp_path, monkeypatch, capsys):
