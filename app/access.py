@@ -147,7 +147,8 @@ class AccessMiddleware:
             body += message.get("body", b"")
             if not message.get("more_body") or len(body) > 65_536:
                 break
-        given = parse_qs(body.decode("utf-8", "replace")).get("password", [""])[0]
+        # Stripped like the configured password (see from_env), so the two compare.
+        given = parse_qs(body.decode("utf-8", "replace")).get("password", [""])[0].strip()
         if hmac.compare_digest(given.encode(), self.policy.password.encode()):
             cookie = f"{COOKIE}={self._token}; HttpOnly; SameSite=Strict; Path=/"
             await send(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -80,24 +80,27 @@ def _csv_response(source: Iterator[bytes], filename: str) -> Response:
     )
 
 
-def views_csv(request: Request) -> Response:
+def _download(
+    request: Request,
+    what: str,
+    stream_csv: Callable[[Warehouse, Period, list[str] | None], Iterator[bytes]],
+) -> Response:
     wh = Warehouse(WarehouseConfig.from_env())
     try:
         period, media_ids, scope = _request_filters(request, wh)
-    except (ValueError, WarehouseError) as exc:
+    except ValueError as exc:
         return PlainTextResponse(str(exc), status_code=400)
-    name = exports.file_name("views-24col", period, scope)
-    return _csv_response(exports.stream_views_csv(wh, period, media_ids), name)
+    except WarehouseError as exc:  # a sync writing it, or no warehouse: not the request's fault
+        return PlainTextResponse(str(exc), status_code=503)
+    return _csv_response(stream_csv(wh, period, media_ids), exports.file_name(what, period, scope))
+
+
+def views_csv(request: Request) -> Response:
+    return _download(request, "views-24col", exports.stream_views_csv)
 
 
 def sessions_csv(request: Request) -> Response:
-    wh = Warehouse(WarehouseConfig.from_env())
-    try:
-        period, media_ids, scope = _request_filters(request, wh)
-    except (ValueError, WarehouseError) as exc:
-        return PlainTextResponse(str(exc), status_code=400)
-    name = exports.file_name("sessions-detailed", period, scope)
-    return _csv_response(exports.stream_sessions_csv(wh, period, media_ids), name)
+    return _download(request, "sessions-detailed", exports.stream_sessions_csv)
 
 
 ROUTES = [Route(VIEWS_PATH, views_csv), Route(SESSIONS_PATH, sessions_csv)]

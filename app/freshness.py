@@ -2,9 +2,10 @@
 
 A warning shows on every page when the data is older than WISTIA_APP_STALE_HOURS (default
 36: a daily sync plus slack). Age counts from the end of the last successful sync when
-one is recorded (a quiet account with no new plays is still current), else from the end of
-the last UTC day with data. Nothing here stops a page on a warehouse error: the sync's
-status file is read first, so a sync that holds the warehouse can still be seen.
+one is recorded (a quiet account with no new plays is still current; a running or failed
+run does not reset it), else from the end of the last UTC day with data. Nothing here
+stops a page on a warehouse error: the sync's status file is read first, so a sync that
+holds the warehouse can still be seen.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import streamlit as st
 
 from app import sync_status, ui
 from app.sync_status import SyncRun
-from app.warehouse import WarehouseError
+from app.warehouse import SANDBOX_DUCKDB, WarehouseError
 
 DEFAULT_STALE_HOURS = 36
 
@@ -28,12 +29,15 @@ class Freshness:
     last_run: SyncRun | None
     stale_hours: float
     warehouse_error: str | None = None  # why the last day could not be read
+    # The app reads the quickstart's sandbox warehouse, which the sync does not build.
+    reads_sandbox: bool = False
 
     @property
     def synced_at(self) -> dt.datetime | None:
-        """When the last successful sync finished (None if the last run did not succeed)."""
-        run = self.last_run
-        return run.finished_at if run is not None and run.status == "success" else None
+        """When the last successful sync finished, if the app reads what it built."""
+        if self.last_run is None or self.reads_sandbox:
+            return None
+        return self.last_run.last_success_at
 
     @property
     def age_hours(self) -> float | None:
@@ -55,7 +59,7 @@ class Freshness:
     def age_message(self) -> str:
         """What the age counts from, in one sentence (assumes age_hours is known)."""
         if self.synced_at is not None:
-            since = f"The last sync finished {_when(self.synced_at)}"
+            since = f"The last successful sync finished {_when(self.synced_at)}"
         else:
             since = f"The newest data is from {self.last_day} (UTC)"
         return f"{since}, {self.age_hours:.0f} hours ago"
@@ -71,10 +75,12 @@ def stale_hours() -> float:
 def current() -> Freshness:
     last_run = sync_status.last_run(sync_status.status_file())
     try:
-        days = ui.cached(ui.config(), "data_days")
+        config = ui.config()
+        days = ui.cached(config, "data_days")
     except WarehouseError as exc:
         return Freshness(None, last_run, stale_hours(), warehouse_error=str(exc))
-    return Freshness(days[1] if days else None, last_run, stale_hours())
+    sandbox = config.kind == "duckdb" and config.duckdb_path == SANDBOX_DUCKDB
+    return Freshness(days[1] if days else None, last_run, stale_hours(), reads_sandbox=sandbox)
 
 
 def banner() -> None:

@@ -2,11 +2,13 @@
 
     {"job": "wistia-to-duckdb", "environment": "prod", "status": "success",
      "started_at": "2026-01-02T01:30:00Z", "finished_at": "2026-01-02T01:34:10Z",
-     "exit_code": 0, "log": ".meltano/logs/sync.log"}
+     "exit_code": 0, "log": ".meltano/logs/sync.log",
+     "last_success_at": "2026-01-02T01:34:10Z"}
 
-status is running, success or failed. The file is replaced atomically by each run. A
-"running" record whose run no longer holds sync.lock (beside the file) was killed before it
-could record its end: it is reported as "interrupted".
+status is running, success or failed; last_success_at is carried over from run to run.
+The file is replaced atomically by each run. A "running" record whose run no longer holds
+sync.lock (beside the file) was killed before it could record its end: it is reported as
+"interrupted".
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class SyncRun:
     finished_at: dt.datetime | None
     exit_code: int | None
     log: str
+    last_success_at: dt.datetime | None = None  # the end of the last run that succeeded
 
 
 def status_file(env: dict[str, str] | None = None) -> Path:
@@ -56,6 +59,11 @@ def last_run(path: Path) -> SyncRun | None:
         finished_at=_timestamp(data.get("finished_at")),
         exit_code=data.get("exit_code"),
         log=str(data.get("log", "")),
+        # Files written before the field existed: a successful run is its own last success.
+        last_success_at=_timestamp(
+            data.get("last_success_at")
+            or (data.get("finished_at") if status == "success" else None)
+        ),
     )
 
 

@@ -82,8 +82,8 @@ class WarehouseConfig:
 
 
 def choose_duckdb(project: Path, sandbox: Path, schema: str) -> Path:
-    """The project's warehouse (what `scripts/sync.sh` builds) unless it lacks the marts
-    and the quickstart's sandbox warehouse exists: a sync that failed before loading
+    """The project's warehouse (what `scripts/sync.sh` builds) unless it opens without the
+    marts and the quickstart's sandbox warehouse exists: a sync that failed before loading
     anything (no token yet, say) leaves an empty file, which must not hide the sandbox."""
     if sandbox.exists() and not _holds_marts(project, schema):
         return sandbox
@@ -102,9 +102,11 @@ def _holds_marts(path: Path, schema: str) -> bool:
                 " where table_schema = ? and table_name = 'wistia_views_keyed'",
                 [schema],
             ).fetchone()
-    except duckdb.Error as exc:
-        # Locked: a sync is writing it, so it is the project's warehouse.
-        return "lock" in str(exc).lower()
+    except duckdb.Error:
+        # Locked by a sync writing it, or unreadable (another DuckDB version, permissions):
+        # the project's warehouse all the same, whose pages then say what is wrong, rather
+        # than sandbox figures shown in its place.
+        return True
     return bool(found)
 
 
@@ -171,7 +173,7 @@ class Warehouse:
             try:
                 conn = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
             except duckdb.IOException as exc:
-                if "lock" in str(exc).lower():
+                if "could not set lock" in str(exc).lower():
                     raise WarehouseError(
                         "A sync is writing the warehouse right now: reload in a minute."
                     ) from exc

@@ -45,6 +45,12 @@ case "${1:-}" in
   *) die "unknown option $1 (use --wait, --print-cron, --install or --help)" ;;
 esac
 
+for number in "$LOCK_RETRIES" "$LOCK_RETRY_SECONDS"; do
+  case "$number" in
+    ''|*[!0-9]*) die "WISTIA_SYNC_LOCK_RETRIES and WISTIA_SYNC_LOCK_RETRY_SECONDS take whole numbers (got '$number')." ;;
+  esac
+done
+
 [ -x .venv/bin/meltano ] || die "no .venv with Meltano: run \`bash scripts/quickstart.sh\` first."
 # shellcheck disable=SC1091
 . .venv/bin/activate
@@ -83,9 +89,17 @@ write_status() {  # status exit_code finished_at
   python - "$STATUS" "$SCHEDULE" "$ENVIRONMENT" "$1" "$2" "$started_at" "$3" "$LOG" <<'PY'
 import json, os, sys, tempfile
 path, schedule, environment, status, code, started, finished, log = sys.argv[1:]
+try:  # carried from run to run: the app counts the data's age from it
+    with open(path, encoding="utf-8") as handle:
+        last_success = json.load(handle).get("last_success_at")
+except (OSError, ValueError, AttributeError):
+    last_success = None
+if status == "success":
+    last_success = finished
 record = {"job": schedule, "environment": environment, "status": status,
           "started_at": started, "finished_at": finished or None,
-          "exit_code": int(code) if code else None, "log": log}
+          "exit_code": int(code) if code else None, "log": log,
+          "last_success_at": last_success}
 fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".last_run.")
 with os.fdopen(fd, "w", encoding="utf-8") as handle:
     json.dump(record, handle, indent=2)
@@ -121,8 +135,10 @@ while :; do
   meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" >>"$LOG" 2>&1
   status=$?
   set -e
+  # awk, not `tail | grep -q`: under pipefail, grep quitting early makes tail fail.
   if [ "$status" -eq 0 ] || [ "$attempt" -gt "$LOCK_RETRIES" ] \
-    || ! tail -n "+$((logged + 1))" "$LOG" | grep -q "Could not set lock on file"; then
+    || ! awk -v n="$logged" 'NR > n && /Could not set lock on file/ { found = 1 }
+                            END { exit !found }' "$LOG"; then
     break
   fi
   note="sync: the warehouse file is open in another program (attempt $attempt failed on its lock); retrying in ${LOCK_RETRY_SECONDS} s"

@@ -40,6 +40,13 @@ else:
         f"Schedule `{run.job}`, environment `{run.environment}`: started {started}, "
         f"{finished}. Log: `{run.log}`."
     )
+if state.reads_sandbox:
+    st.info(
+        "The app reads the quickstart's sandbox warehouse, which the sync does not build. "
+        "After your first real sync, restart the app (`bash scripts/dashboard.sh`) to read "
+        "it instead.",
+        icon=":material/science:",
+    )
 if state.warehouse_error:
     st.warning(state.warehouse_error, icon=":material/database:")
 elif state.age_hours is not None:

@@ -28,8 +28,12 @@ def source(chunks: list[bytes], closed: threading.Event, fail_at: int | None = N
         closed.set()
 
 
-def spool_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "wistia-download"]
+def no_spool_thread_left() -> bool:
+    """Whether every draining thread ends (each has at most one chunk left to see)."""
+    for thread in threading.enumerate():
+        if thread.name == "wistia-download":
+            thread.join(30)
+    return not any(t.name == "wistia-download" for t in threading.enumerate())
 
 
 def test_the_source_is_drained_and_closed_before_the_reader_reads():
@@ -41,17 +45,18 @@ def test_the_source_is_drained_and_closed_before_the_reader_reads():
     # The reader has taken one chunk; the source still finishes and closes on its own.
     assert stream.drained.wait(30) and closed.is_set()
     assert first + b"".join(reader) == b"".join(chunks)
-    assert not spool_threads()
+    assert stream.join(30) and not stream.abandoned and no_spool_thread_left()
 
 
 def test_an_error_reaches_the_reader_after_what_was_read():
     closed = threading.Event()
-    reader = iter(SpooledStream(source([b"header\n", b"row\n", b"never"], closed, fail_at=2)))
+    stream = SpooledStream(source([b"header\n", b"row\n", b"never"], closed, fail_at=2))
+    reader = iter(stream)
     received: list[bytes] = []  # chunks may arrive joined: the reader takes what is written
     with pytest.raises(WarehouseError, match="A sync is writing"):
         received.extend(reader)
     assert b"".join(received) == b"header\nrow\n"
-    assert closed.is_set() and not spool_threads()
+    assert closed.is_set() and stream.join(30) and no_spool_thread_left()
 
 
 def test_a_reader_that_goes_away_stops_the_source_early():
@@ -68,14 +73,11 @@ def test_a_reader_that_goes_away_stops_the_source_early():
     stream = SpooledStream(endless())
     reader = iter(stream)
     next(reader)
-    closer = threading.Thread(target=reader.close)  # waits for the source to stop
-    closer.start()
-    while not stream.abandoned and closer.is_alive():
-        threading.Event().wait(0.01)  # until the close has begun, then let the source go
+    reader.close()  # returns at once: it only tells the drain thread to stop
+    assert stream.abandoned
     release.set()
-    closer.join(30)
-    assert not closer.is_alive() and stream.drained.is_set()
-    assert len(produced) < 10_000 and not spool_threads()
+    assert stream.join(30) and stream.drained.is_set()
+    assert len(produced) < 10_000 and no_spool_thread_left()
 
 
 def test_a_download_releases_duckdb_before_the_client_reads_it(synced: SyncedProject):
@@ -116,4 +118,36 @@ def test_a_locked_warehouse_is_a_clear_503(synced: SyncedProject, monkeypatch):
         response = downloads_api.views_csv(Request(scope))
         assert response.status_code == 503
         assert b"A sync is writing the warehouse right now" in response.body
-    assert not spool_threads()
+        # The same when the lock is met looking up a project filter.
+        filtered = {**scope, "query_string": scope["query_string"] + b"&project=Demo"}
+        response = downloads_api.sessions_csv(Request(filtered))
+        assert response.status_code == 503
+        assert b"A sync is writing the warehouse right now" in response.body
+    assert no_spool_thread_left()
+
+
+class FailingClose:
+    """A query whose connection fails to close (a PostgreSQL server gone meanwhile)."""
+
+    def __init__(self) -> None:
+        self.chunks = iter([b"a" * 10, b"b" * 10, b"c" * 10])
+
+    def __iter__(self) -> FailingClose:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self.chunks)
+
+    def close(self) -> None:
+        raise RuntimeError("connection lost")
+
+
+def test_a_close_that_fails_neither_hangs_nor_breaks_a_complete_download(caplog):
+    stream = SpooledStream(FailingClose())
+    assert b"".join(stream) == b"a" * 10 + b"b" * 10 + b"c" * 10
+    assert stream.join(30) and "connection lost" in caplog.text
+    abandoned = SpooledStream(FailingClose())
+    reader = iter(abandoned)
+    next(reader)
+    reader.close()
+    assert abandoned.join(30) and abandoned.drained.is_set() and no_spool_thread_left()

@@ -42,7 +42,7 @@ def test_sync_builds_the_warehouse_and_records_success(synced: SyncedProject):
     assert status["exit_code"] == 0
     assert status["job"] == "daily-wistia-to-duckdb"
     assert status["environment"] == "prod"
-    assert status["started_at"] <= status["finished_at"]
+    assert status["started_at"] <= status["finished_at"] == status["last_success_at"]
 
 
 def test_overlapping_sync_exits_without_touching_state_or_data(synced: SyncedProject):

@@ -42,6 +42,13 @@ def test_the_project_warehouse_wins_once_it_holds_the_marts(tmp_path):
     assert choose_duckdb(tmp_path / "missing.duckdb", sandbox, "analytics") == sandbox
 
 
+def test_an_unreadable_project_file_is_not_replaced_by_the_sandbox(tmp_path):
+    project = tmp_path / "wistia.duckdb"
+    project.write_bytes(b"not a DuckDB file" * 100)
+    sandbox = make_duckdb(tmp_path / "sandbox" / "wistia.duckdb", with_marts=True)
+    assert choose_duckdb(project, sandbox, "analytics") == project
+
+
 def test_a_project_file_locked_by_a_sync_is_the_project_warehouse(tmp_path):
     project = make_duckdb(tmp_path / "wistia.duckdb", with_marts=False)
     sandbox = make_duckdb(tmp_path / "sandbox" / "wistia.duckdb", with_marts=True)
@@ -55,7 +62,9 @@ def test_python_m_app_pins_the_warehouse_it_prints(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(warehouse, "DEFAULT_DUCKDB", project)
     monkeypatch.setattr(warehouse, "SANDBOX_DUCKDB", sandbox)
     for name in ("WISTIA_APP_DUCKDB_PATH", "WISTIA_APP_WAREHOUSE", "WISTIA_APP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
+        # setenv first, so monkeypatch restores the variable main() sets below.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     started: list[dict[str, str]] = []
 
     def fake_execv(_program: str, _argv: list[str]) -> None:
