@@ -83,9 +83,10 @@ def current() -> Freshness:
     return Freshness(days[1] if days else None, last_run, stale_hours(), reads_sandbox=sandbox)
 
 
-def banner() -> None:
-    """A note at the top of every page when a sync runs, failed or the data is old."""
-    state = current()
+def banner(state: Freshness | None = None) -> None:
+    """A note at the top of every page when a sync runs, failed or the data is old
+    (`state`: the page's own `current()`, when it has one)."""
+    state = state or current()
     run = state.last_run
     if run is not None and run.status == "running":
         st.info(

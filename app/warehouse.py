@@ -11,6 +11,7 @@ reader would make the scheduled sync (target-duckdb, dbt) fail to open the file.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -64,7 +65,7 @@ class WarehouseConfig:
         if path:
             duckdb_path = Path(path).expanduser()
         elif kind == "duckdb":
-            duckdb_path = choose_duckdb(DEFAULT_DUCKDB, SANDBOX_DUCKDB, schema)
+            duckdb_path = _chosen_duckdb(DEFAULT_DUCKDB, SANDBOX_DUCKDB, schema)
         else:
             duckdb_path = DEFAULT_DUCKDB
         return cls(
@@ -88,6 +89,11 @@ def choose_duckdb(project: Path, sandbox: Path, schema: str) -> Path:
     if sandbox.exists() and not _holds_marts(project, schema):
         return sandbox
     return project
+
+
+# Chosen once per process, like `python -m app`'s pin: from_env runs for every query, and
+# the choice opens the file.
+_chosen_duckdb = functools.lru_cache(maxsize=None)(choose_duckdb)
 
 
 def _holds_marts(path: Path, schema: str) -> bool:

@@ -9,9 +9,9 @@ import streamlit as st
 
 from app import freshness, sync_status, ui
 
-freshness.banner()
-st.title("Data status")
 state = freshness.current()
+freshness.banner(state)
+st.title("Data status")
 run = state.last_run
 left, middle, right = st.columns(3)
 through = "unavailable" if state.warehouse_error else "no data"

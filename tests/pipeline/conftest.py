@@ -207,6 +207,15 @@ class PostgresServer:
             host=self.host, port=self.port, user=self.user, dbname=dbname, autocommit=True
         )
 
+    def meltano_env(self, dbname: str) -> dict[str, str]:
+        """target-postgres and dbt-postgres settings that load and build into `dbname`."""
+        server = {"HOST": self.host, "PORT": str(self.port), "USER": self.user, "PASSWORD": ""}
+        return (
+            {f"TARGET_POSTGRES_{k}": v for k, v in server.items()}
+            | {f"DBT_POSTGRES_{k}": v for k, v in server.items()}
+            | {"TARGET_POSTGRES_DATABASE": dbname, "DBT_POSTGRES_DBNAME": dbname}
+        )
+
     def create_database(self, name: str) -> str:
         with self.connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -120,12 +120,8 @@ def test_duckdb_pipeline_with_only_the_v1_streams_selected(pipeline_env):
 
 def test_postgres_pipeline_with_only_the_v1_streams_selected(pipeline_env, postgres_server):
     dbname = postgres_server.create_database("wistia_v1_only")
-    pg = {"HOST": postgres_server.host, "PORT": str(postgres_server.port), "USER": "postgres"}
     pipeline_env.env.update(
-        {f"TARGET_POSTGRES_{k}": v for k, v in pg.items()}
-        | {f"DBT_POSTGRES_{k}": v for k, v in pg.items()}
-        | {"TARGET_POSTGRES_PASSWORD": "", "TARGET_POSTGRES_DATABASE": dbname}
-        | {"DBT_POSTGRES_PASSWORD": "", "DBT_POSTGRES_DBNAME": dbname}
+        postgres_server.meltano_env(dbname)
         | {"TAP_WISTIA__SELECT": json.dumps([f"{s}.*" for s in V1_STREAMS])}
     )
 

@@ -25,17 +25,7 @@ def fetch(server, dbname: str, sql: str) -> list[tuple]:
 
 def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
     dbname = postgres_server.create_database("wistia_e2e")
-    pg = {"HOST": postgres_server.host, "PORT": str(postgres_server.port), "USER": "postgres"}
-    pipeline_env.env.update(
-        {f"TARGET_POSTGRES_{k}": v for k, v in pg.items()}
-        | {f"DBT_POSTGRES_{k}": v for k, v in pg.items()}
-        | {
-            "TARGET_POSTGRES_PASSWORD": "",
-            "TARGET_POSTGRES_DATABASE": dbname,
-            "DBT_POSTGRES_PASSWORD": "",
-            "DBT_POSTGRES_DBNAME": dbname,
-        }
-    )
+    pipeline_env.env.update(postgres_server.meltano_env(dbname))
     pipeline_env.env.update(dbt_env(GOLD_OPTIONS))
     srv = pipeline_env.wistia
     dataset = srv.dataset

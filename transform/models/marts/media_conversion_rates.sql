@@ -1,9 +1,12 @@
 -- CTA and form conversion rates per media over every day extracted: CTA clicks per CTA
 -- impression, and form submissions (and distinct leads) per play. Rates are fractions 0..1
--- (NULL without impressions / plays). The per-day counts are media_conversions_daily's.
+-- (NULL without impressions / plays). The per-day counts, and the media's names, are
+-- media_conversions_daily's.
 with daily as (
     select
         media_id,
+        media_name,
+        project_name,
         sum(plays) as plays,
         sum(unique_plays) as unique_plays,
         sum(cta_impressions) as cta_impressions,
@@ -12,23 +15,19 @@ with daily as (
         min(analytics_date) as first_day,
         max(analytics_date) as last_day
     from {{ ref('media_conversions_daily') }}
-    group by media_id
+    group by media_id, media_name, project_name
 ),
 
 leads as (
     select media_id, count(distinct email_normalized) as distinct_leads
     from {{ ref('stg_wistia__media_conversions') }}
     group by media_id
-),
-
-medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 )
 
 select
     d.media_id,
-    m.media_name,
-    m.project_name,
+    d.media_name,
+    d.project_name,
     d.plays,
     d.cta_impressions,
     d.cta_conversions,
@@ -45,5 +44,3 @@ select
 from daily as d
 left join leads as l
     on d.media_id = l.media_id
-left join medias as m
-    on d.media_id = m.media_id
