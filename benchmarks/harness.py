@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tap_wistia.analytics_streams import ANALYTICS_STREAM_TYPES
-from tap_wistia.tap import STREAM_TYPES
+from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES, STREAM_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 # The Data API v1 streams, which the baseline reads too; the analytics streams (modern API)

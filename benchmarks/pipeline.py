@@ -30,7 +30,7 @@ from typing import Any
 
 import duckdb
 
-from tap_wistia.tap import STREAM_TYPES
+from tap_wistia.streams.registry import STREAM_TYPES
 
 from .harness import ROOT, Server, catalog, measure, tap_cmd, tap_config
 from .machine_info import machine

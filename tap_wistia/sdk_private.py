@@ -1,6 +1,6 @@
 """Every use of singer-sdk's private members, in one place, each with why.
 
-The tap needs four things the SDK (0.54) offers no public hook for. Keeping them here means
+The tap needs five things the SDK (0.54) offers no public hook for. Keeping them here means
 an SDK upgrade is checked against this one file.
 """
 
@@ -18,14 +18,21 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-    from tap_wistia.tap import TapWistia
 
-
-def tap_of(stream: Stream) -> TapWistia:
-    """The tap running `stream`: its shared throttle, retrier, media catalog and run dates.
+def tap_of(stream: Stream) -> Tap:
+    """The tap running `stream`, to build a helper stream beside it (one visitor by key).
 
     The SDK keeps it only in the private `Stream._tap`, with no public accessor."""
-    return t.cast("TapWistia", stream._tap)
+    return stream._tap
+
+
+def mark_state_changed(stream: Stream) -> None:
+    """Make the SDK write a STATE message for a state the stream changed itself.
+
+    The SDK only knows of changes it made (its private `StreamStateManager.is_flushed`,
+    in `singer_sdk.streams._state`); streams that keep their own marks in their state
+    (visitors' sync point, per-media refresh marks, manual bookmarks) must set it too."""
+    stream.state_manager.is_flushed = False
 
 
 def send_request(
@@ -58,11 +65,11 @@ class ManualBookmarks(Stream):
         state = self.get_context_state(context)
         state["replication_key"] = self.replication_key
         state["replication_key_value"] = value
-        self.state_manager.is_flushed = False
+        mark_state_changed(self)
 
     def emit_state(self) -> None:
         """Write a STATE message now, mid-stream."""
-        self.state_manager.is_flushed = False
+        mark_state_changed(self)
         self._write_state_message()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_wistia.tap import STREAM_TYPES, TapWistia
+from tap_wistia.settings.schema import SCHEMA
+from tap_wistia.streams.registry import STREAM_TYPES
 
 
 def stream_names() -> list[str]:
@@ -15,4 +16,4 @@ def stream_names() -> list[str]:
 
 def settings_schema() -> dict[str, t.Any]:
     """The tap's own settings (JSON schema): the one place they are declared."""
-    return TapWistia.config_jsonschema
+    return SCHEMA

@@ -85,8 +85,7 @@ def run_sync(
     clock: FakeClock | None = None,
 ) -> SyncResult:
     clock = clock or FakeClock()
-    tap = TapWistia(config=config, state=state, parse_env_config=False)
-    tap.throttle.clock = clock
+    tap = TapWistia(config=config, state=state, parse_env_config=False, clock=clock)
     if streams:
         select_only(tap, *streams)
     out = io.StringIO()

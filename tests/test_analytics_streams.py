@@ -11,8 +11,9 @@ import jsonschema
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_wistia import analytics_streams
-from tap_wistia.analytics_streams import ANALYTICS_STREAM_TYPES, MediaConversionsStream
+from tap_wistia.streams import analytics as analytics_streams
+from tap_wistia.streams.analytics import MediaConversionsStream
+from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
 from tests.analytics_expected import expected_keys
@@ -57,7 +58,7 @@ def analytics_sync(wistia):
 def test_every_record_of_every_analytics_stream(wistia, analytics_sync):
     config, result, _ = analytics_sync
     first = parse_timestamp(config["start_date"]).date()
-    end = result.tap.last_day + dt.timedelta(days=1)
+    end = result.tap.run.window.last_day + dt.timedelta(days=1)
     expected = expected_keys(wistia.dataset, first, end)
     for name in ANALYTICS:
         assert keys_of(result, name) == expected[name], name
@@ -95,7 +96,7 @@ def test_every_modern_call_sends_the_api_version_and_exclusive_end(wistia, analy
     calls = [r for r in requests if r.path.startswith("/analytics")]
     assert calls
     assert {r.api_version for r in calls} == {"2026-03"}
-    end = (result.tap.last_day + dt.timedelta(days=1)).isoformat()
+    end = (result.tap.run.window.last_day + dt.timedelta(days=1)).isoformat()
     assert {r.query["end_date"][0] for r in calls if not r.path.endswith("/traffic")} == {end}
     # Traffic goes month by month: each month ends where the next starts.
     traffic = [r.query for r in calls if r.path.endswith("/traffic")]
@@ -103,7 +104,7 @@ def test_every_modern_call_sends_the_api_version_and_exclusive_end(wistia, analy
     assert months[0][0] == config["start_date"][:10] and months[-1][1] == end
     assert all(a[1] == b[0] and b[0].endswith("-01") for a, b in itertools.pairwise(months))
     daily = result.records("media_analytics_daily")
-    assert max(r["date"] for r in daily) == result.tap.last_day.isoformat()
+    assert max(r["date"] for r in daily) == result.tap.run.window.last_day.isoformat()
     assert min(r["date"] for r in daily) == config["start_date"][:10]
 
 
@@ -136,7 +137,7 @@ def test_a_start_older_than_two_years_asks_for_exactly_two_years(make_wistia):
     for call in calls:
         first, end = day(call.query["start_date"][0]), day(call.query["end_date"][0])
         assert (end - first).days == 730
-        assert end == result.tap.last_day + dt.timedelta(days=1)
+        assert end == result.tap.run.window.last_day + dt.timedelta(days=1)
     assert result.records("media_languages")
 
 
@@ -256,7 +257,7 @@ def test_second_run_reads_only_new_days(make_wistia):
     assert len(daily_calls) == 4  # one per media
     assert {r.query["start_date"][0] for r in daily_calls} == {str(first_end)}
     dates = {r["date"] for r in second.records("media_analytics_daily")}
-    assert min(dates) == str(first_end) and max(dates) == str(second.tap.last_day)
+    assert min(dates) == str(first_end) and max(dates) == str(second.tap.run.window.last_day)
     traffic_calls = [r for r in server.requests if r.path.endswith("/traffic")]
     months = {r.query["start_date"][0][:7] for r in traffic_calls}
     assert min(months) == first_end.strftime("%Y-%m")

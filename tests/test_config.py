@@ -48,21 +48,21 @@ def test_start_date_older_than_retention_is_clamped_with_a_warning(caplog):
         tap = TapWistia(
             config={**BASE, "start_date": "2015-01-01T00:00:00Z"}, parse_env_config=False
         )
-        start = tap.extraction_start
+        start = tap.run.window.start
     assert start.date() == dt.datetime.now(dt.UTC).date() - dt.timedelta(days=730)
     assert "older than Wistia's 2-year event retention" in caplog.text
 
 
 def test_default_start_is_two_years_back():
     tap = TapWistia(config=BASE, parse_env_config=False)
-    assert (dt.datetime.now(dt.UTC) - tap.extraction_start).days in (730, 731)
+    assert (dt.datetime.now(dt.UTC) - tap.run.window.start).days in (730, 731)
 
 
 def test_complete_days_only_ends_before_today():
     tap = TapWistia(config={**BASE, "complete_days_only": True}, parse_env_config=False)
     today = dt.datetime.now(dt.UTC).date()
-    assert tap.last_day == today - dt.timedelta(days=1)
-    assert tap.extraction_end == dt.datetime.combine(today, dt.time(), dt.UTC)
+    assert tap.run.window.last_day == today - dt.timedelta(days=1)
+    assert tap.run.window.end == dt.datetime.combine(today, dt.time(), dt.UTC)
 
 
 def test_cli_reports_invalid_settings_and_exits_nonzero(tmp_path):
@@ -138,7 +138,7 @@ def test_known_and_sdk_settings_give_no_warning(caplog):
 
 def test_numeric_project_ids_are_accepted_as_strings():
     tap = TapWistia(config={**BASE, "project_ids": [123, "abc"]}, parse_env_config=False)
-    assert tap.project_ids == {"123", "abc"}
+    assert tap.run.settings.project_ids == {"123", "abc"}
 
 
 def test_short_values_are_not_masked_in_other_errors():

@@ -16,9 +16,9 @@ from concurrent.futures import Future
 import pytest
 from typing_extensions import override
 
-from tap_wistia import events as events_module
-from tap_wistia import page_crawl
-from tap_wistia.client import PAGE_SIZE as PAGE
+from tap_wistia.http import page_crawl
+from tap_wistia.streams import events as events_module
+from tap_wistia.streams.base import PAGE_SIZE as PAGE
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import FakeClock, SyncResult, run_sync, tap_config
 from tests.test_incremental import earlier_today, now
@@ -131,7 +131,7 @@ def _assert_state_follows_records(result: SyncResult, events: list[dict]) -> Non
                 of_window = _of_window(events, window)
                 assert len(of_window & emitted) >= min(pages * PAGE, len(of_window)), window
     assert marks == sorted(marks)
-    assert marks and marks[-1] == result.tap.extraction_end
+    assert marks and marks[-1] == result.tap.run.window.end
 
 
 def test_a_page_past_the_end_after_its_day_finished_leaves_the_bookmark_whole(

@@ -12,16 +12,16 @@ import pytest
 import requests
 import urllib3.exceptions
 
-from tap_wistia.http_errors import WistiaError
-from tap_wistia.paging import PageIgnored, RepeatedPageGuard
-from tap_wistia.retries import (
+from tap_wistia.http.budget import Throttle
+from tap_wistia.http.errors import WistiaError
+from tap_wistia.http.paging import PageIgnored, RepeatedPageGuard
+from tap_wistia.http.retries import (
     FIRST_CONTACT_SECONDS,
     CannotConnect,
     CertificateNotTrusted,
     Retrier,
 )
-from tap_wistia.throttle import Throttle
-from tap_wistia.transport import (
+from tap_wistia.http.transport import (
     MAX_RESPONSE_BYTES,
     GuardedAdapter,
     RedirectRefused,

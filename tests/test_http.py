@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from tap_wistia.http_errors import RetriesExhausted, WistiaAuthError
-from tap_wistia.retries import RateLimitBudgetExhausted
-from tap_wistia.throttle import Throttle
+from tap_wistia.http.budget import Throttle
+from tap_wistia.http.errors import RetriesExhausted, WistiaAuthError
+from tap_wistia.http.retries import RateLimitBudgetExhausted
 from tests.tap_harness import FakeClock, run_cli, run_sync, tap_config
 
 SECRET = "s3cr3t-T0KEN-never-to-be-printed"

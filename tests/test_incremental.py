@@ -13,11 +13,11 @@ from collections import Counter
 
 import pytest
 
-from tap_wistia.client import WistiaError
-from tap_wistia.media_catalog import UnknownMediaIds
+from tap_wistia.state.catalog import UnknownMediaIds
+from tap_wistia.state.visitor_refresh import LATE_EVENT_MARGIN
+from tap_wistia.streams.base import WistiaError
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
-from tap_wistia.visitor_refresh import LATE_EVENT_MARGIN
 from tests.tap_harness import run_sync, tap_config
 
 UTC = dt.UTC
@@ -51,7 +51,7 @@ def test_state_bookmarks_only_the_contiguous_run_of_finished_days(make_wistia):
     assert marks == sorted(marks)  # never moves back, even though days finish in any order
     *days_done, last = sorted(set(marks))  # the end of a finished day, then the run's end
     assert all(parse_timestamp(m).time() == dt.time(0) for m in days_done)
-    assert parse_timestamp(last) == result.tap.extraction_end
+    assert parse_timestamp(last) == result.tap.run.window.end
     assert parse_timestamp(marks[0]) >= dt.datetime.combine(
         start + dt.timedelta(days=1), dt.time(), UTC
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from tap_wistia.media_activity import MediaActivity
-from tap_wistia.media_catalog import CatalogMedia
+from tap_wistia.state.catalog import CatalogMedia
+from tap_wistia.state.media_refresh import MediaActivity
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tap_wistia.page_crawl import Listing, PageCrawl
+from tap_wistia.http.page_crawl import Listing, PageCrawl
 
 PAGE = 100
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tap_wistia.client import WistiaAuthError
-from tap_wistia.prefetch import ordered_prefetch, pages_ahead
+from tap_wistia.http.workers import ordered_prefetch, pages_ahead
+from tap_wistia.streams.base import WistiaAuthError
 from tests.tap_harness import run_cli, run_sync, tap_config
 
 

@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from tap_wistia.client import WistiaError
-from tap_wistia.sanitise import Sanitiser
+from tap_wistia.streams.base import WistiaError
+from tap_wistia.streams.sanitise import Sanitiser
 from tests.tap_harness import run_sync, tap_config
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tap_wistia import analytics_schemas, schemas
+from tap_wistia.streams import schemas_analytics as analytics_schemas
+from tap_wistia.streams import schemas_v1 as schemas
 
 SPEC_DIR = Path(__file__).resolve().parents[1] / "spec" / "openapi"
 SPEC_PATH = SPEC_DIR / "wistia-data-api-v1-openapi.yml"

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from tap_wistia.media_catalog import UnknownProjectIds
-from tap_wistia.scope import covers, scope_of
+from tap_wistia.state.catalog import UnknownProjectIds
+from tap_wistia.state.scope import covers, scope_of
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_wistia.client import WistiaAuthError
-from tap_wistia.redaction import install_log_redaction, redact, register_secret
+from tap_wistia.http.redaction import install_log_redaction, redact, register_secret
+from tap_wistia.streams.base import WistiaAuthError
 from tap_wistia.tap import TapWistia
 from tests.hostile_server import Reply, ScriptedServer, Seen
 from tests.tap_harness import run_cli, run_sync, tap_config

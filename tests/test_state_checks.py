@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tap_wistia.state_checks import BookmarkError
+from tap_wistia.state.bookmarks import BookmarkError
 from tap_wistia.tap import TapWistia
 from tests.tap_harness import run_cli, tap_config
 

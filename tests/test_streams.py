@@ -8,7 +8,7 @@ import logging
 import jsonschema
 import pytest
 
-from tap_wistia.tap import STREAM_TYPES
+from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.timeutil import parse_timestamp
 from tests.analytics_expected import expected_counts
 from tests.tap_harness import run_sync, tap_config
@@ -41,7 +41,7 @@ def test_every_stream_emits_exactly_what_the_server_holds(wistia, full_sync):
         "media_daily_stats": medias * days,
         "events": len(events_since(data.events, config["start_date"])),
         "visitors": len(data.visitors),
-        **expected_counts(data, config, result.tap.last_day),
+        **expected_counts(data, config, result.tap.run.window.last_day),
     }
     assert {r["event_key"] for r in result.records("events")} == {
         e["event_key"] for e in events_since(data.events, config["start_date"])

@@ -24,9 +24,9 @@ import requests
 import urllib3.exceptions
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_wistia import retry_after
-from tap_wistia.http_errors import RateLimited, RetriesExhausted, WistiaError, describe_request
-from tap_wistia.throttle import Throttle
+from tap_wistia.http import retry_after
+from tap_wistia.http.budget import Throttle
+from tap_wistia.http.errors import RateLimited, RetriesExhausted, WistiaError, describe_request
 
 MAX_BACKOFF_SECONDS = 120.0
 RETRIABLE_NETWORK_ERRORS = (

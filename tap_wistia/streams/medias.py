@@ -9,18 +9,27 @@ from functools import cached_property
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
-from tap_wistia import schemas, state_checks
-from tap_wistia.client import PAGE_SIZE, ResourceNotFound, WistiaError, payload
-from tap_wistia.media_activity import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
-from tap_wistia.prefetch import ordered_prefetch
-from tap_wistia.streams import PROGRESS_EVERY, ScopedStream, SelfBookmarkingStream
+from tap_wistia.http.workers import ordered_prefetch
+from tap_wistia.sdk_private import mark_state_changed
+from tap_wistia.state import bookmarks
+from tap_wistia.state.media_refresh import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
+from tap_wistia.streams import schemas_v1 as schemas
+from tap_wistia.streams.base import (
+    PAGE_SIZE,
+    PROGRESS_EVERY,
+    ResourceNotFound,
+    ScopedStream,
+    SelfBookmarkingStream,
+    WistiaError,
+    payload,
+)
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-    from tap_wistia.media_catalog import CatalogMedia
+    from tap_wistia.state.catalog import CatalogMedia
 
 
 class CursorPaginator(BaseAPIPaginator):
@@ -69,7 +78,7 @@ class MediasStream(SelfBookmarkingStream):
 
     @property
     def partitions(self) -> list[dict] | None:
-        return [{"project_id": p} for p in sorted(self.wistia.project_ids)] or None
+        return [{"project_id": p} for p in sorted(self.run.settings.project_ids)] or None
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
@@ -89,8 +98,8 @@ class MediasStream(SelfBookmarkingStream):
             params["cursor[enabled]"] = 1
         if context and context.get("project_id"):
             params["project_id"] = context["project_id"]
-        if self.config.get("media_ids"):
-            params["hashed_ids[]"] = list(self.config["media_ids"])
+        if self.run.settings.media_ids:
+            params["hashed_ids[]"] = list(self.run.settings.media_ids)
         return params
 
     @override
@@ -106,7 +115,7 @@ class MediasStream(SelfBookmarkingStream):
             yield from self.request_records(context)
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        catalog = self.wistia.media_catalog
+        catalog = self.run.planner.catalog
         state = self.get_context_state(context)
         bookmark = state.get("replication_key_value")
         since = parse_timestamp(bookmark) if bookmark else None
@@ -118,7 +127,7 @@ class MediasStream(SelfBookmarkingStream):
             if since and updated and parse_timestamp(updated) < since:
                 continue
             yield row
-        mark = crawl_started - state_checks.CLOCK_SKEW
+        mark = crawl_started - bookmarks.CLOCK_SKEW
         if since is None or mark > since:
             self.set_bookmark(format_timestamp(mark), context)
         if context is None or context == (self.partitions or [{}])[-1]:
@@ -132,22 +141,18 @@ class PerMediaStream(ScopedStream):
     (see `media_activity`); the state keeps what the next run's choice builds on.
     """
 
+    parent = "medias"
+    planned_from = ("events",)  # with per_media_refresh 'active', events pick the medias
     paginated = False
     state_fields: t.ClassVar[dict[str, str]] = {
         **ScopedStream.state_fields,
-        ACTIVITY_THROUGH: state_checks.TIMESTAMP,
-        FULL_REFRESH_AT: state_checks.TIMESTAMP,
+        ACTIVITY_THROUGH: bookmarks.TIMESTAMP,
+        FULL_REFRESH_AT: bookmarks.TIMESTAMP,
     }
 
     @cached_property
     def refresh_plan(self) -> RefreshPlan:
-        tap = self.wistia
-        plan = tap.media_activity.plan(
-            self.stream_state,
-            tap.media_catalog.medias(),
-            now=tap.run_started,
-            full_every=dt.timedelta(days=int(self.config["per_media_full_refresh_days"])),
-        )
+        plan = self.run.planner.media_refresh(self.stream_state)
         self.logger.info(
             "%s: refreshing %d media(s) (%s).", self.name, len(plan.medias), plan.reason
         )
@@ -155,16 +160,14 @@ class PerMediaStream(ScopedStream):
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         yield from self._refresh(self.refresh_plan.medias)
-        self.wistia.media_activity.remember(
-            self.stream_state, self.refresh_plan, self.wistia.run_started
-        )
-        self.state_manager.is_flushed = False
+        self.run.planner.media_refresh_done(self.stream_state, self.refresh_plan)
+        mark_state_changed(self)
 
     def _refresh(self, medias: list[CatalogMedia]) -> t.Iterable[dict]:
         fetched = ordered_prefetch(
             medias,
             lambda media: self.request_records({"media_id": media.hashed_id}),
-            workers=self.wistia.max_concurrency,
+            workers=self.run.settings.max_concurrency,
         )
         for done, (media, rows) in enumerate(fetched, start=1):
             try:
@@ -196,7 +199,7 @@ class SnapshotStream(PerMediaStream):
     is_sorted = True  # every record of a run has the same snapshot_date
 
     def shape(self, row: dict, media: CatalogMedia) -> dict:
-        return {**super().shape(row, media), "snapshot_date": self.wistia.snapshot_date}
+        return {**super().shape(row, media), "snapshot_date": self.run.window.snapshot_date}
 
 
 class MediaStatsStream(SnapshotStream):
@@ -238,7 +241,7 @@ class MediaDailyStatsStream(PerMediaStream):
         """From the bookmark's day; on a full refresh (with per_media_refresh 'active'),
         from the previous full refresh's day, so days skipped for quiet medias are read."""
         state = self.stream_state
-        first = self.wistia.extraction_start.date()
+        first = self.run.window.start.date()
         bookmark = state.get("replication_key_value")
         if bookmark:
             since = dt.date.fromisoformat(bookmark[:10])
@@ -246,7 +249,7 @@ class MediaDailyStatsStream(PerMediaStream):
             if self.refresh_plan.full and last_full:
                 since = min(since, parse_timestamp(last_full).date())
             first = max(first, since)
-        return first, self.wistia.last_day
+        return first, self.run.window.last_day
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         first, last = self.date_range

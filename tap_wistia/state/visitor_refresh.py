@@ -24,7 +24,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from tap_wistia.client import PAGE_SIZE
+from tap_wistia.http.paging import PAGE_SIZE
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 # The state field holding when every visitor was last listed.

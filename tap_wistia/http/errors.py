@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_wistia.redaction import redact
+from tap_wistia.http.redaction import redact
 
 DETAIL_CHARS = 200
 

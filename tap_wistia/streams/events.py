@@ -36,10 +36,9 @@ import datetime as dt
 import typing as t
 from dataclasses import dataclass
 
-from tap_wistia import schemas
-from tap_wistia.client import PAGE_SIZE
-from tap_wistia.page_crawl import Listing, PageCrawl
-from tap_wistia.streams import SelfBookmarkingStream
+from tap_wistia.http.page_crawl import Listing, PageCrawl
+from tap_wistia.streams import schemas_v1 as schemas
+from tap_wistia.streams.base import PAGE_SIZE, SelfBookmarkingStream
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -80,6 +79,8 @@ class EventsStream(SelfBookmarkingStream):
     is_sorted = False
     schema = schemas.EVENT
     timestamp_fields = ("received_at",)
+    # With project_ids, the medias listing tells which events are in scope.
+    planned_from = ("medias",)
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         params = super().get_url_params(context, next_page_token)
@@ -88,30 +89,33 @@ class EventsStream(SelfBookmarkingStream):
         return params
 
     def first_day(self) -> dt.date:
-        tap = self.wistia
-        first = tap.extraction_start.date()
+        first = self.run.window.start.date()
         state = self.stream_state
         bookmark = state.get("replication_key_value")
         if bookmark and state.get("replication_key") == self.replication_key:
-            lookback = dt.timedelta(days=int(self.config.get("events_lookback_days") or 0))
+            lookback = dt.timedelta(days=self.run.settings.events_lookback_days)
             first = max(first, parse_timestamp(bookmark).date() - lookback)
         return first
 
     def is_closed(self, day: dt.date) -> bool:
-        return start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self.wistia.run_started
+        return (
+            start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self.run.window.run_started
+        )
 
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        tap = self.wistia
-        start, end = tap.extraction_start, tap.extraction_end
-        days = days_between(self.first_day(), tap.last_day)
-        media_scope: list[str | None] = list(self.config.get("media_ids") or []) or [None]
+        run = self.run
+        start, end = run.window.start, run.window.end
+        days = days_between(self.first_day(), run.window.last_day)
+        media_scope: list[str | None] = list(run.settings.media_ids) or [None]
         # project_ids without media_ids: one account-wide listing, filtered here, costs
         # fewer requests than one listing per media of the projects.
         allowed = (
-            tap.media_catalog.hashed_ids() if tap.project_ids and media_scope == [None] else None
+            run.planner.catalog.hashed_ids()
+            if run.settings.project_ids and media_scope == [None]
+            else None
         )
         # Visitors and per-media refreshes plan their work from the events read here.
-        changed = tap.event_watchers
+        changed = run.planner
         if days:
             changed.events_started(start_of_day(days[0]))
         self.logger.info(
@@ -137,7 +141,7 @@ class EventsStream(SelfBookmarkingStream):
                 len(windows) - len(todo),
                 sum(listing.first_page - 1 for listing in listings),
             )
-        workers = tap.max_concurrency
+        workers = run.settings.max_concurrency
         crawl: PageCrawl[dict] = PageCrawl(
             listings,
             lambda index, page: self.fetch_page(todo[index].context, page),
@@ -146,8 +150,8 @@ class EventsStream(SelfBookmarkingStream):
             max_held=2 * workers,
             max_open=2 * workers,
             depth=max(workers // 2, 1),
-            interval=tap.throttle.interval,
-            clock=tap.throttle.clock,
+            interval=run.budget.interval,
+            clock=run.clock,
         )
         progress = _Progress(self, days, windows, todo, crawl)
         seen: dict[int, set[str]] = {}
@@ -236,8 +240,8 @@ class _Progress:
         self.days = days
         self.todo = todo
         self.crawl = crawl
-        self.clock = stream.wistia.throttle.clock
-        self.end = stream.wistia.extraction_end
+        self.clock = stream.run.clock
+        self.end = stream.run.window.end
         # A day is finished when every listing of its windows is: `Listing.finished` is the
         # one source of truth (its pages up to the first short one all consumed), so a
         # page consumed after its listing finished (a page asked for past the end) changes
@@ -301,7 +305,7 @@ class _Progress:
             self.last_written = written
             self.stream.commit(covered, pages, read)
             if covered is not None:
-                self.stream.wistia.event_watchers.window_done(covered)
+                self.stream.run.planner.window_done(covered)
 
     def _log(self, *, final: bool = False) -> None:
         total = len(self.days)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from tap_wistia.client import WistiaError
+from tap_wistia.http.errors import WistiaError
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from tap_wistia.client import WistiaStream
+    from singer_sdk import Stream
 
 # Bookmarks copied from Wistia's own timestamps (a media's `updated`) follow Wistia's
 # clock, which may run a little ahead of this machine's.
@@ -41,7 +41,7 @@ class BookmarkError(WistiaError):
 
 
 def check_bookmarks(
-    state: Mapping[str, t.Any], streams: Mapping[str, WistiaStream], run_started: dt.datetime
+    state: Mapping[str, t.Any], streams: Mapping[str, Stream], run_started: dt.datetime
 ) -> None:
     """Raise `BookmarkError` for the first malformed bookmark value in `state`."""
     bookmarks = state.get("bookmarks") or {}
@@ -60,7 +60,7 @@ def check_bookmarks(
             _check_fields(label, partition, fields, run_started)
 
 
-def bookmark_fields(stream: WistiaStream) -> dict[str, str]:
+def bookmark_fields(stream: Stream) -> dict[str, str]:
     # Streams that keep more than a replication key in their state name those fields.
     fields: dict[str, str] = dict(getattr(stream, "state_fields", {}))
     if stream.replication_key:
@@ -144,3 +144,27 @@ def _fail(label: str, field: str, value: object, problem: str) -> t.NoReturn:
         "A tap run never writes this, and resuming from it could skip data: fix the value, "
         "or remove this stream's bookmark (or clear the state) to read it from start_date."
     )
+
+
+class StateError(WistiaError):
+    """A state file that cannot be a Singer state; resuming from it could lose data."""
+
+
+def check_state_shape(state: object) -> None:
+    if state is None or state == {}:
+        return
+    problem = None
+    if not isinstance(state, dict):
+        problem = f"the state is a JSON {type(state).__name__}, not an object"
+    elif not isinstance(state.get("bookmarks", {}), dict):
+        problem = "'bookmarks' is not an object"
+    else:
+        for stream, bookmark in state.get("bookmarks", {}).items():
+            if not isinstance(bookmark, dict):
+                problem = f"the bookmark of '{stream}' is not an object"
+                break
+    if problem:
+        raise StateError(
+            f"The state has the wrong shape ({problem}). Expected "
+            '{"bookmarks": {"<stream>": {...}}}; fix it, or clear it to start over.'
+        )

@@ -26,7 +26,7 @@ import requests
 import requests.adapters
 from typing_extensions import override
 
-from tap_wistia.http_errors import WistiaError, describe_request
+from tap_wistia.http.errors import WistiaError, describe_request
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024

@@ -35,10 +35,10 @@ import typing as t
 from collections import deque
 from dataclasses import dataclass, field
 
-from tap_wistia.prefetch import WorkerPool
+from tap_wistia.http.workers import WorkerPool
 
 if t.TYPE_CHECKING:
-    from tap_wistia.throttle import Clock
+    from tap_wistia.http.budget import Clock
 
 R = t.TypeVar("R")
 _WAKE_SECONDS = 0.5  # a blocked consumer still gets to run signal handlers this often

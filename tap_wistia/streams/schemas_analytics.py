@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-from tap_wistia.schemas import key_property
+from tap_wistia.streams.schemas_v1 import key_property
 
 _SNAPSHOT_KEYS = (
     key_property("media_id"),

@@ -17,7 +17,7 @@ import typing as t
 import requests
 from singer_sdk.pagination import PageNumberPaginator
 
-from tap_wistia.http_errors import WistiaError, describe_request
+from tap_wistia.http.errors import WistiaError, describe_request
 
 PAGE_SIZE = 100  # Wistia's cap; the default is 10, so it is always sent.
 REPEATS_TO_FAIL = 2  # a page seen three times in a row

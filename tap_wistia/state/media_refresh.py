@@ -26,13 +26,12 @@ import datetime as dt
 import typing as t
 from dataclasses import dataclass
 
+from tap_wistia.state.visitor_refresh import LATE_EVENT_MARGIN
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
-from tap_wistia.visitor_refresh import LATE_EVENT_MARGIN
 
 if t.TYPE_CHECKING:
-    from tap_wistia.media_catalog import CatalogMedia
+    from tap_wistia.state.catalog import CatalogMedia
 
-ALL, ACTIVE = "all", "active"
 ACTIVITY_THROUGH = "activity_through"
 FULL_REFRESH_AT = "full_refresh_at"
 

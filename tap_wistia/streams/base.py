@@ -1,4 +1,17 @@
-"""The base stream: Bearer auth, page-number paging, one rate limit, retries, clear errors."""
+"""The base stream, where every stream is declared, and the bases the streams share.
+
+A stream is declared once, by its class: `name`, `path` (the endpoint), `primary_keys`,
+`replication_key`, `schema`, and `parent` (the stream whose records it fans out over, as
+the per-media streams do over `medias`) and `planned_from` (streams whose reading this
+one plans its requests from). Defining a concrete class registers it (`declared_streams`);
+the sync order, Meltano's selection, the README's streams table, the dbt sources and the
+tests' lists are derived from, or checked against, these declarations
+(`docs/adding-a-stream.md`).
+
+`WistiaStream` gives every stream Bearer auth, page-number paging, the run's one request
+budget and retries (`http`), and clear errors. Streams read the run's settings, dates and
+planning from the `RunContext` they are built with, never from raw config.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +26,7 @@ from singer_sdk.streams import RESTStream
 from singer_sdk.streams.rest import PageContext
 from typing_extensions import override
 
-from tap_wistia.http_errors import (
+from tap_wistia.http.errors import (
     RateLimited,
     ResourceNotFound,
     RetryableError,
@@ -23,16 +36,28 @@ from tap_wistia.http_errors import (
     error_detail,
     parse_json_body,
 )
-from tap_wistia.paging import PAGE_SIZE, FullPagePaginator, RepeatedPageGuard, payload
-from tap_wistia.retry_after import requested_wait
-from tap_wistia.sdk_private import send_request, tap_of
+from tap_wistia.http.paging import PAGE_SIZE, FullPagePaginator, RepeatedPageGuard, payload
+from tap_wistia.http.retry_after import requested_wait
+from tap_wistia.http.transport import new_session
+from tap_wistia.sdk_private import ManualBookmarks, send_request
+from tap_wistia.state import bookmarks
+from tap_wistia.state.scope import adopt_scope
+from tap_wistia.streams.sanitise import Sanitiser
 from tap_wistia.timeutil import canonical_timestamp
-from tap_wistia.transport import new_session
 
 if t.TYPE_CHECKING:
+    from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
 
-    from tap_wistia.tap import TapWistia
+    from tap_wistia.run import RunContext
+
+PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
+_DECLARED: list[type[WistiaStream]] = []
+
+
+def declared_streams() -> list[type[WistiaStream]]:
+    """Every stream class that declares a `name`, in definition order."""
+    return list(_DECLARED)
 
 
 def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
@@ -54,35 +79,47 @@ def _empty_objects_for_nulls(row: dict, schema: dict) -> None:
 class WistiaStream(RESTStream):
     """Base for every Wistia stream."""
 
-    # Subclasses name the date-time fields they emit; those are rewritten canonically.
+    # --- the declaration (besides the SDK's name, path, primary_keys, replication_key,
+    # schema) ---
+    # The stream whose records this one fans out over (e.g. "medias"); None: top level.
+    parent: t.ClassVar[str | None] = None
+    # Streams whose reading this one plans its requests from (synced before it).
+    planned_from: t.ClassVar[tuple[str, ...]] = ()
+    # False for a helper stream that is never synced on its own.
+    discoverable: t.ClassVar[bool] = True
+    # The date-time fields it emits; those are rewritten canonically.
     timestamp_fields: tuple[str, ...] = ()
     # List endpoints page with page/per_page; object endpoints answer one JSON object.
     paginated = True
     # by_date answers a list in one response, without paging.
     returns_list = False
 
-    @property
-    def wistia(self) -> TapWistia:
-        """The running tap: its shared throttle, retrier, media catalog and run dates."""
-        return tap_of(self)
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__ and cls.__dict__.get("discoverable", True):
+            _DECLARED.append(cls)
+
+    def __init__(self, tap: Tap, run: RunContext) -> None:
+        self.run = run
+        super().__init__(tap=tap)
 
     @property
     def url_base(self) -> str:
-        return self.config["api_url"].rstrip("/")
+        return self.run.settings.api_url
 
     @property
     def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.wistia.api_token)
+        return BearerTokenAuthenticator(token=self.run.settings.api_token)
 
     @cached_property
     @override
     def requests_session(self) -> requests.Session:
         # One pooled connection per concurrent worker (requests keeps 10 by default).
-        return new_session(pool_size=max(10, self.wistia.max_concurrency + 2))
+        return new_session(pool_size=max(10, self.run.settings.max_concurrency + 2))
 
     @property
     def timeout(self) -> int:
-        return int(self.config["request_timeout"])
+        return self.run.settings.request_timeout
 
     @property
     def user_agent(self) -> str:
@@ -176,7 +213,7 @@ class WistiaStream(RESTStream):
         for field in self.timestamp_fields:
             if field in row:
                 row[field] = canonical_timestamp(row[field])
-        if self.config.get("flattening_enabled"):
+        if self.run.settings.flattening_enabled:
             _empty_objects_for_nulls(row, self.schema)
         return row
 
@@ -192,7 +229,7 @@ class WistiaStream(RESTStream):
     @override
     def request_decorator(self, func: t.Callable) -> t.Callable:
         """Every request waits for a slot in the run's one budget; see `retries`."""
-        retrier = self.wistia.retrier
+        retrier = self.run.retrier
 
         def send(
             prepared_request: requests.PreparedRequest, context: Context | None
@@ -200,3 +237,53 @@ class WistiaStream(RESTStream):
             return retrier.send(prepared_request, lambda: func(prepared_request, context))
 
         return send
+
+
+class CleanRecordsStream(WistiaStream):
+    """Every record has its primary key and only values a loader can take (`sanitise`).
+
+    A record without its key cannot be upserted or deduplicated: the run fails naming the
+    endpoint rather than emit it. Repairs are counted and reported once when the stream ends.
+    """
+
+    @cached_property
+    def sanitiser(self) -> Sanitiser:
+        return Sanitiser()
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        processed = super().post_process(self.sanitiser.clean(row), context)
+        if processed is not None:
+            for key in self.primary_keys:
+                self.require_key(processed, key, f"GET {self.path}")
+        return processed
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        try:
+            super().sync(context)
+        finally:
+            self.sanitiser.report(self.name, self.logger)
+
+
+class ScopedStream(CleanRecordsStream):
+    """A stream whose output depends on `media_ids` / `project_ids`.
+
+    Before it syncs, configured project ids are checked to exist, and an incremental
+    bookmark made under a scope that does not cover this run's is dropped (see `scope`).
+    """
+
+    # Each stream's state records the scope its bookmark was made under.
+    state_fields: t.ClassVar[dict[str, str]] = {"scope": bookmarks.SCOPE}
+
+    @override
+    def sync(self, context: Context | None = None) -> None:
+        self.run.planner.projects.check()
+        if self.replication_key:
+            adopt_scope(self.name, self.stream_state, self.run.scope, self.logger)
+        super().sync(context)
+
+
+class SelfBookmarkingStream(ManualBookmarks, ScopedStream):
+    """A scoped stream that moves its bookmark itself, once everything before the new value
+    is read (see `sdk_private.ManualBookmarks`)."""

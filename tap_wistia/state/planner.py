@@ -1,0 +1,109 @@
+"""Cross-stream planning: which medias, visitors and analytics a run reads, decided in one place.
+
+Streams depend on each other's reading: the per-media streams fan out over the medias
+listing; the events read this run decide which medias (`per_media_refresh: active`) and
+which visitors later streams re-read; a 403 on one analytics stream skips the whole
+family. `RunPlanner` is the one object streams ask, built once per run (`run.RunContext`):
+
+- `projects`, `catalog`: the configured project ids checked against the account, and the
+  medias in scope, listed once (`catalog`);
+- `events_started` / `saw_event` / `window_done`: what the events stream reports;
+- `media_refresh`: which medias a per-media stream refreshes (`media_refresh`);
+- `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
+- `analytics`: the run-wide verdict on whether the analytics family can be read.
+
+It reaches the streams only through the callables in `StreamAccess`, which the tap hands
+it, so no planning module imports a stream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tap_wistia.state.catalog import MediaCatalog, ProjectScope
+from tap_wistia.state.media_refresh import MediaActivity, RefreshPlan
+from tap_wistia.state.visitor_refresh import ChangedVisitors, Plan
+
+if t.TYPE_CHECKING:
+    from tap_wistia.settings.validation import Settings
+    from tap_wistia.settings.window import RunWindow
+
+
+@dataclass(frozen=True)
+class StreamAccess:
+    """What planning may ask of the streams; the tap provides it (`tap.TapWistia`)."""
+
+    list_projects: t.Callable[[], t.Iterable[dict]]
+    list_medias: t.Callable[[], t.Iterable[dict]]
+    visitors_state: t.Callable[[], dict]
+    is_selected: t.Callable[[str], bool]
+
+
+@dataclass
+class AnalyticsGate:
+    """Run-wide verdict on whether the analytics endpoints can be read."""
+
+    closed: bool = False
+    succeeded: bool = False
+    missing: set[str] = field(default_factory=set)  # medias that answered 404 so far
+
+
+class RunPlanner:
+    def __init__(self, settings: Settings, window: RunWindow, streams: StreamAccess) -> None:
+        self.settings = settings
+        self.window = window
+        self.streams = streams
+        self.projects = ProjectScope(set(settings.project_ids), streams.list_projects)
+        self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
+        self.media_activity = MediaActivity(enabled=settings.per_media_active)
+        self.analytics = AnalyticsGate()
+
+    @cached_property
+    def changed_visitors(self) -> ChangedVisitors:
+        """Built on first use, once the visitors stream's state is loaded."""
+        enabled = (
+            self.streams.is_selected("visitors")
+            and self.streams.is_selected("events")
+            and not self.settings.scoped
+        )
+        return ChangedVisitors(
+            self.streams.visitors_state(),
+            enabled=enabled,
+            now=self.window.run_started,
+            full_listing_every=dt.timedelta(days=self.settings.visitors_full_refresh_days),
+        )
+
+    # --- what the events stream reports ---------------------------------------------
+
+    def events_started(self, read_from: dt.datetime) -> None:
+        self.changed_visitors.events_started(read_from)
+        self.media_activity.events_started(read_from)
+
+    def saw_event(self, event: dict) -> None:
+        self.changed_visitors.saw_event(event)
+        self.media_activity.saw_event(event)
+
+    def window_done(self, covered_until: dt.datetime) -> None:
+        self.changed_visitors.window_done(covered_until)
+        self.media_activity.window_done(covered_until)
+
+    # --- plans ------------------------------------------------------------------------
+
+    def media_refresh(self, stream_state: dict) -> RefreshPlan:
+        """Which medias a per-media stream with `stream_state` refreshes this run."""
+        return self.media_activity.plan(
+            stream_state,
+            self.catalog.medias(),
+            now=self.window.run_started,
+            full_every=dt.timedelta(days=self.settings.per_media_full_refresh_days),
+        )
+
+    def media_refresh_done(self, stream_state: dict, plan: RefreshPlan) -> None:
+        """After a complete refresh: what the stream's next plan builds on."""
+        self.media_activity.remember(stream_state, plan, self.window.run_started)
+
+    def visitor_plan(self) -> Plan:
+        return self.changed_visitors.plan()

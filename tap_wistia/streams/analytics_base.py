@@ -1,0 +1,217 @@
+"""The base of the modern API's media analytics streams (`/modern/analytics/medias/{id}/...`).
+
+They fan out over the run's media catalog like the v1 stats streams and share the run's
+budget, throttle, retries (a 503 "Analytics service is temporarily unavailable" is retried
+like any 5xx) and concurrency. What differs:
+
+* the base URL (`modern_api_url`, default `api_url` with `/v1` replaced by `/modern`) and the
+  `X-Wistia-API-Version` header (`api_version`) on every call, so a new release never
+  changes the answers silently;
+* every call takes a `start_date` (inclusive) and an `end_date` (exclusive), account-local
+  days, at most two years apart;
+* an account whose plan or token cannot read analytics (403, or 404 on the whole family)
+  costs one warning naming the streams skipped, and the run goes on, unless
+  `analytics_required` is set. The verdict is run-wide (`state.planner.AnalyticsGate`):
+  once one stream finds the family unavailable, the others make no request.
+
+The streams themselves are in `analytics`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import typing as t
+
+import requests
+from typing_extensions import override
+
+from tap_wistia.http.workers import ordered_prefetch
+from tap_wistia.streams.base import (
+    PROGRESS_EVERY,
+    ResourceNotFound,
+    WistiaAuthError,
+    WistiaError,
+    declared_streams,
+)
+from tap_wistia.streams.medias import PerMediaStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_wistia.state.catalog import CatalogMedia
+    from tap_wistia.state.planner import AnalyticsGate
+
+MAX_RANGE_DAYS = 730  # "The date range between start_date and end_date must not exceed 2 years"
+# A 404 on the family (not on one deleted media) shows as 404 for every media: this many
+# distinct medias answering 404 before any success means the endpoints are not there.
+FAMILY_404_MEDIAS = 3
+
+
+class AnalyticsUnavailable(WistiaAuthError):
+    """403 on an analytics call: the plan or the token does not include analytics."""
+
+
+class AnalyticsNotFound(ResourceNotFound):
+    """404 on an analytics call: one media is gone, or the whole family is missing."""
+
+
+class AnalyticsStream(PerMediaStream):
+    """Base of the analytics streams: one or more requests per media, each a date window."""
+
+    returns_list = True
+
+    @property
+    @override
+    def url_base(self) -> str:
+        return self.run.settings.modern_api_url
+
+    @property
+    @override
+    def http_headers(self) -> dict:
+        return {**super().http_headers, "X-Wistia-API-Version": self.run.settings.api_version}
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        # The request's context carries its query (dates, group_by, ...) next to media_id.
+        return {k: v for k, v in (context or {}).items() if k != "media_id"}
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        try:
+            super().validate_response(response)
+        except WistiaAuthError as exc:
+            if response.status_code == 403:
+                raise AnalyticsUnavailable(str(exc)) from None
+            raise
+        except ResourceNotFound as exc:
+            raise AnalyticsNotFound(str(exc)) from None
+
+    # --- windows -------------------------------------------------------------------
+
+    def end_date(self) -> dt.date:
+        """The exclusive end: the day after the run's last day."""
+        return self.run.window.last_day + dt.timedelta(days=1)
+
+    def start_date(self, bookmark_day: dt.date | None = None) -> dt.date:
+        first = self.run.window.start.date()
+        if bookmark_day:
+            first = max(first, bookmark_day)
+        return max(first, self.end_date() - dt.timedelta(days=MAX_RANGE_DAYS))
+
+    def window(self, first: dt.date, end: dt.date) -> dict:
+        return {"start_date": first.isoformat(), "end_date": end.isoformat()}
+
+    def requests_for(self, media: CatalogMedia) -> list[dict]:
+        """The contexts (media_id + query) of the calls this stream makes for one media."""
+        first, end = self.start_date(), self.end_date()
+        if first >= end:
+            return []
+        return [{"media_id": media.hashed_id, **self.window(first, end)}]
+
+    def jobs(self, medias: list[CatalogMedia]) -> list[tuple[CatalogMedia, dict]]:
+        return [(media, request) for media in medias for request in self.requests_for(media)]
+
+    # --- records -------------------------------------------------------------------
+
+    @override
+    def get_records(self, context: Context | None) -> t.Iterable[dict]:
+        gate = self.run.planner.analytics
+        if gate.closed:
+            return
+        medias = self.run.planner.catalog.medias()
+        jobs = self.jobs(medias)
+        if not jobs:
+            self.logger.info("%s: no complete day to read yet.", self.name)
+            return
+        fetched = ordered_prefetch(
+            jobs,
+            lambda job: self.request_records(job[1]),
+            workers=self.run.settings.max_concurrency,
+        )
+        # Closing the prefetch when the family turns out unavailable stops its workers.
+        with contextlib.closing(fetched):
+            yield from self._records(jobs, fetched, gate)
+
+    def _records(
+        self,
+        jobs: list[tuple[CatalogMedia, dict]],
+        fetched: t.Iterator[tuple[tuple[CatalogMedia, dict], t.Iterator[dict]]],
+        gate: AnalyticsGate,
+    ) -> t.Iterator[dict]:
+        gone: set[str] = set()
+        for done, ((media, request), rows) in enumerate(fetched, start=1):
+            try:
+                shaped = [self.shape_analytics(row, media, request) for row in rows]
+            except AnalyticsUnavailable as exc:
+                self._close_family(gate, str(exc))
+                return
+            except AnalyticsNotFound:
+                if self._family_missing(gate, media):
+                    return
+                if media.hashed_id not in gone:
+                    gone.add(media.hashed_id)
+                    self.logger.warning(
+                        "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
+                    )
+                continue
+            gate.succeeded = True
+            self.check_truncation(shaped, request)
+            yield from shaped
+            if done % PROGRESS_EVERY == 0 or done == len(jobs):
+                self.logger.info("%s: %d/%d requests done", self.name, done, len(jobs))
+
+    def shape_analytics(self, row: dict, media: CatalogMedia, request: dict) -> dict:
+        return self.shape(row, media)
+
+    def check_truncation(self, rows: list[dict], request: dict) -> None:
+        """Breakdowns answer the top `per_page` groups with no further page: say when that
+        cut (a full answer)."""
+        top = request.get("per_page")
+        if self.returns_list and top and len(rows) >= top:
+            self.logger.warning(
+                "%s: media %s has more than %d groups for %s..%s; only the top %d by plays "
+                "are available from the API.",
+                self.name,
+                request["media_id"],
+                top,
+                request["start_date"],
+                request["end_date"],
+                top,
+            )
+
+    # --- family-wide unavailability -----------------------------------------------
+
+    def _family_missing(self, gate: AnalyticsGate, media: CatalogMedia) -> bool:
+        if gate.succeeded:
+            return False
+        gate.missing.add(media.hashed_id)
+        if len(gate.missing) < min(FAMILY_404_MEDIAS, len(self.run.planner.catalog.medias())):
+            return False
+        self._close_family(
+            gate,
+            f"the analytics endpoints answered 404 for {len(gate.missing)} medias the v1 API "
+            f"lists (API release {self.http_headers['X-Wistia-API-Version']})",
+        )
+        return True
+
+    def _close_family(self, gate: AnalyticsGate, reason: str) -> None:
+        if self.run.settings.analytics_required:
+            raise WistiaError(
+                f"Wistia analytics are unavailable: {reason}. The token needs 'Read detailed "
+                "stats' and the plan must include analytics (analytics_required is set)."
+            )
+        gate.closed = True
+        skipped = [
+            stream_type.name
+            for stream_type in declared_streams()
+            if issubclass(stream_type, AnalyticsStream)
+            and self.run.planner.streams.is_selected(stream_type.name)
+        ]
+        self.logger.warning(
+            "Wistia analytics are unavailable (%s): skipping %s; the run goes on. The token "
+            "needs 'Read detailed stats' and the plan must include analytics; set "
+            "analytics_required: true to make this fatal.",
+            reason,
+            ", ".join(skipped),
+        )

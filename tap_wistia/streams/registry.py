@@ -1,0 +1,50 @@
+"""`STREAM_TYPES`: every declared stream, in the order a run syncs them.
+
+The order is derived from the declarations (`streams.base.WistiaStream`): each stream
+after its `parent` and the streams it is `planned_from`, otherwise in declaration order.
+Order saves requests (the medias listing fills the catalog the per-media streams fan out
+over; events are read before the per-media streams and visitors plan their refreshes
+from them). A dependency on a stream that is not declared, or a cycle, fails at import.
+"""
+
+from __future__ import annotations
+
+from tap_wistia.streams import account, analytics, events, medias
+from tap_wistia.streams.analytics_base import AnalyticsStream
+from tap_wistia.streams.base import WistiaStream, declared_streams
+
+# The modules above declare the streams when imported; naming them keeps that explicit.
+MODULES = (account, medias, events, analytics)
+
+
+def sync_order(declared: list[type[WistiaStream]]) -> tuple[type[WistiaStream], ...]:
+    """`declared` with every stream after the streams it depends on (a stable sort)."""
+    by_name = {stream.name: stream for stream in declared}
+    ordered: list[type[WistiaStream]] = []
+    visiting: list[str] = []
+
+    def visit(stream: type[WistiaStream]) -> None:
+        if stream in ordered:
+            return
+        if stream.name in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(stream.name) :], stream.name])
+            raise TypeError(f"stream dependencies form a cycle: {cycle}")
+        visiting.append(stream.name)
+        for name in dependencies(stream):
+            if name not in by_name:
+                raise TypeError(f"stream '{stream.name}' depends on undeclared stream '{name}'")
+            visit(by_name[name])
+        visiting.pop()
+        ordered.append(stream)
+
+    for stream in declared:
+        visit(stream)
+    return tuple(ordered)
+
+
+def dependencies(stream: type[WistiaStream]) -> tuple[str, ...]:
+    return ((stream.parent,) if stream.parent else ()) + stream.planned_from
+
+
+STREAM_TYPES = sync_order(declared_streams())
+ANALYTICS_STREAM_TYPES = tuple(s for s in STREAM_TYPES if issubclass(s, AnalyticsStream))
