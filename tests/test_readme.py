@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from singer_sdk.helpers import capabilities
@@ -137,3 +140,15 @@ def test_every_readme_command_is_run_by_a_named_test():
             assert quoted in compact or "readme_commands(" in source, (command, test)
         else:
             assert words[1] in source, (command, test)
+
+
+def test_about_names_both_apis_and_every_setting():
+    about = subprocess.run(
+        [sys.executable, "-m", "tap_wistia", "--about", "--format=json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    info = json.loads(about.stdout)
+    assert "Data API v1" in info["description"] and "modern" in info["description"]
+    assert set(TapWistia.config_jsonschema["properties"]) <= set(info["settings"]["properties"])

@@ -12,25 +12,13 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES, STREAM_TYPES
 from tests.pipeline.expected_gold import Options
 from tests.pipeline.gold_checks import check_gold
 
-ANALYTICS_STREAMS = [
-    "media_analytics_daily",
-    "media_traffic",
-    "media_conversions",
-    "media_embed_locations",
-    "media_languages",
-]
-V1_STREAMS = [
-    "projects",
-    "medias",
-    "media_stats",
-    "media_engagement",
-    "media_daily_stats",
-    "events",
-    "visitors",
-]
+# Derived from the declarations: a new analytics stream is covered without editing this file.
+ANALYTICS_STREAMS = [stream.name for stream in ANALYTICS_STREAM_TYPES]
+V1_STREAMS = [stream.name for stream in STREAM_TYPES if stream not in ANALYTICS_STREAM_TYPES]
 ANALYTICS_MARTS = [
     "media_traffic_sources",
     "media_traffic_monthly",
