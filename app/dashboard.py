@@ -2,7 +2,8 @@
 
 Run it with `bash scripts/dashboard.sh`. Each page is a script in app/pages/ that starts
 with `ui.start_page()` (freshness banner + sidebar filters); the figures come from
-app/metrics.py and app/traffic.py (the dbt marts), never from page code.
+app/metrics.py and app/traffic.py (the dbt marts) through the cached queries of
+app/queries.py, never from page code.
 """
 
 import streamlit as st

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app import sync_status, ui
+from app import queries, sync_status
 from app.sync_status import SyncRun
 from app.warehouse import SANDBOX_DUCKDB, WarehouseError
 
@@ -75,8 +75,8 @@ def stale_hours() -> float:
 def current() -> Freshness:
     last_run = sync_status.last_run(sync_status.status_file())
     try:
-        config = ui.config()
-        days = ui.cached(config, "data_days")
+        config = queries.config()
+        days = queries.data_days.fetch()
     except WarehouseError as exc:
         return Freshness(None, last_run, stale_hours(), warehouse_error=str(exc))
     sandbox = config.kind == "duckdb" and config.duckdb_path == SANDBOX_DUCKDB

@@ -1,7 +1,8 @@
-"""What every page shares: the warehouse, the sidebar filters, cached queries, formatting.
+"""What every page shares: how a page starts (freshness banner, sidebar filters), tables,
+downloads and formatting.
 
-Query results are cached for a few minutes per (warehouse, arguments), so moving a widget
-does not re-run every query; `Refresh data` on the freshness page clears the cache.
+The cached warehouse queries are in queries.py, which pages call by name. This module
+imports freshness.py and queries.py, and neither imports it back.
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import exports, metrics, traffic
+from app import exports, freshness, metrics, queries
 from app.metrics import Period
-from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 
-CACHE_SECONDS = 300
 DEFAULT_DAYS = 30
-# The modules whose functions `query` runs: "name" is metrics.name, "traffic.name" traffic's.
-QUERY_MODULES = {"metrics": metrics, "traffic": traffic}
 
 
 @dataclass(frozen=True)
@@ -44,30 +41,9 @@ class Selection:
         return f"project {self.project}" if self.project else "all medias"
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def cached(config: WarehouseConfig, name: str, *args: Any) -> Any:
-    """<module>.<function>(warehouse, *args) for `name` "function" (app/metrics.py) or
-    "module.function" (a QUERY_MODULES key), cached."""
-    module, _, function = name.rpartition(".")
-    return getattr(QUERY_MODULES[module or "metrics"], function)(Warehouse(config), *args)
-
-
-def config() -> WarehouseConfig:
-    return WarehouseConfig.from_env()
-
-
-def query(name: str, *args: Any) -> Any:
-    """Run a cached query (see `cached`); on a warehouse problem say what to do, stop."""
-    try:
-        return cached(config(), name, *args)
-    except WarehouseError as exc:
-        st.warning(str(exc), icon=":material/database:")
-        st.stop()
-
-
 def sidebar() -> Selection | None:
     """Period, project and media pickers; None (with a message) when there is no data."""
-    days = query("data_days")
+    days = queries.data_days()
     if days is None:
         st.info(
             "The warehouse has no viewing data yet. Run `bash scripts/quickstart.sh` "
@@ -88,7 +64,7 @@ def sidebar() -> Selection | None:
     start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else (picked, picked)
     if isinstance(start, tuple):  # a half-picked range: only the start so far
         start = end = start[0]
-    catalog = query("media_catalog")
+    catalog = queries.media_catalog()
     projects = sorted({row["project_name"] for row in catalog if row["project_name"]})
     project = st.sidebar.selectbox("Project", ["All projects", *projects], key="project")
     project = None if project == "All projects" else project
@@ -108,8 +84,6 @@ def start_page() -> Selection:
 
     Called by each page (not by dashboard.py): widgets of the navigation script itself
     are lost on reruns under Streamlit's AppTest, and pages are what the tests drive."""
-    from app import freshness  # freshness imports this module
-
     freshness.banner()
     selection = sidebar()
     if selection is None:

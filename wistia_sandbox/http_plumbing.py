@@ -4,7 +4,9 @@ that hand each request to :meth:`FakeWistia._process <wistia_sandbox.server.Fake
 write (or delay, or reset) its answer.
 
 Split from server.py so the socket-level code (keep-alive, Nagle, prompt shutdown, resets) is
-apart from what the fake API answers.
+apart from what the fake API answers. server.py imports this module, never the reverse: what
+the handler needs of FakeWistia is the `ServedApp` protocol here, so the two modules form no
+import cycle (tests/test_import_graph.py).
 """
 
 from __future__ import annotations
@@ -18,10 +20,7 @@ import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .server import FakeWistia
+from typing import Any, Protocol
 
 API_PREFIX = "/v1"
 MODERN_PREFIX = "/modern"  # the dated API; only its /analytics routes are served
@@ -84,6 +83,21 @@ class _BadRequest(Exception):
         self.response = response
 
 
+class ServedApp(Protocol):
+    """What the handler uses of the fake API it serves (FakeWistia)."""
+
+    latency: float
+    errors: list[str]  # tracebacks of requests that raised
+
+    def _process(
+        self,
+        method: str,
+        raw_path: str,
+        authorization: str | None,
+        api_version: str | None = None,
+    ) -> tuple[_Response, Any]: ...
+
+
 class _HTTPServer(ThreadingHTTPServer):
     # Daemon handler threads: server_close() never joins them, and a handler the server
     # could not wake (stuck in a write to a client that stopped reading) cannot keep the
@@ -92,7 +106,7 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: FakeWistia) -> None:
+    def __init__(self, address: tuple[str, int], app: ServedApp) -> None:
         self.app = app
         self.connections: set[socket.socket] = set()
         self.handler_threads: set[threading.Thread] = set()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, exports, ui
+from app import charts, exports, queries, ui
 from app.metrics import AUDIENCE_DIMENSIONS
 
 selection = ui.start_page()
@@ -17,7 +17,7 @@ dimension = (
     )
     or "Device"
 )
-mix = ui.query("audience_mix", dimension, selection.period, selection.media_ids)
+mix = queries.audience_mix(dimension, selection.period, selection.media_ids)
 if not mix:
     ui.empty_state("No viewing sessions in this period.", "Widen the period in the sidebar.")
 else:
@@ -37,7 +37,7 @@ else:
 
 st.subheader("Visitor segments")
 st.caption("All visitors, as of the last sync: recency of their last visit x how often they watch.")
-segments = ui.query("visitor_segments")
+segments = queries.visitor_segments()
 if segments:
     st.altair_chart(charts.segment_heatmap(segments), width="stretch")
 else:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app import freshness, sync_status, ui
+from app import freshness, queries, sync_status, ui
 
 state = freshness.current()
 freshness.banner(state)
@@ -56,9 +56,9 @@ elif state.age_hours is not None:
     )
     (st.warning if state.stale else st.success)(message)
 st.caption(
-    f"Warehouse: {ui.config().describe()}. Sync status file: "
+    f"Warehouse: {queries.config().describe()}. Sync status file: "
     f"`{sync_status.status_file()}`. Checked {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC."
 )
 if st.button("Refresh data", icon=":material/refresh:"):
-    ui.cached.clear()
+    queries.clear()
     st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import exports, ui
+from app import exports, queries, ui
 from app.downloads_api import SESSIONS_PATH, VIEWS_PATH, download_url
 
 selection = ui.start_page()
@@ -13,7 +13,7 @@ st.caption(
     "project or media in the sidebar. Files are written as they download, so millions of "
     "rows are fine."
 )
-count = ui.query("count_views", period, selection.media_ids)
+count = queries.count_views(period, selection.media_ids)
 scope = selection.media_id or selection.project or "all-medias"
 
 st.subheader("Views export (24 columns)")

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from app import exports, ui
+from app import exports, queries, ui
 
 selection = ui.start_page()
 st.title("Leads")
 st.caption(f"Identified viewers x media, {selection.scope_label}, all time.")
-if not ui.query("count_leads", selection.media_ids):
+if not queries.count_leads(selection.media_ids):
     ui.empty_state(
         "No identified viewers yet.",
         "Viewers become identified through an email gate, a form or Wistia's identify API.",
     )
     st.stop()
 min_viewed = st.slider("Watched at least (%)", 0, 100, 0, step=25, key="lead_min") / 100
-rows = ui.query("leads", selection.media_ids, min_viewed)
+rows = queries.leads(selection.media_ids, min_viewed)
 st.metric("Leads", f"{len(rows):,}", border=True)
 ui.table(
     rows,

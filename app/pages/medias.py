@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from app import charts, exports, ui
+from app import charts, exports, queries, ui
 
 selection = ui.start_page()
 st.title("Medias")
 
-rows = ui.query("media_table", selection.media_ids)
+rows = queries.media_table(selection.media_ids)
 if not rows:
     ui.empty_state("No media matches the filters.", "Clear the project or media filter.")
     st.stop()
@@ -16,7 +16,7 @@ names = {row["media_id"]: f"{row['media_name']} ({row['media_id']})" for row in 
 media_id = selection.media_id or st.selectbox(
     "Media", list(names), format_func=names.get, key="curve_media"
 )
-curve = ui.query("engagement_curve", media_id)
+curve = queries.engagement_curve(media_id)
 st.subheader(f"Engagement: {names[media_id]}")
 if not curve:
     ui.empty_state(
@@ -30,11 +30,11 @@ else:
     left, right = st.columns([3, 1])
     left.altair_chart(charts.retention_chart(curve), width="stretch")
     right.metric("Engagement", ui.percent(curve[0]["media_engagement"]), border=True)
-    hot_spots = ui.query("drop_off_hot_spots", media_id)
+    hot_spots = queries.drop_off_hot_spots(media_id)
     right.markdown("**Biggest drop-offs**" if hot_spots else "**Biggest drop-offs:** none")
     for chunk in hot_spots:
         right.markdown(f"- {ui.chunk_range(chunk)}: {chunk['drop_off_pct']:.1f} points lost")
-    most = ui.query("most_rewatched_chunk", media_id)
+    most = queries.most_rewatched_chunk(media_id)
     right.markdown(
         f"**Most rewatched:** {ui.chunk_range(most)} "
         f"({most['rewatch_ratio']:.2f} rewatches per viewer)"

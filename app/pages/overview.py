@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from app import charts, ui
+from app import charts, queries, ui
 
 selection = ui.start_page()
 period = selection.period
-now = ui.query("kpis", period, selection.media_ids)
-before = ui.query("kpis", period.previous(), selection.media_ids)
+now = queries.kpis(period, selection.media_ids)
+before = queries.kpis(period.previous(), selection.media_ids)
 
 st.title("Overview")
 st.caption(
@@ -49,7 +49,7 @@ if now.plays == 0 and now.unique_visitors == 0:
         "Pick a longer period or another media in the sidebar.",
     )
 else:
-    daily = ui.query("play_trends", "1d", period, selection.media_ids)
+    daily = queries.play_trends("1d", period, selection.media_ids)
     st.subheader("Per day")
     st.altair_chart(
         charts.trend_chart(daily, ["plays", "unique_visitors"]).properties(height=240),

@@ -3,7 +3,7 @@ submissions (leads), from Wistia's Analytics API marts."""
 
 import streamlit as st
 
-from app import charts, exports, ui
+from app import charts, exports, queries, ui
 from app.traffic import ALL_PERIOD_MARTS, TRAFFIC_DIMENSIONS
 
 NO_ANALYTICS_HINT = (
@@ -20,7 +20,7 @@ REBUILD_HINT = (
 
 selection = ui.start_page()
 st.title("Traffic & conversions")
-available = ui.query("traffic.mart_rows")
+available = queries.mart_rows()
 if not any(available.values()):
     ui.empty_state("No Wistia analytics in the warehouse yet.", NO_ANALYTICS_HINT)
     st.stop()
@@ -43,8 +43,8 @@ else:
         or "UTM source"
     )
     dimension = TRAFFIC_DIMENSIONS[label]
-    sources = ui.query("traffic.traffic_sources", dimension, period, selection.media_ids)
-    months = ui.query("traffic.traffic_months", period, selection.media_ids)
+    sources = queries.traffic_sources(dimension, period, selection.media_ids)
+    months = queries.traffic_months(period, selection.media_ids)
     if not sources or months is None:
         ui.empty_state(
             "No traffic for the selected medias in this period.",
@@ -81,7 +81,7 @@ else:
             exports.file_name(f"traffic-by-{dimension}", period, scope=scope),
             key="download_traffic",
         )
-        per_media = ui.query("traffic.traffic_by_media", dimension, period, selection.media_ids)
+        per_media = queries.traffic_by_media(dimension, period, selection.media_ids)
         with st.expander(f"Per media ({len(per_media)} rows)"):
             ui.table(
                 per_media,
@@ -106,14 +106,14 @@ if not available["media_conversions_daily"]:
     rates = []
     ui.empty_state("No conversion figures in the warehouse.", missing_hint)
 else:
-    rates = ui.query("traffic.conversion_rates", period, selection.media_ids)
+    rates = queries.conversion_rates(period, selection.media_ids)
     if not rates:
         ui.empty_state(
             "No conversion figures for the selected medias in this period.",
             "Widen the period or clear the project or media filter.",
         )
 if rates:
-    totals = ui.query("traffic.conversion_totals", period, selection.media_ids)
+    totals = queries.conversion_totals(period, selection.media_ids)
     st.caption(
         f"{selection.scope_label}, {period.start} to {period.end} (Wistia's days, in the "
         "account's time zone); distinct leads are the emails that submitted a form then."
@@ -163,7 +163,7 @@ if not available["media_conversions"]:
         + NO_ANALYTICS_HINT,
     )
     st.stop()
-leads = ui.query("traffic.conversions", period, selection.media_ids)
+leads = queries.conversions(period, selection.media_ids)
 st.metric("Leads in the period", f"{len(leads):,}", border=True)
 if not leads:
     ui.empty_state("No form submissions in this period.", "Widen the period in the sidebar.")

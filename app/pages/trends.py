@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, exports, ui
+from app import charts, exports, queries, ui
 from app.metrics import RESOLUTIONS
 
 SESSIONS_HELP = (
@@ -28,7 +28,7 @@ measures = st.multiselect(
     key="measures",
     help=SESSIONS_HELP,
 )
-rows = ui.query("play_trends", RESOLUTIONS[label], selection.period, selection.media_ids)
+rows = queries.play_trends(RESOLUTIONS[label], selection.period, selection.media_ids)
 st.caption(
     f"{selection.period.start} to {selection.period.end}, {selection.scope_label}, "
     f"buckets of {label} (the first may start before the period)."
