@@ -138,19 +138,7 @@ def cycles(graph: Graph) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(
-            "tap_wistia",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason="removed by the structure branch"
-            ),
-        ),
-        "app",
-        "wistia_sandbox",
-    ],
-)
+@pytest.mark.parametrize("package", ["tap_wistia", "app", "wistia_sandbox"])
 def test_package_has_no_import_cycle(package: str):
     found = cycles(import_graph(REPO_ROOT, package))
     assert not found, f"{package} has import cycles:\n" + "\n".join(found)
