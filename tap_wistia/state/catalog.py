@@ -19,7 +19,7 @@ from dataclasses import dataclass
 class CatalogMedia:
     hashed_id: str
     duration: float | None
-    updated: str | None  # as listed: tells `media_activity` whether the media changed
+    updated: str | None  # as listed: tells `media_refresh` whether the media changed
 
 
 class UnknownScopeIds(ValueError):

@@ -138,7 +138,7 @@ class PerMediaStream(ScopedStream):
     """A stats endpoint called once for every media of the run's catalog to refresh.
 
     Which medias: all, or with `per_media_refresh: active` those with new events or edits
-    (see `media_activity`); the state keeps what the next run's choice builds on.
+    (see `state.media_refresh`); the state keeps what the next run's choice builds on.
     """
 
     parent = "medias"

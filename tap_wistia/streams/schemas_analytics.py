@@ -1,6 +1,6 @@
 """Schemas of the analytics streams, field for field from the 2026-03 OpenAPI document.
 
-Like `schemas`, every spec field is nullable here (the live API sends null where the spec
+Like `schemas_v1`, every spec field is nullable here (the live API sends null where the spec
 promises a value), and the stream's key fields are added: the media, plus the bucket date,
 the traffic dimension and period, or the snapshot date. `tests/test_schemas.py` walks the
 2026-03 document and fails if a field of a response definition is missing.
