@@ -37,6 +37,7 @@ from tap_wistia.streams.registry import STREAM_TYPES
 if t.TYPE_CHECKING:
     from tap_wistia.http.budget import Clock
     from tap_wistia.streams.base import WistiaStream
+    from tap_wistia.streams.medias import MediasStream
 
 
 class TapWistia(SignalsInterrupt):
@@ -75,7 +76,7 @@ class TapWistia(SignalsInterrupt):
             self.logger.warning("%s", warning)
         streams = StreamAccess(
             list_projects=lambda: self.streams["projects"].request_records(None),
-            list_medias=lambda: self.streams["medias"].list_all(),  # type: ignore[attr-defined]
+            list_medias=lambda: t.cast("MediasStream", self.streams["medias"]).list_all(),
             visitors_state=lambda: self.streams["visitors"].stream_state,
             is_selected=lambda name: self.streams[name].selected,
         )
