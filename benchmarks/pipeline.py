@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Any] = {}
     with Server(medias=30, visitors=2000, events=args.events, days=args.days, bulk=True) as srv:
         srv.configure(0.0, None)
-        # The extractor settings of meltano.yml: the dbt models read flattened columns.
+        # The extractor settings of meltano/extractors.meltano.yml: the dbt models read
+        # flattened columns.
         conf = tap_config(
             srv,
             work,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scheduled sync: run meltano.yml's schedule (tap -> DuckDB -> dbt) in the `prod`
+# The scheduled sync: run the Meltano schedule (tap -> DuckDB -> dbt) in the `prod`
 # environment, one run at a time, and record the result for the app's Data status page.
 #
 #   bash scripts/sync.sh                 # run now; exit 75 at once if a sync is running
@@ -8,8 +8,8 @@
 #   bash scripts/sync.sh --install       # add (or replace) that line in your crontab
 #
 # Settings (environment): SYNC_SCHEDULE (default daily-wistia-to-duckdb, a schedule in
-# meltano.yml), MELTANO_ENVIRONMENT (default prod), WISTIA_SYNC_DIR (lock, status and log;
-# default output/sync), WISTIA_SYNC_LOCK_RETRIES (default 5) and
+# meltano/jobs.meltano.yml), MELTANO_ENVIRONMENT (default prod), WISTIA_SYNC_DIR (lock,
+# status and log; default output/sync), WISTIA_SYNC_LOCK_RETRIES (default 5) and
 # WISTIA_SYNC_LOCK_RETRY_SECONDS (default 60): how often and after how long to run again
 # when another program holds the DuckDB file. The tap's own settings come from .env / the
 # environment as usual.
@@ -67,12 +67,12 @@ for schedule in json.load(sys.stdin)["schedules"]["job"]:
         print(schedule["cron_interval"])
         break
 else:
-    sys.exit(f"no job schedule named {name!r} in meltano.yml")
+    sys.exit(f"no job schedule named {name!r} in the Meltano project")
 ' "$SCHEDULE"
 }
 
 if [ "$mode" = "print-cron" ] || [ "$mode" = "install" ]; then
-  interval="$(cron_interval)" || die "cannot read schedule $SCHEDULE from meltano.yml"
+  interval="$(cron_interval)" || die "cannot read schedule $SCHEDULE from the Meltano project"
   line="$interval cd $(printf '%q' "$ROOT") && bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia $SCHEDULE"
   if [ "$mode" = "print-cron" ]; then
     echo "$line"

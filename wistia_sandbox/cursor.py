@@ -1,11 +1,13 @@
-"""Cursor pagination of `GET /medias`, as the v1 definition describes it.
+"""Cursor pagination of v1 `GET /medias` and of the modern API's lists, as the v1 and 2026-03
+definitions describe it.
 
 `cursor[enabled]=1` starts a cursor listing; every record then carries a `cursor`, and
 `cursor[after]=<the last record's cursor>` (or `cursor[before]=<the first's>`) fetches
-the next `per_page` records in the same `sort_by` order. Only `sort_by=id` and `created`
-support cursors, a cursor is valid only for the `sort_by` it was made with, and `page`
-cannot be combined with a cursor. Unlike offset pages, a cursor page never shifts when
-records change or are added while a client reads the list.
+the next `per_page` records in the same `sort_by` order. Only some `sort_by` values support
+cursors (v1 medias: `id` and `created`; modern lists: `id`, `updated` and `created`), a
+cursor is valid only for the `sort_by` it was made with, and `page` cannot be combined with
+a cursor. Unlike offset pages, a cursor page never shifts when records change or are added
+while a client reads the list. Ties in `sort_by` are broken by the record's id (``tiebreak``).
 """
 
 from __future__ import annotations
@@ -35,17 +37,21 @@ def cursor_page(
     query: dict[str, list[str]],
     sort_key: Callable[[Record], Any],
     per_page: int,
+    sorts: tuple[str, ...] = CURSOR_SORTS,
+    tiebreak: Callable[[Record], int] = lambda record: int(record["id"]),
 ) -> list[Record]:
     """One page of `items` (already filtered) after/before the requested cursor."""
     sort_by = _first(query, "sort_by") or "id"
-    if sort_by not in CURSOR_SORTS:
-        raise CursorError(f"Cursor pagination supports sort_by id or created, not {sort_by!r}")
+    if sort_by not in sorts:
+        raise CursorError(
+            f"Cursor pagination supports sort_by {' or '.join(sorts)}, not {sort_by!r}"
+        )
     if _first(query, "page") is not None:
         raise CursorError("page cannot be combined with cursor")
     descending = _first(query, "sort_direction") == "0"
 
     def position(record: Record) -> tuple[str, int]:
-        return (_comparable(sort_key(record)), int(record["id"]))
+        return (_comparable(sort_key(record)), tiebreak(record))
 
     ordered = sorted(items, key=position, reverse=descending)
     after, before = _first(query, "cursor[after]"), _first(query, "cursor[before]")

@@ -48,6 +48,9 @@ class Dataset(DatasetStats):
     now: datetime
     seed: int = 1
     version: int = 0
+    # Plain list endpoints by API path ("/v1/tags", "/modern/folders"): records served as
+    # they are, paged and sorted generically (plain_lists.py). Nothing derives from them.
+    lists: dict[str, list[Record]] = field(default_factory=dict)
     _factory: _Factory = field(default_factory=lambda: _Factory(0), repr=False)
     _profiles: dict[str, Record] = field(default_factory=dict, repr=False)
     _subfolders: dict[str, list[Record]] = field(default_factory=dict, repr=False)

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 API_PREFIX = "/v1"
-MODERN_PREFIX = "/modern"  # the dated API; only its /analytics routes are served
+MODERN_PREFIX = "/modern"  # the dated API: its /analytics routes and Dataset.lists entries
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
 UNAUTHORIZED_BODY = {"code": "unauthorized_credentials", "error": "Invalid credentials."}

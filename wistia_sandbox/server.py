@@ -3,8 +3,10 @@ under /v1, and the modern API's media analytics under /modern (see ``analytics``
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
-auth, faults, routing); what each v1 path answers is in v1_routes.py, the faults in
-faults.py, the HTTP server and handler in http_plumbing.py.
+auth, faults, routing). Routing looks the path up in ``Dataset.lists`` first: a plain list
+endpoint is data, served by plain_lists.py, so adding one touches no route. What the other
+v1 paths answer is in v1_routes.py, the faults in faults.py, the HTTP server and handler in
+http_plumbing.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics
+from . import analytics, plain_lists
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -293,19 +295,21 @@ class FakeWistia(V1Routes):
                 return _error(403, FORBIDDEN_MESSAGE)
         if method != "GET":
             return _error(405, f"Method {method} not allowed")
+        if modern and api_version is not None and api_version not in analytics.SUPPORTED_VERSIONS:
+            return _error(400, f"Unsupported X-Wistia-API-Version {api_version!r}")
         parts = [p for p in rel.split("/") if p]
-        if modern:
-            return self._modern(parts, query, api_version)
+        api = MODERN_PREFIX if modern else API_PREFIX
+        records = self.dataset.lists.get(f"{api}/{'/'.join(parts)}")
         try:
+            if records is not None:
+                return _json(200, plain_lists.page_of(records, query, modern=modern))
+            if modern:
+                return self._modern(parts, query)
             return self._dispatch(parts, query)
         except _BadRequest as exc:
             return exc.response
 
-    def _modern(
-        self, parts: list[str], query: dict[str, list[str]], api_version: str | None
-    ) -> _Response:
-        if api_version is not None and api_version not in analytics.SUPPORTED_VERSIONS:
-            return _error(400, f"Unsupported X-Wistia-API-Version {api_version!r}")
+    def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
         if not parts or parts[0] != "analytics":
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:

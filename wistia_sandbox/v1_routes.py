@@ -1,6 +1,10 @@
 """The Data API v1 endpoints the sandbox serves under /v1: projects, medias (offset and cursor
 pages), visitors, events and the stats of medias, projects and the account.
 
+Plain lists need no route here: they are data (``Dataset.lists``, plain_lists.py). Projects
+stay a route although they list plainly: their records are ``Dataset.projects``, whose
+``mediaCount`` follows the medias, and they filter by ``hashed_ids[]``.
+
 A mixin of :class:`~wistia_sandbox.server.FakeWistia` (it reads ``self.dataset``), split out
 so server.py holds the request pipeline (rate limit, auth, faults, routing) and this module
 what each v1 path answers.

@@ -1,7 +1,8 @@
 """The gold marts recomputed independently, in plain Python, from the fake API's records.
 
-Each function mirrors the documented meaning of one model (transform/models/marts/gold.yml),
-not its SQL: time zones go through `zoneinfo`, buckets are walked hour by hour and day by day.
+Each function mirrors the documented meaning of one model (its yml,
+transform/models/marts/<model>.yml), not its SQL: time zones go through `zoneinfo`, buckets
+are walked hour by hour and day by day.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from tests.meltano_project import project_files
 from tests.pipeline.conftest import DATASET, REPO_ROOT, PipelineEnv
 from tests.pipeline.expected import expected_view, normalise_row
 from tests.pipeline.expected_gold import (
@@ -30,11 +31,16 @@ STREAM_MAP_BEGIN, STREAM_MAP_END = "# >>> privacy stream map", "# <<< privacy st
 
 
 def documented_stream_map() -> dict:
-    """The commented privacy stream map between the markers in meltano.yml, parsed."""
-    lines = (REPO_ROOT / "meltano.yml").read_text(encoding="utf-8").splitlines()
+    """The commented privacy stream map between the markers in the Meltano project files
+    (on the extractor, meltano/extractors.meltano.yml), parsed."""
+    lines = [
+        line
+        for path in project_files(REPO_ROOT)
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
     starts = [i for i, line in enumerate(lines) if line.strip() == STREAM_MAP_BEGIN]
     ends = [i for i, line in enumerate(lines) if line.strip() == STREAM_MAP_END]
-    assert len(starts) == len(ends) == 1, "meltano.yml must document one privacy stream map"
+    assert len(starts) == len(ends) == 1, "the Meltano project must document one privacy map"
     body = [line.split("# ", 1)[1] for line in lines[starts[0] + 1 : ends[0]]]
     return yaml.safe_load(textwrap.dedent("\n".join(body)))
 

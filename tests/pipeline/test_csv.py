@@ -1,6 +1,7 @@
 """`meltano run tap-wistia target-csv dbt-duckdb:build-from-csv`: raw CSVs that keep every
 record across runs, the 24-column export built from them with no warehouse, and the
-privacy stream map documented in meltano.yml hashing IP and email addresses in the tap."""
+privacy stream map documented on the extractor (meltano/extractors.meltano.yml) hashing IP
+and email addresses in the tap."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.analytics_expected import expected_counts
+from tests.declared import stream_names
 from tests.pipeline.expected import STREAM_COLUMNS, VIEW_COLUMNS, expected_csv_rows
 from tests.pipeline.expected_gold import protect
 from tests.pipeline.gold_checks import documented_stream_map
@@ -49,11 +51,13 @@ def export_rows(path: Path) -> tuple[list[str], list[tuple[str, ...]]]:
 def test_runs_keep_every_record_and_build_the_export(pipeline_env):
     first_run = pipeline_env.run("run", "tap-wistia", "target-csv")
     dataset = pipeline_env.wistia.dataset
-    # The SDK's METRIC lines are off by default (meltano.yml's _sdk_log_config extras).
+    # The SDK's METRIC lines are off by default (the plugins' _sdk_log_config extras).
     assert "METRIC" not in first_run.output
     assert "Beginning sync of 'events'" in first_run.output
 
     # First run: one file per stream, the stream's columns + record metadata, every row.
+    # Every stream the tap discovers is there: the project selects them all (no `select`).
+    assert sorted(p.name for p in pipeline_env.csv_dir.iterdir()) == sorted(stream_names())
     first = run_files(pipeline_env.csv_dir)
     assert {stream: len(files) for stream, files in first.items()} == dict.fromkeys(
         STREAM_COLUMNS, 1
@@ -114,7 +118,7 @@ def test_runs_keep_every_record_and_build_the_export(pipeline_env):
 
 
 def test_documented_stream_map_hashes_ip_and_email_in_the_tap(pipeline_env):
-    """The privacy stream map commented in meltano.yml, exactly as written."""
+    """The privacy stream map commented on the extractor, exactly as written."""
     pipeline_env.env.update(
         TAP_WISTIA_STREAM_MAPS=json.dumps(documented_stream_map()["stream_maps"]),
         TAP_WISTIA_STREAM_MAP_CONFIG=json.dumps({"privacy_salt": SALT}),

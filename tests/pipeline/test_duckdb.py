@@ -12,6 +12,7 @@ from collections import Counter
 import duckdb
 
 from tests.analytics_expected import assert_analytics_marts, assert_period_marts
+from tests.pipeline.dbt_docs import undocumented
 from tests.pipeline.expected import (
     DETAILED_COLUMNS,
     VIEW_COLUMNS,
@@ -63,6 +64,10 @@ def test_duckdb_pipeline(pipeline_env):
         conn.execute("create view main.wistia_views as select 1 as stray")
     pipeline_env.run("run", "tap-wistia", "target-duckdb", "dbt-duckdb:build")
     db = pipeline_env.duckdb_path
+
+    # Every model and column the build wrote is described in its yml, and only those.
+    problems = undocumented(pipeline_env.workdir / "dbt_target" / "manifest.json", db)
+    assert not problems, "dbt docs out of step with the warehouse:\n" + "\n".join(problems)
 
     # target-duckdb loaded every record (it drops the first of each batch on duckdb >= 1.3).
     assert query(db, "select count(*) from tap_wistia.events") == [(len(dataset.events),)]

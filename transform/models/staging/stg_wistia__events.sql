@@ -40,48 +40,11 @@ typed as (
             as is_mobile,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by event_key
-            order by loaded_at desc nulls last, percent_viewed desc nulls last
-        ) as copy_rank
-    from typed
-    where event_key is not null
 )
 
-select
-    event_key,
-    received_at,
-    visitor_key,
-    media_id,
-    media_name,
-    media_url,
-    embed_url,
-    percent_viewed,
-    ip,
-    org,
-    country,
-    region,
-    city,
-    latitude,
-    longitude,
-    email,
-    iframe_heatmap_url,
-    thumbnail_url,
-    conversion_type,
-    conversion_email,
-    conversion_captured_email,
-    conversion_first_name,
-    conversion_last_name,
-    conversion_is_new_lead,
-    browser,
-    browser_version,
-    platform,
-    is_mobile,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['event_key'],
+    order_by=['loaded_at desc nulls last', 'percent_viewed desc nulls last'],
+    required=['event_key']
+) }}

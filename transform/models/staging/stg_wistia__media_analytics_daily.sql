@@ -23,34 +23,11 @@ typed as (
         cast({{ wistia_col('form_conversions') }} as {{ dbt.type_bigint() }}) as form_conversions,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, analytics_date
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and analytics_date is not null
 )
 
-select
-    media_id,
-    analytics_date,
-    bucket_start_at,
-    unique_loads,
-    unique_plays,
-    plays,
-    play_rate,
-    played_seconds,
-    unique_visitors,
-    engagement_rate,
-    cta_impressions,
-    cta_conversions,
-    cta_conversion_rate,
-    form_conversions,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'analytics_date'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'analytics_date']
+) }}

@@ -17,18 +17,16 @@ typed as (
     from source
 ),
 
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, email, converted_at
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and converted_at is not null
+latest as (
+    {{ wistia_latest_copy(
+        'typed',
+        partition_by=['media_id', 'email', 'converted_at'],
+        order_by=['loaded_at desc nulls last'],
+        required=['media_id', 'converted_at']
+    ) }}
 ),
 
-latest as (
+protected as (
     select
         media_id,
         {{ wistia_protect('email', 'email') }} as email,
@@ -36,8 +34,7 @@ latest as (
         first_name,
         last_name,
         loaded_at
-    from ranked
-    where copy_rank = 1
+    from latest
 )
 
 select
@@ -49,4 +46,4 @@ select
     first_name,
     last_name,
     loaded_at
-from latest
+from protected

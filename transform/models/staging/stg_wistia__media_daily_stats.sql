@@ -17,27 +17,20 @@ typed as (
     from source
 ),
 
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, stats_date
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and stats_date is not null
+latest as (
+    {{ wistia_latest_copy(
+        'typed',
+        partition_by=['media_id', 'stats_date'],
+        order_by=['loaded_at desc nulls last'],
+        required=['media_id', 'stats_date']
+    ) }}
 )
 
-select
-    media_id,
-    stats_date,
-    load_count,
-    play_count,
-    hours_watched,
-    loaded_at
-from ranked
-where copy_rank = 1
-    and not (
+select *
+from latest
+where
+    -- on the latest copy: a day that was active and is now all 0 is dropped too
+    not (
         coalesce(load_count, 0) = 0
         and coalesce(play_count, 0) = 0
         and coalesce(hours_watched, 0) = 0

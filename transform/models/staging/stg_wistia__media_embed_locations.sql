@@ -22,33 +22,11 @@ typed as (
             as cta_conversion_rate,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, snapshot_date, embed_url
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and snapshot_date is not null and embed_url is not null
 )
 
-select
-    media_id,
-    snapshot_date,
-    embed_url,
-    embed_domain,
-    embed_path,
-    page_title,
-    loads,
-    plays,
-    play_rate,
-    played_seconds,
-    engagement_rate,
-    unique_visitors,
-    cta_conversion_rate,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'snapshot_date', 'embed_url'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'snapshot_date', 'embed_url']
+) }}

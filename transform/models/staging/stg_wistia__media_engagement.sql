@@ -14,26 +14,11 @@ typed as (
         {{ wistia_text('rewatch_data') }} as rewatch_data,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, snapshot_date
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and snapshot_date is not null
 )
 
-select
-    media_id,
-    snapshot_date,
-    duration_seconds,
-    engagement,
-    engagement_data,
-    rewatch_data,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'snapshot_date'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'snapshot_date']
+) }}

@@ -15,26 +15,11 @@ typed as (
         cast({{ wistia_col('captions_support') }} as {{ dbt.type_boolean() }}) as has_captions,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, snapshot_date, language_code
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and snapshot_date is not null and language_code is not null
 )
 
-select
-    media_id,
-    snapshot_date,
-    language_code,
-    plays,
-    share_of_plays,
-    has_captions,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'snapshot_date', 'language_code'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'snapshot_date', 'language_code']
+) }}

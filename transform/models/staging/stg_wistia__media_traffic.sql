@@ -18,29 +18,11 @@ typed as (
         cast({{ wistia_col('engagement_rate') }} as {{ wistia_type_double() }}) as engagement_rate,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id, dimension, dimension_value, period_month
-            order by loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null and dimension is not null and period_month is not null
 )
 
-select
-    media_id,
-    dimension,
-    dimension_value,
-    period_month,
-    period_start,
-    period_end,
-    loads,
-    plays,
-    engagement_rate,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'dimension', 'dimension_value', 'period_month'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'dimension', 'period_month']
+) }}

@@ -1,3 +1,7 @@
+-- One row per media (hashed id). The copy with the latest `updated` wins, then the latest
+-- load: medias are emitted only when updated since the bookmark, so the newest edit is the
+-- truth even if an older listing was loaded later. Nested project/subfolder/thumbnail
+-- objects arrive flattened by the tap; tags stay JSON text.
 with source as (
     select * from {{ source('wistia', 'medias') }}
 ),
@@ -23,37 +27,11 @@ typed as (
         {{ wistia_text('tags') }} as tags_json,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by media_id
-            order by updated_at desc nulls last, loaded_at desc nulls last
-        ) as copy_rank
-    from typed
-    where media_id is not null
 )
 
-select
-    media_id,
-    media_numeric_id,
-    media_name,
-    media_type,
-    is_archived,
-    created_at,
-    updated_at,
-    duration_seconds,
-    status,
-    section,
-    thumbnail_url,
-    project_id,
-    project_name,
-    project_hashed_id,
-    subfolder_id,
-    subfolder_name,
-    tags_json,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id'],
+    order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
+    required=['media_id']
+) }}

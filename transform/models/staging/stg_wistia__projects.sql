@@ -1,3 +1,5 @@
+-- One row per project (numeric id): the latest loaded copy (projects are re-read in full
+-- every run), then the latest `updated` when two copies were loaded together.
 with source as (
     select * from {{ source('wistia', 'projects') }}
 ),
@@ -15,29 +17,11 @@ typed as (
         {{ wistia_text('publicId') }} as public_id,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by project_id
-            order by loaded_at desc nulls last, updated_at desc nulls last
-        ) as copy_rank
-    from typed
-    where project_id is not null
 )
 
-select
-    project_id,
-    project_hashed_id,
-    project_name,
-    description,
-    media_count,
-    created_at,
-    updated_at,
-    is_public,
-    public_id,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['project_id'],
+    order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
+    required=['project_id']
+) }}

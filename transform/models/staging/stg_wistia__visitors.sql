@@ -24,35 +24,11 @@ typed as (
             as is_mobile,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
-),
-
-ranked as (
-    select
-        typed.*,
-        row_number() over (
-            partition by visitor_key
-            order by loaded_at desc nulls last, last_active_at desc nulls last
-        ) as copy_rank
-    from typed
-    where visitor_key is not null
 )
 
-select
-    visitor_key,
-    created_at,
-    last_active_at,
-    last_event_key,
-    identifying_event_key,
-    load_count,
-    play_count,
-    name,
-    email,
-    org_name,
-    org_title,
-    browser,
-    browser_version,
-    platform,
-    is_mobile,
-    loaded_at
-from ranked
-where copy_rank = 1
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['visitor_key'],
+    order_by=['loaded_at desc nulls last', 'last_active_at desc nulls last'],
+    required=['visitor_key']
+) }}

@@ -12,7 +12,7 @@ run as a formula by spreadsheet programs, and viewer-typed values (name, email, 
 ...) reach these files. Such cells get a leading ' unless they are a plain number (negative
 longitudes stay numbers). Only the files are changed: the warehouse tables keep raw values.
 
-Files (transform/README.md says which is for what), all in the folder of env
+Files (transform/docs/csv-exports.md says which is for what), all in the folder of env
 WISTIA_VIEWS_CSV_PATH (Meltano's dbt-duckdb sets <project>/output/wistia_views.csv; default
 ../output/wistia_views.csv relative to transform/):
   wistia_views.csv                 the 24 columns, every media (Wistia's old layout)
