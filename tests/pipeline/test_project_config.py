@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from tap_wistia.tap import known_settings
+from tap_wistia.settings.validation import known_settings
 from tests.meltano_project import (
     MELTANO_YML,
     REPO_ROOT,
