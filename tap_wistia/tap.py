@@ -56,8 +56,7 @@ class TapWistia(SignalsInterrupt):
         self._clock = clock
         try:
             super().__init__(*args, **kwargs)
-            register_secret(self.config.get("api_token"))  # it may come from the environment
-            run = self.run  # settings are checked here at the latest
+            run = self.run  # the SDK builds it while discovering streams; else here
         except ConfigValidationError as exc:
             # The SDK's messages quote the offending value: never for the token.
             config = kwargs.get("config") if isinstance(kwargs.get("config"), dict) else {}
@@ -70,10 +69,10 @@ class TapWistia(SignalsInterrupt):
     @cached_property
     def run(self) -> RunContext:
         """Built on first use: the SDK discovers the streams inside its own `__init__`."""
-        register_secret(self.config.get("api_token"))
-        settings, window, warnings = check_settings(self.config, dt.datetime.now(dt.UTC))
-        for warning in warnings:
-            self.logger.warning("%s", warning)
+        register_secret(self.config.get("api_token"))  # it may come from the environment
+        settings, window = check_settings(
+            self.config, dt.datetime.now(dt.UTC), lambda warning: self.logger.warning(warning)
+        )
         streams = StreamAccess(
             list_projects=lambda: self.streams["projects"].request_records(None),
             list_medias=lambda: t.cast("MediasStream", self.streams["medias"]).list_all(),

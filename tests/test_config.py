@@ -147,3 +147,36 @@ def test_short_values_are_not_masked_in_other_errors():
     assert failure.value.errors == [
         "'5' is not of type 'integer', 'null' in config['max_concurrency']"
     ]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"per_media_refresh": "activ"}, "per_media_refresh: must be 'all' or 'active'"),
+        ({"max_retries": "x"}, "max_retries: must be an integer; got a JSON str"),
+        ({"max_concurrency": True}, "max_concurrency: must be an integer; got a JSON bool"),
+    ],
+)
+def test_values_the_json_schema_refuses_are_refused_without_it(override, message):
+    """The SDK skips its JSON-schema check without validate_config (`--discover` without
+    --config); the tap's own checks still refuse what it cannot use."""
+    with pytest.raises(ConfigValidationError) as raised:
+        TapWistia(config={**BASE, **override}, parse_env_config=False, validate_config=False)
+    assert any(message in error for error in raised.value.errors), raised.value.errors
+
+
+def test_an_empty_value_means_the_default():
+    tap = TapWistia(config={**BASE, "api_version": "", "start_date": ""}, parse_env_config=False)
+    assert tap.run.settings.api_version == "2026-03"
+    assert tap.streams["media_traffic"].http_headers["X-Wistia-API-Version"] == "2026-03"
+    assert (dt.datetime.now(dt.UTC) - tap.run.window.start).days in (730, 731)
+
+
+def test_an_unknown_setting_is_named_before_the_error_it_may_explain(caplog):
+    config = {**BASE, "api_url": "http://127.0.0.1:9/api", "modern_api_ur": "http://x/modern"}
+    with caplog.at_level(logging.WARNING), pytest.raises(ConfigValidationError) as raised:
+        TapWistia(config=config, parse_env_config=False)
+    assert "Unknown setting 'modern_api_ur' is ignored; did you mean 'modern_api_url'?" in (
+        caplog.text
+    )
+    assert any(error.startswith("modern_api_url:") for error in raised.value.errors)

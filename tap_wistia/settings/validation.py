@@ -86,9 +86,18 @@ def value_errors(config: t.Mapping[str, t.Any]) -> list[str]:
                 f"{name}: is null; set an integer or remove it to use the default "
                 f"({defaults.get(name)})"
             )
-        elif isinstance(value, int) and not low <= value <= high:
+        elif isinstance(value, bool) or not isinstance(value, int):
+            # The JSON schema says so too, but the SDK skips it when it does not validate
+            # (`--discover` without --config, validate_config=False).
+            errors.append(f"{name}: must be an integer; got a JSON {type(value).__name__}")
+        elif not low <= value <= high:
             kind = "a positive integer" if low == 1 else "zero or more"
             errors.append(f"{name}: must be {kind}, at most {high:,}; got {value:,}")
+    for name, prop in SCHEMA["properties"].items():
+        allowed = prop.get("enum")
+        if allowed and config.get(name) not in (None, *allowed):
+            listed = " or ".join(repr(value) for value in allowed)
+            errors.append(f"{name}: must be {listed}, got {config[name]!r}")
     errors += api_url_errors(config.get("api_url", DEFAULT_API_URL))
     if config.get("modern_api_url"):
         errors += ["modern_" + error for error in api_url_errors(config["modern_api_url"])]
@@ -233,16 +242,22 @@ class Settings:
 
 
 def check_settings(
-    config: t.Mapping[str, t.Any], now: dt.datetime
-) -> tuple[Settings, RunWindow, list[str]]:
-    """The run's `Settings`, its dates and warnings, or `ConfigValidationError` listing
-    every problem. `config` has passed the JSON schema when the SDK validated it."""
+    config: t.Mapping[str, t.Any], now: dt.datetime, warn: t.Callable[[str], None]
+) -> tuple[Settings, RunWindow]:
+    """The run's `Settings` and dates, or `ConfigValidationError` listing every problem.
+
+    `warn` gets each warning first (an unknown setting is often the typo behind an error).
+    `config` has passed the JSON schema when the SDK validated it; not always (`--discover`
+    without --config), so every check here stands on its own."""
+    for warning in unknown_setting_warnings(config, known_settings()):
+        warn(warning)
     errors = token_errors(config.get("api_token")) + value_errors(config)
     errors += analytics_errors(config)
     if errors:
         raise ConfigValidationError("tap-wistia settings are invalid", errors=errors)
     values = {name: prop.get("default") for name, prop in SCHEMA["properties"].items()}
-    values.update({name: value for name, value in config.items() if value is not None})
+    # An empty value means "not set", as for null: the default applies.
+    values.update({name: value for name, value in config.items() if value not in (None, "")})
     settings = Settings(
         api_token=clean_token(values["api_token"] or ""),
         api_url=str(values["api_url"]).rstrip("/"),
@@ -278,10 +293,9 @@ def check_settings(
                 f"start_date: {window.start.isoformat()} is after end_date {window.end.isoformat()}"
             ],
         )
-    warnings = unknown_setting_warnings(config, known_settings())
     if window.clamped_start_date:
-        warnings.append(
+        warn(
             f"start_date {window.clamped_start_date} is older than Wistia's 2-year event "
             f"retention; using {window.start.isoformat()}."
         )
-    return settings, window, warnings
+    return settings, window

@@ -14,6 +14,10 @@ family. `RunPlanner` is the one object streams ask, built once per run (`run.Run
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
 it, so no planning module imports a stream.
+
+Threads: only the main thread (the stream being synced) calls the planner; worker
+threads make requests and never report here. The catalog and the project scope, which a
+worker's first use could reach, take their own locks.
 """
 
 from __future__ import annotations
@@ -42,13 +46,33 @@ class StreamAccess:
     is_selected: t.Callable[[str], bool]
 
 
+# A 404 on the family (not on one deleted media) shows as 404 for every media: this many
+# distinct medias answering 404 before any success means the endpoints are not there.
+FAMILY_404_MEDIAS = 3
+
+
 @dataclass
 class AnalyticsGate:
-    """Run-wide verdict on whether the analytics endpoints can be read."""
+    """Run-wide verdict on whether the analytics endpoints can be read: once one stream
+    finds them unavailable (403, or 404 for the whole family), the others ask nothing."""
 
     closed: bool = False
     succeeded: bool = False
     missing: set[str] = field(default_factory=set)  # medias that answered 404 so far
+
+    def saw_success(self) -> None:
+        self.succeeded = True
+
+    def saw_not_found(self, media_id: str, medias_in_scope: int) -> bool:
+        """A media answered 404: True when that means the whole family is missing (no
+        success yet and `FAMILY_404_MEDIAS` medias, or every media, answered 404)."""
+        if self.succeeded:
+            return False
+        self.missing.add(media_id)
+        return len(self.missing) >= min(FAMILY_404_MEDIAS, medias_in_scope)
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class RunPlanner:

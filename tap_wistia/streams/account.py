@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from typing_extensions import override
+
 from tap_wistia.http.workers import ordered_prefetch, pages_ahead
 from tap_wistia.sdk_private import mark_state_changed, tap_of
 from tap_wistia.state import bookmarks
@@ -33,9 +35,11 @@ class ProjectsStream(CleanRecordsStream):
     schema = schemas.PROJECT
     timestamp_fields = ("created", "updated")
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         scope = self.run.planner.projects
         if not scope.wanted:
@@ -70,9 +74,11 @@ class VisitorsStream(CleanRecordsStream):
     }
 
     @property
+    @override
     def emit_activate_version_messages(self) -> bool:
         return False  # a refresh run emits some visitors: never tell a target to drop the rest
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         plan = self.run.planner.visitor_plan()
         if plan.keys is None:

@@ -5,8 +5,7 @@ budget, throttle, retries (a 503 "Analytics service is temporarily unavailable" 
 like any 5xx) and concurrency. What differs:
 
 * the base URL (`modern_api_url`, default `api_url` with `/v1` replaced by `/modern`) and the
-  `X-Wistia-API-Version` header (`api_version`) on every call, so a new release never
-  changes the answers silently;
+  `X-Wistia-API-Version` header (`api_version`) on every call (`base.ModernApi`);
 * every call takes a `start_date` (inclusive) and an `end_date` (exclusive), account-local
   days, at most two years apart;
 * an account whose plan or token cannot read analytics (403, or 404 on the whole family)
@@ -29,6 +28,7 @@ from typing_extensions import override
 from tap_wistia.http.workers import ordered_prefetch
 from tap_wistia.streams.base import (
     PROGRESS_EVERY,
+    ModernApi,
     ResourceNotFound,
     WistiaAuthError,
     WistiaError,
@@ -43,9 +43,6 @@ if t.TYPE_CHECKING:
     from tap_wistia.state.planner import AnalyticsGate
 
 MAX_RANGE_DAYS = 730  # "The date range between start_date and end_date must not exceed 2 years"
-# A 404 on the family (not on one deleted media) shows as 404 for every media: this many
-# distinct medias answering 404 before any success means the endpoints are not there.
-FAMILY_404_MEDIAS = 3
 
 
 class AnalyticsUnavailable(WistiaAuthError):
@@ -56,20 +53,10 @@ class AnalyticsNotFound(ResourceNotFound):
     """404 on an analytics call: one media is gone, or the whole family is missing."""
 
 
-class AnalyticsStream(PerMediaStream):
+class AnalyticsStream(ModernApi, PerMediaStream):
     """Base of the analytics streams: one or more requests per media, each a date window."""
 
     returns_list = True
-
-    @property
-    @override
-    def url_base(self) -> str:
-        return self.run.settings.modern_api_url
-
-    @property
-    @override
-    def http_headers(self) -> dict:
-        return {**super().http_headers, "X-Wistia-API-Version": self.run.settings.api_version}
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
@@ -155,7 +142,7 @@ class AnalyticsStream(PerMediaStream):
                         "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
                     )
                 continue
-            gate.succeeded = True
+            gate.saw_success()
             self.check_truncation(shaped, request)
             yield from shaped
             if done % PROGRESS_EVERY == 0 or done == len(jobs):
@@ -183,10 +170,7 @@ class AnalyticsStream(PerMediaStream):
     # --- family-wide unavailability -----------------------------------------------
 
     def _family_missing(self, gate: AnalyticsGate, media: CatalogMedia) -> bool:
-        if gate.succeeded:
-            return False
-        gate.missing.add(media.hashed_id)
-        if len(gate.missing) < min(FAMILY_404_MEDIAS, len(self.run.planner.catalog.medias())):
+        if not gate.saw_not_found(media.hashed_id, len(self.run.planner.catalog.medias())):
             return False
         self._close_family(
             gate,
@@ -201,7 +185,7 @@ class AnalyticsStream(PerMediaStream):
                 f"Wistia analytics are unavailable: {reason}. The token needs 'Read detailed "
                 "stats' and the plan must include analytics (analytics_required is set)."
             )
-        gate.closed = True
+        gate.close()
         skipped = [
             stream_type.name
             for stream_type in declared_streams()

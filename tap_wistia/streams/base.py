@@ -104,10 +104,12 @@ class WistiaStream(RESTStream):
         super().__init__(tap=tap)
 
     @property
+    @override
     def url_base(self) -> str:
         return self.run.settings.api_url
 
     @property
+    @override
     def authenticator(self) -> BearerTokenAuthenticator:
         return BearerTokenAuthenticator(token=self.run.settings.api_token)
 
@@ -118,13 +120,16 @@ class WistiaStream(RESTStream):
         return new_session(pool_size=max(10, self.run.settings.max_concurrency + 2))
 
     @property
+    @override
     def timeout(self) -> int:
         return self.run.settings.request_timeout
 
     @property
+    @override
     def user_agent(self) -> str:
         return "tap-wistia (singer-sdk)"
 
+    @override
     def get_new_paginator(self) -> BaseAPIPaginator | None:
         return FullPagePaginator(self.primary_keys) if self.paginated else None
 
@@ -132,6 +137,7 @@ class WistiaStream(RESTStream):
     def repeated_pages(self) -> RepeatedPageGuard:
         return RepeatedPageGuard(self.primary_keys)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         if not self.paginated:
             return {}
@@ -139,6 +145,7 @@ class WistiaStream(RESTStream):
 
     # --- responses -----------------------------------------------------------------
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         endpoint = describe_request(response.request)
         status = response.status_code
@@ -192,6 +199,7 @@ class WistiaStream(RESTStream):
                 f"{expected.__name__} was expected; the API changed or a proxy answered."
             )
 
+    @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         body = payload(response)
         if isinstance(body, dict):
@@ -205,10 +213,12 @@ class WistiaStream(RESTStream):
                 )
             yield item
 
+    @override
     def response_error_message(self, response: requests.Response) -> str:
         # The SDK's default echoes the body and headers; ours names the endpoint and status.
         return f"{describe_request(response.request)} answered {response.status_code}"
 
+    @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         for field in self.timestamp_fields:
             if field in row:
@@ -264,6 +274,23 @@ class CleanRecordsStream(WistiaStream):
             super().sync(context)
         finally:
             self.sanitiser.report(self.name, self.logger)
+
+
+class ModernApi(WistiaStream):
+    """Mixin for a stream of Wistia's dated ("modern") API: its base URL (`modern_api_url`)
+    and the `X-Wistia-API-Version` header (`api_version`) on every call, so a new release
+    never changes the answers silently. Put it first: `class X(ModernApi, CleanRecordsStream)`.
+    """
+
+    @property
+    @override
+    def url_base(self) -> str:
+        return self.run.settings.modern_api_url
+
+    @property
+    @override
+    def http_headers(self) -> dict:
+        return {**super().http_headers, "X-Wistia-API-Version": self.run.settings.api_version}
 
 
 class ScopedStream(CleanRecordsStream):

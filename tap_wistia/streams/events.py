@@ -36,6 +36,8 @@ import datetime as dt
 import typing as t
 from dataclasses import dataclass
 
+from typing_extensions import override
+
 from tap_wistia.http.page_crawl import Listing, PageCrawl
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import PAGE_SIZE, SelfBookmarkingStream
@@ -82,6 +84,7 @@ class EventsStream(SelfBookmarkingStream):
     # With project_ids, the medias listing tells which events are in scope.
     planned_from = ("medias",)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         params = super().get_url_params(context, next_page_token)
         if context:
@@ -102,6 +105,7 @@ class EventsStream(SelfBookmarkingStream):
             start_of_day(day + dt.timedelta(days=1)) + CLOSED_AFTER <= self.run.window.run_started
         )
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         run = self.run
         start, end = run.window.start, run.window.end
@@ -218,6 +222,7 @@ class EventsStream(SelfBookmarkingStream):
         self.stream_state.update(update)  # one call: a signal cannot split it
         self.emit_state()
 
+    @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         conversion_type = row.get("conversion_type")
         if conversion_type is not None and not isinstance(conversion_type, str):

@@ -77,6 +77,7 @@ class MediasStream(SelfBookmarkingStream):
     timestamp_fields = ("created", "updated")
 
     @property
+    @override
     def partitions(self) -> list[dict] | None:
         return [{"project_id": p} for p in sorted(self.run.settings.project_ids)] or None
 
@@ -114,6 +115,7 @@ class MediasStream(SelfBookmarkingStream):
         for context in self.partitions or [None]:
             yield from self.request_records(context)
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         catalog = self.run.planner.catalog
         state = self.get_context_state(context)
@@ -158,6 +160,7 @@ class PerMediaStream(ScopedStream):
         )
         return plan
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         yield from self._refresh(self.refresh_plan.medias)
         self.run.planner.media_refresh_done(self.stream_state, self.refresh_plan)
@@ -251,10 +254,12 @@ class MediaDailyStatsStream(PerMediaStream):
             first = max(first, since)
         return first, self.run.window.last_day
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         first, last = self.date_range
         return {"start_date": first.isoformat(), "end_date": last.isoformat()}
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         first, last = self.date_range
         if first > last:

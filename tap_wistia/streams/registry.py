@@ -1,7 +1,8 @@
 """`STREAM_TYPES`: every declared stream, in the order a run syncs them.
 
 The order is derived from the declarations (`streams.base.WistiaStream`): each stream
-after its `parent` and the streams it is `planned_from`, otherwise in declaration order.
+after its `parent` and the streams it is `planned_from`; where nothing orders two streams,
+in `MODULES` order, then in the order their module defines them (never import order).
 Order saves requests (the medias listing fills the catalog the per-media streams fan out
 over; events are read before the per-media streams and visitors plan their refreshes
 from them). A dependency on a stream that is not declared, or a cycle, fails at import.
@@ -13,7 +14,8 @@ from tap_wistia.streams import account, analytics, events, medias
 from tap_wistia.streams.analytics_base import AnalyticsStream
 from tap_wistia.streams.base import WistiaStream, declared_streams
 
-# The modules above declare the streams when imported; naming them keeps that explicit.
+# Every module that declares streams, in the order their streams sync where no
+# dependency decides: importing them is what declares their streams.
 MODULES = (account, medias, events, analytics)
 
 
@@ -46,5 +48,13 @@ def dependencies(stream: type[WistiaStream]) -> tuple[str, ...]:
     return ((stream.parent,) if stream.parent else ()) + stream.planned_from
 
 
-STREAM_TYPES = sync_order(declared_streams())
+def in_module_order(declared: list[type[WistiaStream]]) -> list[type[WistiaStream]]:
+    names = [module.__name__ for module in MODULES]
+    undeclared = sorted({s.__module__ for s in declared} - set(names))
+    if undeclared:
+        raise TypeError(f"streams declared in {undeclared}: add the module to MODULES")
+    return sorted(declared, key=lambda stream: names.index(stream.__module__))  # stable
+
+
+STREAM_TYPES = sync_order(in_module_order(declared_streams()))
 ANALYTICS_STREAM_TYPES = tuple(s for s in STREAM_TYPES if issubclass(s, AnalyticsStream))
