@@ -44,7 +44,7 @@ def test_every_source_table_is_a_declared_stream():
     streams = stream_names()
     undeclared = [
         f"source table {table!r} is no stream of the tap: remove it from "
-        "transform/models/sources.yml (or declare the stream in tap_wistia/tap.py)"
+        "transform/models/sources.yml (or declare the stream in tap_wistia/streams/)"
         for table in source_tables()
         if table not in streams
     ]

@@ -7,11 +7,17 @@ import logging
 
 from tap_wistia.state.catalog import CatalogMedia
 from tap_wistia.state.media_refresh import MediaActivity
+from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES, STREAM_TYPES
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 
 UTC = dt.UTC
-PER_MEDIA = ("media_stats", "media_engagement", "media_daily_stats")
+# The v1 per-media streams (the analytics ones have their own tests).
+PER_MEDIA = tuple(
+    stream.name
+    for stream in STREAM_TYPES
+    if stream.parent == "medias" and stream not in ANALYTICS_STREAM_TYPES
+)
 NO_SCOPE = {"media_ids": None, "project_ids": None}
 
 
