@@ -72,9 +72,18 @@ def meltano_entry_fields(entry: Fields) -> Fields:
     }
 
 
+def readme_kind(schema: Fields) -> str:
+    """The Kind cell: Meltano's kind in words a reader knows (`all / active` for options)."""
+    kind = meltano_kind(schema)
+    if kind == "options":
+        return " / ".join(schema["enum"])
+    return {"date_iso8601": "date-time", "array": "list"}.get(kind, kind)
+
+
 def readme_fields(name: str, schema: Fields) -> Fields:
     """What the README's row for a tap setting must say (its cells are text)."""
     return {
+        "Kind": readme_kind(schema),
         "Required": str(name in required_settings()),
         "Default": str(schema.get("default")),
         "Description": schema["description"],

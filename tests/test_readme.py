@@ -23,9 +23,9 @@ def table_rows(heading: str) -> list[list[str]]:
 
 def test_settings_table_says_what_the_tap_declares():
     # The SDK's standard settings are not in the table: the README points to `--about`.
-    assert "| Setting | Required | Default | Description |" in README
+    assert "| Setting | Kind | Required | Default | Description |" in README
     rows = [row for row in table_rows("Settings") if not row[0].startswith(":-")]
-    columns = ["Required", "Default", "Description"]
+    columns = ["Kind", "Required", "Default", "Description"]
     found = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
     expected = {name: readme_fields(name, schema) for name, schema in own_settings().items()}
     assert differences(expected, found, "README.md") == []
