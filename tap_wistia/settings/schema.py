@@ -171,3 +171,8 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         "or 404 on the family). Default: skip the analytics streams with one warning.",
     ),
 ).to_dict()
+
+# Each setting's default as declared above (None where there is none).
+DEFAULTS: dict[str, t.Any] = {
+    name: prop.get("default") for name, prop in SCHEMA["properties"].items()
+}

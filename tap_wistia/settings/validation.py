@@ -23,6 +23,7 @@ from tap_wistia.http.redaction import MIN_SECRET_LENGTH
 from tap_wistia.settings.schema import (
     DEFAULT_API_URL,
     DEFAULT_API_VERSION,
+    DEFAULTS,
     PER_MEDIA_ACTIVE,
     SCHEMA,
     SECRET_SETTINGS,
@@ -69,7 +70,6 @@ def token_errors(token: object) -> list[str]:
 
 def value_errors(config: t.Mapping[str, t.Any]) -> list[str]:
     """Errors for dates, integer ranges and the two API URLs."""
-    defaults = {name: prop.get("default") for name, prop in SCHEMA["properties"].items()}
     errors = []
     for name in ("start_date", "end_date"):
         if config.get(name):
@@ -84,7 +84,7 @@ def value_errors(config: t.Mapping[str, t.Any]) -> list[str]:
         if value is None:
             errors.append(
                 f"{name}: is null; set an integer or remove it to use the default "
-                f"({defaults.get(name)})"
+                f"({DEFAULTS.get(name)})"
             )
         elif isinstance(value, bool) or not isinstance(value, int):
             # The JSON schema says so too, but the SDK skips it when it does not validate
@@ -255,7 +255,7 @@ def check_settings(
     errors += analytics_errors(config)
     if errors:
         raise ConfigValidationError("tap-wistia settings are invalid", errors=errors)
-    values = {name: prop.get("default") for name, prop in SCHEMA["properties"].items()}
+    values = dict(DEFAULTS)
     # An empty value means "not set", as for null: the default applies.
     values.update({name: value for name, value in config.items() if value not in (None, "")})
     settings = Settings(
