@@ -121,11 +121,12 @@ def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
 def test_leads_page_counts_the_leads_over_the_threshold(app_env: SyncedProject):
     wh = warehouse(app_env)
     at = run_app("leads")
-    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, None):,}"
+    period = Period(*at.date_input(key="period").value)
+    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, period, None):,}"
     at.slider(key="lead_min").set_value(50).run()
-    over_half = metrics.count_leads(wh, None, 0.5)
+    over_half = metrics.count_leads(wh, period, None, 0.5)
     assert metric_values(at)["Leads"] == f"{over_half:,}"
-    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, None)
+    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, period, None)
 
 
 @pytest.mark.parametrize(
