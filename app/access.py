@@ -65,7 +65,7 @@ def is_loopback_host(host_header: str) -> bool:
 
 def safe_next(path: str) -> str:
     """`path` when it is a path of this site, else "/": never a redirect elsewhere."""
-    if not path.startswith("/") or path.startswith(("//", "/\\")) or LOGIN_PATH in path:
+    if not path.startswith("/") or path.startswith(("//", "/\\", LOGIN_PATH, LOGOUT_PATH)):
         return "/"
     return path if all(" " < c < "\x7f" for c in path) else "/"
 

@@ -188,7 +188,7 @@ def test_login_returns_to_the_page_asked_for():
     body = f"password={SECRET}&next=%2Fdownload%2Fviews.csv%3Ffrom%3D2026-01-01%26to%3D2026-01-31"
     answer = call(middleware, LOGIN_PATH, method="POST", body=body.encode())
     assert answer.headers["location"] == "/download/views.csv?from=2026-01-01&to=2026-01-31"
-    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/_logout"):
         answer = call(
             middleware,
             LOGIN_PATH,
