@@ -13,7 +13,7 @@ import requests
 import urllib3.exceptions
 
 from tap_wistia.http.budget import Throttle
-from tap_wistia.http.errors import WistiaError
+from tap_wistia.http.errors import RetriesExhausted, WistiaError
 from tap_wistia.http.paging import PageIgnored, RepeatedPageGuard
 from tap_wistia.http.retries import (
     FIRST_CONTACT_SECONDS,
@@ -289,3 +289,23 @@ def test_two_equal_pages_pass_three_fail_in_any_arrival_order():
     guard.check("{}", 2, page[:50], "GET /v1/stats/visitors")  # a short page: the end
     with pytest.raises(PageIgnored, match="pages 1 to 3 hold the same records"):
         guard.check("{}", 2, page, "GET /v1/stats/visitors")
+
+
+def test_a_server_dripping_its_headers_fails_within_request_timeout_per_attempt():
+    # One header byte every 0.2 s: each socket read succeeds, the headers never end in time.
+    drip = Reply(body=visitors_page(3), drip_head=True, drip_seconds=0.2)
+    drip.headers["X-Padding"] = "x" * 200
+    began = time.monotonic()
+    with (
+        ScriptedServer(lambda seen: drip) as server,
+        pytest.raises(RetriesExhausted) as failure,
+    ):
+        config = {"api_token": TOKEN, "api_url": server.url, "request_timeout": 3}
+        run_sync({**config, "max_retries": 1}, streams=("visitors",))
+    assert time.monotonic() - began < 9  # two attempts of 3 s, not for ever
+    assert len(server.seen) == 2
+    assert str(failure.value) == (
+        "GET /v1/stats/visitors?page=1&per_page=100 still failing after 1 retries; last error: "
+        "the response was still arriving when request_timeout ran out (a very slow or stalled "
+        "server)"
+    )

@@ -5,8 +5,9 @@ sending one byte every few seconds keeps a request alive forever, and a body wit
 grows memory until the process dies. Here:
 
 - connecting takes at most `CONNECT_TIMEOUT_SECONDS` (or `request_timeout` if lower);
-- the whole response (headers and body) must arrive within `request_timeout`, give or
-  take one socket read; later it is abandoned as a timeout, and retried;
+- the whole attempt (connecting, status line, headers and body) must end within
+  `request_timeout`; later it is abandoned as a timeout naming that, and retried (every
+  socket read waits at most what is left, see `deadline`);
 - a body larger than `MAX_RESPONSE_BYTES` (64 MB, decompressed; a full page of 100
   records is well under 1 MB) fails the run: it cannot be a Wistia page;
 - a redirect to another host, or from https to http, is refused: data from elsewhere
@@ -24,8 +25,10 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import urllib3.exceptions
 from typing_extensions import override
 
+from tap_wistia.http.deadline import POOLS_BY_SCHEME, attempt_deadline
 from tap_wistia.http.errors import WistiaError, describe_request
 
 CONNECT_TIMEOUT_SECONDS = 10.0
@@ -77,13 +80,28 @@ class ResponseTooLarge(WistiaError):
 
 
 class ResponseDeadlineExceeded(requests.exceptions.ReadTimeout):
-    """The body kept arriving past `request_timeout` (a slow drip): retried like a timeout."""
+    """The response kept arriving past `request_timeout` (a slow drip of its status line,
+    headers or body): retried like a timeout."""
+
+
+DEADLINE_REASON = (
+    "the response was still arriving when request_timeout ran out (a very slow or stalled server)"
+)
+
+
+def _deadline_exceeded(endpoint: str) -> ResponseDeadlineExceeded:
+    return ResponseDeadlineExceeded(f"{endpoint}: {DEADLINE_REASON}")
 
 
 class GuardedAdapter(requests.adapters.HTTPAdapter):
     """`HTTPAdapter` with a connect timeout, a whole-response deadline and a size cap."""
 
     max_response_bytes = MAX_RESPONSE_BYTES
+
+    @override
+    def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOLS_BY_SCHEME
 
     def send(  # type: ignore[override]  # same parameters; requests leaves them untyped
         self,
@@ -97,18 +115,24 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
         total = _total_seconds(timeout)
         started = time.monotonic()
         connect = None if total is None else min(CONNECT_TIMEOUT_SECONDS, total)
+        deadline = None if total is None else started + total
+        endpoint = describe_request(request)
         # Always streamed: `Session.send` reads the body afterwards (unless the caller
         # streams), through the guard below.
-        response = super().send(
-            request, stream=True, timeout=(connect, total), verify=verify, cert=cert,
-            proxies=proxies,
-        )  # fmt: skip
-        endpoint = describe_request(request)
+        try:
+            with attempt_deadline(deadline):
+                response = super().send(
+                    request, stream=True, timeout=(connect, total), verify=verify,
+                    cert=cert, proxies=proxies,
+                )  # fmt: skip
+        except requests.exceptions.ReadTimeout:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _deadline_exceeded(endpoint) from None
+            raise
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_response_bytes:
             response.close()
             raise _too_large(endpoint, self.max_response_bytes)
-        deadline = None if total is None else started + total
         response.raw = _GuardedBody(response.raw, endpoint, deadline, self.max_response_bytes)
         return response
 
@@ -149,13 +173,16 @@ class _GuardedBody:
         while True:
             if self._deadline is not None and time.monotonic() > self._deadline:
                 self._raw.close()
-                raise ResponseDeadlineExceeded(
-                    f"{self._endpoint}: the response was still arriving when request_timeout "
-                    "ran out (a very slow or stalled server)"
-                )
+                raise _deadline_exceeded(self._endpoint)
             # read1: at most one socket read, so the deadline is checked between reads
-            # even when bytes trickle in.
-            chunk = self._raw.read1(amt, decode_content=decode_content)
+            # even when bytes trickle in (each read also ends at the deadline: `deadline`).
+            try:
+                chunk = self._raw.read1(amt, decode_content=decode_content)
+            except urllib3.exceptions.ReadTimeoutError:
+                if self._deadline is None or time.monotonic() < self._deadline:
+                    raise
+                self._raw.close()
+                raise _deadline_exceeded(self._endpoint) from None
             if not chunk:
                 return
             size += len(chunk)
