@@ -96,6 +96,7 @@ class TapWistia(SignalsInterrupt):
     @override
     def sync_all(self) -> None:
         try:
+            self.run.planner.check_scope()
             super().sync_all()
         except Interrupted:
             # Streams change their state only once what it covers has been emitted (events

@@ -98,9 +98,30 @@ def value_errors(config: t.Mapping[str, t.Any]) -> list[str]:
         if allowed and config.get(name) not in (None, *allowed):
             listed = " or ".join(repr(value) for value in allowed)
             errors.append(f"{name}: must be {listed}, got {config[name]!r}")
+    errors += scope_id_errors(config)
     errors += api_url_errors(config.get("api_url", DEFAULT_API_URL))
     if config.get("modern_api_url"):
         errors += ["modern_" + error for error in api_url_errors(config["modern_api_url"])]
+    return errors
+
+
+def scope_id_errors(config: t.Mapping[str, t.Any]) -> list[str]:
+    """An empty or blank id in `media_ids` / `project_ids`: the API ignores an empty filter,
+    so `media_ids: [""]` would read the whole account instead of failing."""
+    errors = []
+    for name in ("media_ids", "project_ids"):
+        ids = config.get(name)
+        if not isinstance(ids, list):
+            continue  # null or absent: no restriction; other types: the JSON schema says so
+        blank = [
+            i + 1 for i, value in enumerate(ids) if isinstance(value, str) and not value.strip()
+        ]
+        if blank:
+            where = ", ".join(str(position) for position in blank)
+            errors.append(
+                f"{name}: item(s) {where} are empty; remove them, or the whole setting to read "
+                "everything"
+            )
     return errors
 
 
