@@ -97,10 +97,17 @@ def parse_json_body(response: requests.Response, endpoint: str) -> t.Any:
 
     An HTML page (a proxy's, a captive portal's, a login page) will not turn into JSON
     by retrying: the run stops at once. Neither will `NaN`/`Infinity`, which Python's
-    parser accepts but JSON does not. A body that is cut short is retried.
+    parser accepts but JSON does not, nor nesting deeper than the parser's recursion. A
+    body that is cut short is retried.
     """
     try:
         return response.json(parse_constant=_reject_constant)
+    except RecursionError:
+        raise WistiaError(
+            f"{endpoint} answered JSON nested deeper than the tap can read (over a thousand "
+            "levels; no Wistia record is more than a few deep): a broken API or proxy "
+            "answered. Nothing was loaded from it."
+        ) from None
     except _NonFiniteNumber as exc:
         raise WistiaError(
             f"{endpoint} answered JSON containing {exc}, which is not valid JSON (no NaN or "
