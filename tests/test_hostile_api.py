@@ -255,6 +255,42 @@ def test_a_redirect_to_another_host_is_refused():
     assert elsewhere.seen == []
 
 
+def test_a_redirect_to_another_port_of_the_same_host_is_refused():
+    with ScriptedServer(projects) as elsewhere:
+        target = f"http://127.0.0.1:{elsewhere.port}"
+        with (
+            ScriptedServer(redirect_to(target)) as server,
+            pytest.raises(RedirectRefused) as failure,
+        ):
+            run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert (
+        f"redirected to another server on 127.0.0.1 (http port {server.port} -> http port "
+        f"{elsewhere.port}); refused"
+    ) in str(failure.value)
+    assert elsewhere.seen == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "named"),
+    [
+        (b'<?xml version="1.0"?><projects/>', "application/xml", "markup (XML?)"),
+        (b"<projects><project/></projects>", "application/json", "markup (XML?)"),
+        (b"maintenance until 10:00", "text/plain", "not JSON"),
+    ],
+)
+def test_a_200_that_is_not_json_fails_at_once_naming_the_content_type(body, content_type, named):
+    reply = Reply(body=body, headers={"Content-Type": content_type})
+    clock = FakeClock()
+    with ScriptedServer(lambda seen: reply) as server, pytest.raises(WistiaError) as failure:
+        run_sync({"api_token": TOKEN, "api_url": server.url}, clock=clock, streams=("projects",))
+    message = str(failure.value)
+    assert f"answered HTTP 200 with a body that is {named} (Content-Type: {content_type})" in (
+        message
+    )
+    assert len(server.seen) == 1  # not retried
+    assert not [s for s in clock.sleeps if s >= 1]
+
+
 def test_a_redirect_from_https_to_http_is_refused(monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(SELF_SIGNED_CERT))
     with ScriptedServer(projects) as plain:

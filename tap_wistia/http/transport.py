@@ -10,8 +10,8 @@ grows memory until the process dies. Here:
   socket read waits at most what is left, see `deadline`);
 - a body larger than `MAX_RESPONSE_BYTES` (64 MB, decompressed; a full page of 100
   records is well under 1 MB) fails the run: it cannot be a Wistia page;
-- a redirect to another host, or from https to http, is refused: data from elsewhere
-  must not be loaded as Wistia's (requests would follow it silently);
+- a redirect to another host, port or scheme is refused: data from elsewhere must not
+  be loaded as Wistia's (requests would follow it silently);
 - certificates are checked against `REQUESTS_CA_BUNDLE` when it is set (the SDK sends
   prepared requests, which skips requests' own reading of that variable).
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 import typing as t
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import requests
 import requests.adapters
@@ -72,7 +72,19 @@ class SameOriginSession(requests.Session):
                 f"{endpoint} redirected from https to plain http; refused, it would expose "
                 "the request. Check api_url and any proxy."
             )
+        # Another port or scheme on one host is another server (a debug port, another
+        # service behind the same name): refused like another host.
+        if (target.scheme, _port(target)) != (source.scheme, _port(source)):
+            raise RedirectRefused(
+                f"{endpoint} redirected to another server on {source.hostname} "
+                f"({source.scheme} port {_port(source)} -> {target.scheme} port "
+                f"{_port(target)}); refused, so no data from elsewhere is loaded. Check api_url."
+            )
         super().rebuild_auth(prepared_request, response)
+
+
+def _port(url: SplitResult) -> int | None:
+    return url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
 class ResponseTooLarge(WistiaError):
