@@ -52,12 +52,20 @@ def clean_token(token: str) -> str:
     return token.strip()
 
 
+# What to set, where a token can come from: the environment, or Meltano's .env.
+SET_TOKEN = (
+    "set it to your Wistia API token (Account Settings > API Access): under Meltano, "
+    "meltano config set --store=dotenv tap-wistia api_token <your token>; directly, "
+    "api_token in the --config file, or TAP_WISTIA_API_TOKEN with --config ENV"
+)
+
+
 def token_errors(token: object) -> list[str]:
     if not isinstance(token, str):
         return []  # the JSON-type check reports it (see `hide_secret_values`)
     cleaned = clean_token(token)
     if not cleaned:
-        return ["api_token: is empty; set TAP_WISTIA_API_TOKEN to your Wistia API token"]
+        return [f"api_token: is empty; {SET_TOKEN}"]
     if not _TOKEN_CHARS.fullmatch(cleaned):
         position = next(i for i, c in enumerate(cleaned) if not _TOKEN_CHARS.fullmatch(c))
         return [
@@ -169,6 +177,16 @@ def hide_secret_values(errors: list[str], config: t.Mapping[str, t.Any]) -> list
                 error = error.replace(text, "***")
         hidden.append(error)
     return hidden
+
+
+def explain_missing_settings(errors: list[str]) -> list[str]:
+    """The schema's "'api_token' is a required property", with what to set."""
+    return [
+        f"api_token: is not set; {SET_TOKEN}"
+        if error == "'api_token' is a required property"
+        else error
+        for error in errors
+    ]
 
 
 def _strings_in(value: object) -> t.Iterator[str]:
