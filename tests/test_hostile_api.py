@@ -346,3 +346,18 @@ def test_a_server_dripping_its_headers_fails_within_request_timeout_per_attempt(
         "the response was still arriving when request_timeout ran out (a very slow or stalled "
         "server)"
     )
+
+
+def test_a_proxy_dripping_its_headers_fails_within_request_timeout(monkeypatch):
+    drip = Reply(body=visitors_page(3), drip_head=True, drip_seconds=0.2)
+    drip.headers["X-Padding"] = "x" * 200
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    began = time.monotonic()
+    with ScriptedServer(lambda seen: drip) as proxy, pytest.raises(RetriesExhausted):
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        api_url = f"http://127.0.0.1:{free_port()}/v1"  # reached only through the proxy
+        config = {"api_token": TOKEN, "api_url": api_url, "request_timeout": 2}
+        run_sync({**config, "max_retries": 0}, streams=("visitors",))
+    assert time.monotonic() - began < 5
+    assert [s.path.split("?")[0] for s in proxy.seen] == [f"{api_url}/stats/visitors"]

@@ -9,10 +9,10 @@ into requests' `ReadTimeout`, retried like any timeout.
 
 How it reaches the socket: `http.client` builds each response from the connection's
 `response_class` with the socket, and reads everything through `sock.makefile("rb")`.
-The adapter's pools use connection classes whose `response_class` wraps that file. The
-deadline is the attempt's, set by the adapter in a context variable around the send
-(requests reads a response in the thread that sent it). Requests through an HTTP proxy
-(`HTTPS_PROXY`) use urllib3's proxy pools and keep only the per-read timeout.
+The adapter's pools (direct, or through a proxy from `HTTPS_PROXY`) use connection
+classes whose `response_class` wraps that file. The deadline is the attempt's, set by
+the adapter in a context variable around the send (requests reads a response in the
+thread that sent it).
 """
 
 from __future__ import annotations

@@ -115,6 +115,13 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = POOLS_BY_SCHEME
 
+    @override
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: t.Any) -> urllib3.PoolManager:
+        # Through a proxy (HTTPS_PROXY) too, every attempt has one deadline.
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = POOLS_BY_SCHEME
+        return manager
+
     def send(  # type: ignore[override]  # same parameters; requests leaves them untyped
         self,
         request: requests.PreparedRequest,
