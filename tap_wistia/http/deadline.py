@@ -63,7 +63,12 @@ class _DeadlineReader(io.RawIOBase):
             raise TimeoutError("the attempt's deadline passed")
         wait = left if self._read_timeout is None else min(left, self._read_timeout)
         self._sock.settimeout(wait)
-        return self._raw.readinto(buffer)
+        try:
+            return self._raw.readinto(buffer)
+        finally:
+            # A pooled connection sends its next request with the timeout it has.
+            with contextlib.suppress(OSError):  # closed meanwhile: nothing to restore
+                self._sock.settimeout(self._read_timeout)
 
     def close(self) -> None:
         self._raw.close()
