@@ -6,7 +6,8 @@ which visitors later streams re-read; a 403 on one analytics stream skips the wh
 family. `RunPlanner` is the one object streams ask, built once per run (`run.RunContext`):
 
 - `projects`, `catalog`: the configured project ids checked against the account, and the
-  medias in scope, listed once (`catalog`); `check_scope` checks both before any stream;
+  medias in scope, listed once (`catalog`); `check_scope` checks `media_ids` (and the
+  projects they are listed by) before any stream;
 - `events_started` / `saw_event` / `window_done`: what the events stream reports;
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`);
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
