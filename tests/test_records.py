@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from tap_wistia.state.visitor_refresh import FULL_LISTING_AT, ChangedVisitors
 from tap_wistia.streams.base import WistiaError
 from tap_wistia.streams.sanitise import Sanitiser
 from tests.hostile_server import Reply, ScriptedServer, Seen
@@ -151,3 +152,17 @@ def test_cli_json_nested_100k_deep_fails_with_one_line_not_retried(tmp_path):
     assert "Traceback" not in run.stderr and "RecursionError" not in run.stderr
     assert "answered JSON nested deeper than the tap can read" in run.stderr
     assert len([s for s in server.seen if s.path.startswith("/v1/stats/events")]) == 1
+
+
+def test_an_event_whose_visitor_key_is_a_list_does_not_crash_visitor_planning():
+    now = dt.datetime.now(dt.UTC)
+    state = {
+        FULL_LISTING_AT: (now - dt.timedelta(hours=1)).isoformat(),
+        "synced_through": (now - dt.timedelta(hours=1)).isoformat(),
+        "visitor_count": 1000,
+    }
+    changed = ChangedVisitors(state, enabled=True, now=now, full_listing_every=dt.timedelta(days=7))
+    assert changed.collecting
+    for key in ([1], {"a": 1}, "v1"):
+        changed.saw_event({"visitor_key": key, "received_at": now.isoformat()})
+    assert changed.keys == {"v1"}
