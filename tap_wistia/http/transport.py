@@ -33,6 +33,7 @@ from tap_wistia.http.errors import WistiaError, describe_request
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEADLINE_SLACK_SECONDS = 0.05
 
 
 def new_session(pool_size: int) -> requests.Session:
@@ -145,7 +146,7 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
                     cert=cert, proxies=proxies,
                 )  # fmt: skip
         except requests.exceptions.ReadTimeout:
-            if deadline is not None and time.monotonic() >= deadline:
+            if _past(deadline):
                 raise _deadline_exceeded(endpoint) from None
             raise
         declared = response.headers.get("Content-Length", "")
@@ -154,6 +155,12 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
             raise _too_large(endpoint, self.max_response_bytes)
         response.raw = _GuardedBody(response.raw, endpoint, deadline, self.max_response_bytes)
         return response
+
+
+def _past(deadline: float | None) -> bool:
+    """Whether a read that timed out was ended by the attempt's deadline (a socket timeout
+    may fire a few milliseconds early by the monotonic clock)."""
+    return deadline is not None and time.monotonic() >= deadline - DEADLINE_SLACK_SECONDS
 
 
 def _total_seconds(timeout: float | tuple[float, float] | None) -> float | None:
@@ -198,7 +205,7 @@ class _GuardedBody:
             try:
                 chunk = self._raw.read1(amt, decode_content=decode_content)
             except urllib3.exceptions.ReadTimeoutError:
-                if self._deadline is None or time.monotonic() < self._deadline:
+                if not _past(self._deadline):
                     raise
                 self._raw.close()
                 raise _deadline_exceeded(self._endpoint) from None
