@@ -6,7 +6,8 @@ which visitors later streams re-read; a 403 on one analytics stream skips the wh
 family. `RunPlanner` is the one object streams ask, built once per run (`run.RunContext`):
 
 - `projects`, `catalog`: the configured project ids checked against the account, and the
-  medias in scope, listed once (`catalog`);
+  medias in scope, listed once (`catalog`); `check_scope` checks `media_ids` (and the
+  projects they are listed by) before any stream;
 - `events_started` / `saw_event` / `window_done`: what the events stream reports;
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`);
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
@@ -99,6 +100,16 @@ class RunPlanner:
             now=self.window.run_started,
             full_listing_every=dt.timedelta(days=self.settings.visitors_full_refresh_days),
         )
+
+    def check_scope(self) -> None:
+        """Configured `media_ids` checked against the account before any stream runs,
+        whichever are selected: a typo must fail the run, not give an empty one whose
+        bookmark moves on (the events listing of an unknown media is just empty). Listing
+        the configured medias (filtered by `hashed_ids[]`, 100 a page) fills the catalog
+        the per-media streams use. `project_ids` first: the listing is per project."""
+        if self.settings.media_ids:
+            self.projects.check()
+            self.catalog.medias()
 
     # --- what the events stream reports ---------------------------------------------
 

@@ -13,7 +13,8 @@ import requests
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
-from tap_wistia.http.paging import payload
+from tap_wistia.http.errors import describe_request
+from tap_wistia.http.paging import CursorGuard, payload
 from tap_wistia.state import bookmarks
 from tap_wistia.streams import schemas_analytics as analytics_schemas
 from tap_wistia.streams.analytics_base import AnalyticsStream
@@ -142,11 +143,15 @@ class ConversionPaginator(BaseAPIPaginator):
 
     def __init__(self) -> None:
         super().__init__(None)
+        self.guard = CursorGuard()
 
     @override
     def get_next(self, response: requests.Response) -> str | None:
         info = payload(response).get("page_info") or {}
-        return info.get("end_cursor") if info.get("has_next_page") else None
+        cursor = info.get("end_cursor") if info.get("has_next_page") else None
+        if cursor:
+            self.guard.check(describe_request(response.request).split("?")[0], str(cursor))
+        return cursor
 
 
 class MediaConversionsStream(AnalyticsStream):

@@ -9,6 +9,7 @@ from functools import cached_property
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
+from tap_wistia.http.paging import CursorGuard
 from tap_wistia.http.workers import ordered_prefetch
 from tap_wistia.sdk_private import mark_state_changed
 from tap_wistia.state import bookmarks
@@ -38,6 +39,7 @@ class CursorPaginator(BaseAPIPaginator):
     def __init__(self, endpoint: str) -> None:
         super().__init__(None)
         self.endpoint = endpoint
+        self.guard = CursorGuard()
 
     @override
     def get_next(self, response: requests.Response) -> str | None:
@@ -50,6 +52,7 @@ class CursorPaginator(BaseAPIPaginator):
                 f"GET {self.endpoint} answered a full page without a cursor on its records: "
                 "the API no longer supports cursor paging there."
             )
+        self.guard.check(f"GET {self.endpoint}", str(cursor))
         return str(cursor)
 
 
