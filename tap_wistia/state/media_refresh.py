@@ -150,14 +150,16 @@ class MediaActivity:
                 "no activity mark in its state",
                 warning=OLD_STATE_WARNING,
             )
-        since = parse_timestamp(through) - LATE_EVENT_MARGIN if through else window_start
-        if self.events_from > since:
+        covered_from = parse_timestamp(through) if through else window_start
+        if self.events_from > covered_from:
             return RefreshPlan(
                 medias,
                 True,
                 f"events were read from {format_timestamp(self.events_from)}, after "
-                f"{format_timestamp(since)}: activity may be missed",
+                f"{format_timestamp(covered_from)}: activity may be missed",
             )
+        # Events listed late (up to the margin) count as well.
+        since = covered_from - LATE_EVENT_MARGIN if through else window_start
         event_months = self._event_months(since)
         if not through:
             return self._first(medias, event_months, lifetime=lifetime)
