@@ -126,7 +126,9 @@ def table(shape: Shape, results: dict[str, dict[str, Counter[str]]]) -> str:
     names += sorted({n for r in results.values() for c in r.values() for n in c} - set(names))
     rows = [
         f"| {name} | "
-        + " | ".join(f"{results[mode][run][name]:,}" for run in ("first", "daily") for mode in MODES)
+        + " | ".join(
+            f"{results[mode][run][name]:,}" for run in ("first", "daily") for mode in MODES
+        )
         + " |"
         for name in names
     ]

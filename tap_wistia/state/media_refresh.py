@@ -181,7 +181,11 @@ class MediaActivity:
         )
 
     def _first(
-        self, medias: list[CatalogMedia], event_months: Mapping[str, frozenset[str]], *, lifetime: bool
+        self,
+        medias: list[CatalogMedia],
+        event_months: Mapping[str, frozenset[str]],
+        *,
+        lifetime: bool,
     ) -> RefreshPlan:
         if lifetime:
             return RefreshPlan(medias, True, "first read: lifetime totals of every media")

@@ -2,8 +2,9 @@
 
 Streams depend on each other's reading: the per-media streams fan out over the medias
 listing; the events read this run decide which medias and months (`per_media_refresh:
-active`, the default) and which visitors later streams re-read; a 403 on one analytics stream skips the whole
-family. `RunPlanner` is the one object streams ask, built once per run (`run.RunContext`):
+active`, the default) and which visitors later streams re-read; a 403 on one analytics
+stream skips the whole family. `RunPlanner` is the one object streams ask, built once per
+run (`run.RunContext`):
 
 - `projects`, `catalog`: the configured project ids checked against the account, and the
   medias in scope, listed once (`catalog`);

@@ -36,9 +36,7 @@ def due_turns(last_run: dt.date | None, today: dt.date, every_days: int) -> froz
     if last_run is None or (today - last_run).days >= every_days:
         return frozenset(range(every_days))
     today_number = (today - EPOCH).days
-    return frozenset(
-        (today_number - step) % every_days for step in range((today - last_run).days)
-    )
+    return frozenset((today_number - step) % every_days for step in range((today - last_run).days))
 
 
 def months_of(received: dt.datetime) -> set[str]:
