@@ -69,6 +69,10 @@ def test_long_tail_account_costs_in_proportion_to_activity():
             "start_date": start.strftime("%Y-%m-%dT00:00:00Z"),
         }
         first = run_sync(config)
+        # Events first: they tell the per-media streams where activity was.
+        order = [STREAM_OF.get(endpoint_of(r.path)) for r in server.requests]
+        last_events = max(i for i, name in enumerate(order) if name == "events")
+        assert last_events < order.index("media_stats") < order.index("media_analytics_daily")
         costs, medias = requests_per_stream(server), medias_per_stream(server)
         assert sum(costs.values()) <= 3_000, costs
         assert costs["media_stats"] == 500  # lifetime totals: every media, once
