@@ -183,10 +183,14 @@ def test_an_old_state_without_activity_marks_reads_everything_once_and_warns_onc
     assert len(per_media_requests(server, "/engagement")) == 0
 
 
-def test_per_media_refresh_all_reads_every_media_every_run(make_wistia):
+def test_per_media_refresh_all_restores_reading_every_media_every_run(make_wistia):
     server = make_wistia(medias=6, visitors=10, events=0, now=now() - dt.timedelta(days=3))
+    run_sync(tap_config(server), state=yesterdays_state(), streams=("events", *PER_MEDIA))
+    by_default = len(per_media_requests(server))
+    server.clear_requests()
     config = tap_config(server, per_media_refresh="all")
     run_sync(config, state=yesterdays_state(), streams=("events", *PER_MEDIA))
+    assert by_default == len(on_todays_turn(m["hashed_id"] for m in server.dataset.medias))
     assert len(per_media_requests(server)) == 3 * 6
 
 
