@@ -51,7 +51,7 @@ NO_EVENTS_WARNING = (
 )
 OLD_STATE_WARNING = (
     "The state of per-media streams has no activity mark (a state from an earlier tap-wistia, "
-    "or a run without events): they read every media this once (see each stream's 'refreshing' "
+    "or a run without events): they read every media this run (see each stream's 'refreshing' "
     "line); later runs read by activity."
 )
 
