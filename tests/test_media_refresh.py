@@ -99,11 +99,12 @@ def test_a_played_media_on_its_turn_rereads_the_look_back_days(make_wistia):
     the days it was skipped on (no play, so no event) are read late, not lost."""
     server = make_wistia(medias=40, visitors=30, events=0, now=now() - dt.timedelta(days=10))
     everyone = [m["hashed_id"] for m in server.dataset.medias]
-    turn = sorted(on_todays_turn(everyone))
+    turn = sorted(on_todays_turn(everyone, every_days=2))  # about half: never none
     quiet_on_turn, played_elsewhere = turn[0], sorted(set(everyone) - set(turn))[0]
     server.dataset.add_events(1, when=now() - dt.timedelta(days=5), media_hashed_id=quiet_on_turn)
     server.dataset.add_events(1, when=now(), media_hashed_id=played_elsewhere)
-    result = run_sync(tap_config(server), state=yesterdays_state(), streams=("events", *PER_MEDIA))
+    config = tap_config(server, per_media_full_refresh_days=2)
+    result = run_sync(config, state=yesterdays_state(), streams=("events", *PER_MEDIA))
     # played once (lifetime plays > 0): on its turn; never played: lifetime stats only.
     assert refreshed(result, "media_daily_stats") == {quiet_on_turn, played_elsewhere}
     starts = {
@@ -112,7 +113,7 @@ def test_a_played_media_on_its_turn_rereads_the_look_back_days(make_wistia):
     }
     yesterday = (now() - dt.timedelta(days=1)).date()
     assert starts == {
-        quiet_on_turn: (now().date() - dt.timedelta(days=7)).isoformat(),
+        quiet_on_turn: (now().date() - dt.timedelta(days=2)).isoformat(),
         played_elsewhere: yesterday.isoformat(),
     }
 
