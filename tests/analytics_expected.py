@@ -35,11 +35,13 @@ def played_medias(data: Dataset, first: dt.date) -> list[str]:
     return [m for m in data.media_ids() if m in played]
 
 
-def expected_keys(data: Dataset, first: dt.date, end: dt.date) -> dict[str, set[tuple]]:
+def expected_keys(
+    data: Dataset, first: dt.date, end: dt.date, *, every_media: bool = False
+) -> dict[str, set[tuple]]:
     """The primary keys each analytics stream must emit on a first run over a window
-    (snapshot date aside)."""
+    (snapshot date aside). `every_media`: the run read every media (events not selected)."""
     events = window_events(data, first, end)
-    medias = played_medias(data, first)
+    medias = data.media_ids() if every_media else played_medias(data, first)
     days = [first + dt.timedelta(days=n) for n in range((end - first).days)]
     return {
         "media_analytics_daily": {(m, d.isoformat()) for m in medias for d in days},

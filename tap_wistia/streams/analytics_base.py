@@ -114,10 +114,10 @@ class AnalyticsStream(ModernApi, PerMediaStream):
         if gate.closed:
             return
         medias = self.refresh_plan.medias
-        jobs = self.jobs(medias)
-        if not jobs and medias:
+        if medias and self.start_date() >= self.end_date():
             self.logger.info("%s: no complete day to read yet.", self.name)
             return
+        jobs = self.jobs(medias)
         fetched = ordered_prefetch(
             jobs,
             lambda job: self.request_records(job[1]),
