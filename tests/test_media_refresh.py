@@ -216,3 +216,25 @@ def test_complete_days_only_runs_refresh_only_active_medias():
     )
     assert not plan.full
     assert [m.hashed_id for m in plan.medias] == ["played"]
+
+
+def test_traffic_months_are_those_with_events_both_near_a_month_edge():
+    """media_traffic reads a (media, month) pair only when the media had events in it; an
+    event near a month's edge counts for both months (the account's offset is unknown)."""
+    start = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    activity = MediaActivity(enabled=True)
+    activity.events_started(start)
+    activity.saw_event({"media_id": "edge", "received_at": "2026-03-31T20:00:00Z"})
+    activity.saw_event({"media_id": "mid", "received_at": "2026-02-14T12:00:00Z"})
+    activity.window_done(dt.datetime(2026, 4, 5, tzinfo=UTC))
+    medias = [CatalogMedia(m, 1.0, "2025-01-01T00:00:00Z") for m in ("edge", "mid", "quiet")]
+    plan = activity.plan({}, medias, lifetime=False, now=start, window_start=start, every_days=7)
+    assert [m.hashed_id for m in plan.medias] == ["edge", "mid"]
+    months = ("2026-01", "2026-02", "2026-03", "2026-04")
+    read = {
+        (m, month)
+        for m in ("edge", "mid", "quiet")
+        for month in months
+        if plan.reads_month(m, month)
+    }
+    assert read == {("edge", "2026-03"), ("edge", "2026-04"), ("mid", "2026-02")}
