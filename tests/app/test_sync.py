@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+import sqlite3
+import stat
 import subprocess
+import time
+import uuid
 from pathlib import Path
+
+import duckdb
 
 from tests.app.conftest import SYNC_TIMEOUT, DuckdbWriter, SyncedProject
 from wistia_sandbox import FakeWistia
@@ -96,7 +104,8 @@ def sync_sh(synced: SyncedProject, option: str, path_first: Path | None = None) 
 
 def test_print_cron_uses_the_meltano_schedule(synced: SyncedProject):
     line = sync_sh(synced, "--print-cron").strip()
-    assert line.startswith("30 1 * * * cd ")
+    # umask 077: the files a run writes (the token's config file among them) are private.
+    assert line.startswith("30 1 * * * umask 077; cd ")
     assert line.endswith(
         "&& bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia daily-wistia-to-duckdb"
     )
@@ -173,3 +182,99 @@ def test_a_reader_holding_the_warehouse_delays_the_sync_instead_of_failing_it(
     today = max(e["received_at"] for e in synced.dataset.events)[:10]
     expected = sum(1 for e in synced.dataset.events if e["received_at"][:10] < today)
     assert synced.query("select count(*) from analytics.wistia_views") == [(expected,)]
+
+
+def run_sync(synced: SyncedProject, srv: FakeWistia) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["bash", "scripts/sync.sh"],
+        cwd=synced.root,
+        env={**synced.env, "TAP_WISTIA_API_URL": srv.url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(sync: subprocess.Popen[str]) -> tuple[str, str]:
+    try:
+        return sync.communicate(timeout=SYNC_TIMEOUT)
+    finally:
+        if sync.poll() is None:
+            sync.kill()
+            sync.wait()
+
+
+def test_the_live_warehouse_stays_readable_during_the_load_and_the_build_is_swapped_in(
+    synced: SyncedProject,
+):
+    live = synced.duckdb_path
+    copy = synced.root / ".wistia.duckdb.sync" / "wistia.duckdb"
+    live_inode = live.stat().st_ino
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        # The first events request waits: the run is then inside its extract and load.
+        held = srv.faults.add("delay", path="/stats/events", delay=3)
+        sync = run_sync(synced, srv)
+        try:
+            deadline = time.monotonic() + SYNC_TIMEOUT
+            while held.applied == 0 and sync.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)  # waits for the event, not for a duration
+            assert held.applied == 1, "the sync never requested events"
+            # Meanwhile a reader (the app) opens the live file and reads the marts.
+            assert copy.exists()
+            assert synced.query("select count(*) > 0 from analytics.wistia_views") == [(True,)]
+        finally:
+            out, err = finish(sync)
+    assert sync.returncode == 0, out + err
+    assert live.stat().st_ino != live_inode  # a new file was renamed over the live one
+    assert not copy.parent.exists()
+    log = (synced.root / "output" / "sync" / "sync.log").read_text()
+    assert "sync: building into a copy of the warehouse" in log
+    assert f"sync: the new warehouse replaced {live}" in log
+    # The swapped-in warehouse is complete: every closed-day event, once.
+    today = max(e["received_at"] for e in synced.dataset.events)[:10]
+    expected = sum(1 for e in synced.dataset.events if e["received_at"][:10] < today)
+    assert synced.query("select count(*) from analytics.wistia_views") == [(expected,)]
+    # umask 077: the warehouse and the exports are the owner's only.
+    for path in (live, synced.root / "output" / "wistia_views.csv"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_job_a_killed_sync_left_running_does_not_block_the_next_sync(synced: SyncedProject):
+    # What `kill -9` of a sync during extract or load leaves in Meltano's system database:
+    # the job's run row still 'RUNNING', with a fresh heartbeat (stale only after 5 min).
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with sqlite3.connect(synced.root / ".meltano" / "meltano.db") as db:
+        db.execute(
+            "insert into runs (job_name, state, started_at, last_heartbeat_at, payload,"
+            " payload_flags, run_id, \"trigger\") values (?, 'RUNNING', ?, ?, '{}', 0, ?, 'cli')",
+            ("prod:tap-wistia-to-target-duckdb", now, now, uuid.uuid4().hex),
+        )
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        sync = run_sync(synced, srv)
+        out, err = finish(sync)
+    assert sync.returncode == 0, out + err
+    note = (
+        "sync: Meltano still counts an earlier run of this job as running, but this sync"
+        " holds the lock, so that run is dead (killed): running again with --force"
+    )
+    assert note in out
+    log = (synced.root / "output" / "sync" / "sync.log").read_text()
+    assert "pipeline is already running" in log and note in log
+    assert json.loads(synced.status_file.read_text())["status"] == "success"
+
+
+def test_a_killed_runs_copy_is_built_on(synced: SyncedProject):
+    # A run killed during its load leaves its copy, holding rows whose bookmarks Meltano
+    # saved: the next run starts from it, not from the live file.
+    copy = synced.root / ".wistia.duckdb.sync" / "wistia.duckdb"
+    copy.parent.mkdir()
+    shutil.copyfile(synced.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute("create table tap_wistia.loaded_by_the_killed_run as select 1 as x")
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        sync = run_sync(synced, srv)
+        out, err = finish(sync)
+    assert sync.returncode == 0, out + err
+    assert synced.query("select x from tap_wistia.loaded_by_the_killed_run") == [(1,)]
+    log = (synced.root / "output" / "sync" / "sync.log").read_text()
+    assert f"sync: building on the copy a killed run left ({copy})" in log
