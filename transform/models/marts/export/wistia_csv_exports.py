@@ -168,21 +168,35 @@ def copy_per_media(session: Any, relation: str, folder: str) -> int:
     (files of medias without views any more go with it). Returns the rows written."""
     fresh = temporary_name(folder)
     stale = temporary_name(folder)
-    session.execute(
-        f"create or replace temp table {BY_MEDIA_TABLE} as "
-        f'select * from {relation} order by "Media ID"'
-    )
+    columns = [row[0] for row in session.execute(f"describe {relation}").fetchall()][4:]
+    cells = ", ".join(safe_cell(c) for c in columns)
+    # The cells made safe once, beside the media and the sort keys; rows clustered by
+    # media (insertion order kept for this statement only: the profile turns it off), so
+    # each media's COPY reads its own row groups only.
+    (keep_order,) = session.execute("select current_setting('preserve_insertion_order')").fetchone()
+    session.execute("set preserve_insertion_order = true")
+    try:
+        session.execute(
+            f"create or replace temp table {BY_MEDIA_TABLE} as select "
+            f'"Media ID" as _media, "Date" as _date, "Event Key" as _key, {cells} '
+            f'from {relation} order by "Media ID"'
+        )
+    finally:
+        session.execute(f"set preserve_insertion_order = {str(keep_order).lower()}")
     try:
         stem = media_file_stem('"Media ID"', 'any_value("Media Name")')
         medias = session.execute(
-            f'select "Media ID", {stem} from {BY_MEDIA_TABLE} group by "Media ID" order by 1'
+            f'select "Media ID", {stem} from {relation} group by "Media ID" order by 1'
         ).fetchall()
+        selected = ", ".join(quote_identifier(c) for c in columns)
         os.makedirs(fresh)
         rows = 0
         for media_id, file_stem in medias:
             value = "null" if media_id is None else quote_literal(media_id)
-            only_media = f'"Media ID" is not distinct from {value}'
-            select_sql = safe_select(session, BY_MEDIA_TABLE, skip=4, where=only_media)
+            select_sql = (
+                f"select {selected} from {BY_MEDIA_TABLE} where _media is not distinct from "
+                f"{value} order by _date desc nulls last, _key"
+            )
             rows += copy_to_file(session, select_sql, os.path.join(fresh, f"{file_stem}.csv"))
         if os.path.isdir(folder):
             os.replace(folder, stale)
