@@ -5,7 +5,7 @@ temporary file beside the target that is renamed over it only once complete, so 
 never sees half a file and a failed build leaves the previous export in place.
 Format: UTF-8, RFC 4180 (fields quoted when needed, quotes doubled), CRLF line ends, a
 header row; NULL is an empty field; `Date` is 'YYYY-MM-DD HH:MM:SS' (UTC). Files get the
-permissions of any new file (0644 under the usual umask 022).
+permissions of any new file (0644 under umask 022; 0600 under scripts/sync.sh, umask 077).
 
 Order: newest first (`Date` descending, then `Event Key`), as Wistia's own export was.
 DuckDB sorts out of core (it spills to its temp directory when memory runs short).
