@@ -192,10 +192,11 @@ def copy_per_media(session: Any, relation: str, folder: str) -> int:
         os.makedirs(fresh)
         rows = 0
         for media_id, file_stem in medias:
-            value = "null" if media_id is None else quote_literal(media_id)
+            # `=`, not `is not distinct from`: only `=` lets DuckDB skip other row groups.
+            only = "_media is null" if media_id is None else f"_media = {quote_literal(media_id)}"
             select_sql = (
-                f"select {selected} from {BY_MEDIA_TABLE} where _media is not distinct from "
-                f"{value} order by _date desc nulls last, _key"
+                f"select {selected} from {BY_MEDIA_TABLE} where {only} "
+                "order by _date desc nulls last, _key"
             )
             rows += copy_to_file(session, select_sql, os.path.join(fresh, f"{file_stem}.csv"))
         if os.path.isdir(folder):
