@@ -11,7 +11,8 @@ Order: newest first (`Date` descending, then `Event Key`), as Wistia's own expor
 DuckDB sorts out of core (it spills to its temp directory when memory runs short).
 
 Per-media files: one COPY per media, from a temporary table clustered by media (each COPY
-reads only its media's row groups). No step assumes how many files a COPY writes: the
+reads only its media's row groups), into a hidden folder exchanged with the old one in one
+step (Linux renameat2; elsewhere two renames). No step assumes how many files a COPY writes: the
 partitioned COPY used before rolls over to a second file per partition once more than
 `partitioned_write_max_open_files` (100) partitions are open, which failed every export of
 an account with more than ~100 viewed medias.
@@ -39,6 +40,8 @@ This model's table records each file (or folder) written, its row count and the 
 
 import asyncio
 import contextlib
+import ctypes
+import errno
 import fcntl
 import os
 import shutil
@@ -82,16 +85,13 @@ def safe_cell(column: str) -> str:
     )
 
 
-def safe_select(session: Any, relation: str, skip: int = 0, where: str = "true") -> str:
+def safe_select(session: Any, relation: str, skip: int = 0) -> str:
     """The columns of `relation` (after the first `skip`), in order, each as a safe cell,
-    of the rows `where` selects, newest first. The sort reads the relation's own columns
-    (the timestamp, not its text; `Event Key` even when it is skipped)."""
+    newest first. The sort reads the relation's own columns (the timestamp, not its text;
+    `Event Key` even when it is skipped)."""
     columns = [row[0] for row in session.execute(f"describe {relation}").fetchall()]
     cells = ",\n    ".join(safe_cell(c) for c in columns[skip:])
-    return (
-        f"select\n    {cells}\n"
-        f"from (select * from {relation} where {where}) order by {NEWEST_FIRST}"
-    )
+    return f"select\n    {cells}\nfrom (select * from {relation}) order by {NEWEST_FIRST}"
 
 
 def temporary_name(path: str) -> str:
@@ -113,11 +113,10 @@ def exclusive_folder(folder: str) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def remove_stale_temporaries(folder: str, outputs: list[str]) -> list[str]:
+def remove_stale_temporaries(folder: str, outputs: list[str]) -> None:
     """Remove the temporaries an interrupted export of `outputs` left in `folder` (call it
-    under `exclusive_folder`); returns their names."""
+    under `exclusive_folder`)."""
     prefixes = tuple(f".{os.path.basename(path)}." for path in outputs)
-    removed = []
     for entry in os.scandir(folder):
         if entry.name.startswith(prefixes) and entry.name.endswith(TEMPORARY_SUFFIX):
             if entry.is_dir(follow_symlinks=False):
@@ -125,8 +124,6 @@ def remove_stale_temporaries(folder: str, outputs: list[str]) -> list[str]:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
-            removed.append(entry.name)
-    return sorted(removed)
 
 
 def copy_to_file(session: Any, select_sql: str, path: str) -> int:
@@ -160,6 +157,22 @@ def media_file_stem(media_id: str, media_name: str) -> str:
     slug = f"coalesce(nullif(trim(left(trim({slug}, '-'), 60), '-'), ''), 'media')"
     hashed_id = f"coalesce(regexp_replace({media_id}, '[^A-Za-z0-9]', '', 'g'), 'unknown')"
     return f"{slug} || '-' || {hashed_id}"
+
+
+def exchange_paths(first: str, second: str) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE): no reader ever finds
+    `second` missing. False where the C library or the file system lacks it."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, rename_exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE (linux/fcntl.h, fs.h)
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), second)
 
 
 def copy_per_media(session: Any, relation: str, folder: str) -> int:
@@ -199,9 +212,12 @@ def copy_per_media(session: Any, relation: str, folder: str) -> int:
                 "order by _date desc nulls last, _key"
             )
             rows += copy_to_file(session, select_sql, os.path.join(fresh, f"{file_stem}.csv"))
-        if os.path.isdir(folder):
-            os.replace(folder, stale)
-        os.replace(fresh, folder)
+        # One atomic exchange where the system has it (fresh then holds the old files);
+        # elsewhere two renames, with an instant where the folder is missing.
+        if not (os.path.isdir(folder) and exchange_paths(fresh, folder)):
+            if os.path.isdir(folder):
+                os.replace(folder, stale)
+            os.replace(fresh, folder)
     finally:
         session.execute(f"drop table if exists {BY_MEDIA_TABLE}")
         for leftover in (fresh, stale):
