@@ -75,6 +75,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     (output / ".wistia_views.csv.0123abcd.tmp").write_text("half a file")
     (output / ".views_by_media.4567cdef.tmp").mkdir()
     (output / ".views_by_media.4567cdef.tmp" / "x.csv").write_text("half a folder")
+    (output / ".views_by_media.89abcdef.tmp").write_bytes(b"a scratch database")
+    (output / ".views_by_media.89abcdef.tmp.wal").write_bytes(b"and its WAL")
     (output / ".notes.tmp").write_text("someone else's")
     (output / "views_by_media").mkdir()
     (output / "views_by_media" / "gone-media-zz.csv").write_text("a media with no views now")

@@ -61,7 +61,7 @@ PLAIN_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 COPY_OPTIONS = "FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n'"
 NEWEST_FIRST = '"Date" desc nulls last, "Event Key"'
 TEMPORARY_SUFFIX = ".tmp"
-BY_MEDIA_TABLE = "wistia_csv_exports_by_media"
+SCRATCH = "wistia_csv_exports_scratch"  # the scratch database's catalog name
 
 
 def quote_identifier(name: str) -> str:
@@ -118,7 +118,10 @@ def remove_stale_temporaries(folder: str, outputs: list[str]) -> None:
     under `exclusive_folder`)."""
     prefixes = tuple(f".{os.path.basename(path)}." for path in outputs)
     for entry in os.scandir(folder):
-        if entry.name.startswith(prefixes) and entry.name.endswith(TEMPORARY_SUFFIX):
+        # A scratch database (clustered_by_media) may have left its WAL beside it.
+        if entry.name.startswith(prefixes) and entry.name.endswith(
+            (TEMPORARY_SUFFIX, TEMPORARY_SUFFIX + ".wal")
+        ):
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
             else:
@@ -175,43 +178,64 @@ def exchange_paths(first: str, second: str) -> bool:
     raise OSError(error, os.strerror(error), second)
 
 
+@contextlib.contextmanager
+def clustered_by_media(session: Any, relation: str, columns: list[str], path: str) -> Iterator[str]:
+    """A table of `relation`'s rows clustered by media, its `columns` made safe once, with
+    the media and the sort keys beside them; yields its name. It lives in a scratch
+    database file at `path` (a temporary table is held in memory, and fails with "Out of
+    Memory" where DuckDB's memory limit is below the export's size); insertion order is
+    kept for this statement only (the profile turns it off), so that each media's rows
+    fill their own row groups and a filter on the media skips the others."""
+    cells = ", ".join(safe_cell(c) for c in columns)
+    session.execute(f"attach {quote_literal(path)} as {SCRATCH}")
+    try:
+        (keep_order,) = session.execute(
+            "select current_setting('preserve_insertion_order')"
+        ).fetchone()
+        session.execute("set preserve_insertion_order = true")
+        try:
+            session.execute(
+                f"create table {SCRATCH}.by_media as select "
+                f'"Media ID" as _media, "Date" as _date, "Event Key" as _key, {cells} '
+                f'from {relation} order by "Media ID"'
+            )
+        finally:
+            session.execute(f"set preserve_insertion_order = {str(keep_order).lower()}")
+        yield f"{SCRATCH}.by_media"
+    finally:
+        session.execute(f"detach {SCRATCH}")
+        for scratch_file in (path, path + ".wal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(scratch_file)
+
+
 def copy_per_media(session: Any, relation: str, folder: str) -> int:
     """One CSV per media (the 24 columns, newest first) in `folder`, replaced as a whole:
-    one COPY per media into a temporary folder, renamed into place, the old folder removed
-    (files of medias without views any more go with it). Returns the rows written."""
+    one COPY per media into a temporary folder that then takes the old one's place (files
+    of medias without views any more go with the old one). Returns the rows written."""
     fresh = temporary_name(folder)
     stale = temporary_name(folder)
     columns = [row[0] for row in session.execute(f"describe {relation}").fetchall()][4:]
-    cells = ", ".join(safe_cell(c) for c in columns)
-    # The cells made safe once, beside the media and the sort keys; rows clustered by
-    # media (insertion order kept for this statement only: the profile turns it off), so
-    # each media's COPY reads its own row groups only.
-    (keep_order,) = session.execute("select current_setting('preserve_insertion_order')").fetchone()
-    session.execute("set preserve_insertion_order = true")
+    selected = ", ".join(quote_identifier(c) for c in columns)
+    stem = media_file_stem('"Media ID"', 'any_value("Media Name")')
+    medias = session.execute(
+        f'select "Media ID", {stem} from {relation} group by "Media ID" order by 1'
+    ).fetchall()
     try:
-        session.execute(
-            f"create or replace temp table {BY_MEDIA_TABLE} as select "
-            f'"Media ID" as _media, "Date" as _date, "Event Key" as _key, {cells} '
-            f'from {relation} order by "Media ID"'
-        )
-    finally:
-        session.execute(f"set preserve_insertion_order = {str(keep_order).lower()}")
-    try:
-        stem = media_file_stem('"Media ID"', 'any_value("Media Name")')
-        medias = session.execute(
-            f'select "Media ID", {stem} from {relation} group by "Media ID" order by 1'
-        ).fetchall()
-        selected = ", ".join(quote_identifier(c) for c in columns)
-        os.makedirs(fresh)
-        rows = 0
-        for media_id, file_stem in medias:
-            # `=`, not `is not distinct from`: only `=` lets DuckDB skip other row groups.
-            only = "_media is null" if media_id is None else f"_media = {quote_literal(media_id)}"
-            select_sql = (
-                f"select {selected} from {BY_MEDIA_TABLE} where {only} "
-                "order by _date desc nulls last, _key"
-            )
-            rows += copy_to_file(session, select_sql, os.path.join(fresh, f"{file_stem}.csv"))
+        with clustered_by_media(session, relation, columns, temporary_name(folder)) as table:
+            os.makedirs(fresh)
+            rows = 0
+            for media_id, file_stem in medias:
+                # `=`, not `is not distinct from`: only `=` skips other medias' row groups.
+                only = (
+                    "_media is null" if media_id is None else f"_media = {quote_literal(media_id)}"
+                )
+                select_sql = (
+                    f"select {selected} from {table} where {only} "
+                    "order by _date desc nulls last, _key"
+                )
+                path = os.path.join(fresh, f"{file_stem}.csv")
+                rows += copy_to_file(session, select_sql, path)
         # One atomic exchange where the system has it (fresh then holds the old files);
         # elsewhere two renames, with an instant where the folder is missing.
         if not (os.path.isdir(folder) and exchange_paths(fresh, folder)):
@@ -219,7 +243,6 @@ def copy_per_media(session: Any, relation: str, folder: str) -> int:
                 os.replace(folder, stale)
             os.replace(fresh, folder)
     finally:
-        session.execute(f"drop table if exists {BY_MEDIA_TABLE}")
         for leftover in (fresh, stale):
             shutil.rmtree(leftover, ignore_errors=True)
     return rows
