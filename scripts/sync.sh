@@ -136,6 +136,8 @@ copy_db="$(dirname "$live_db")/.$(basename "$live_db").sync/$(basename "$live_db
 export TARGET_DUCKDB_FILEPATH="$copy_db" DBT_DUCKDB_PATH="$copy_db"
 
 echo "$$" >"$LOCK.pid"
+# Under the lock, what a killed run left half-written is stale: its status temporaries.
+rm -f "$SYNC_DIR"/.last_run.*
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "sync: lock acquired, running schedule $SCHEDULE (environment $ENVIRONMENT), log $LOG"
 write_status running "" ""

@@ -269,6 +269,8 @@ def test_a_killed_runs_copy_is_built_on(synced: SyncedProject):
     copy = synced.root / ".wistia.duckdb.sync" / "wistia.duckdb"
     copy.parent.mkdir()
     shutil.copyfile(synced.duckdb_path, copy)
+    half_written_status = synced.status_file.parent / ".last_run.k9dead"
+    half_written_status.write_text('{"status": "runn')
     with duckdb.connect(str(copy)) as conn:
         conn.execute("create table tap_wistia.loaded_by_the_killed_run as select 1 as x")
     with FakeWistia(synced.dataset, token="app-token") as srv:
@@ -278,3 +280,4 @@ def test_a_killed_runs_copy_is_built_on(synced: SyncedProject):
     assert synced.query("select x from tap_wistia.loaded_by_the_killed_run") == [(1,)]
     log = (synced.root / "output" / "sync" / "sync.log").read_text()
     assert f"sync: building on the copy a killed run left ({copy})" in log
+    assert not half_written_status.exists()
