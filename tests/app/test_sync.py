@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from tests.app.conftest import SYNC_TIMEOUT, DuckdbWriter, SyncedProject
-from wistia_sandbox import FakeWistia
+from wistia_sandbox import FakeWistia, Fault
 
 # A stand-in for crontab(1) that keeps "the user's crontab" next to itself: `-l` prints it
 # (exit 1 when there is none, like cron's "no crontab for ..."), `-` replaces it with stdin.
@@ -185,6 +187,7 @@ def test_a_reader_holding_the_warehouse_delays_the_sync_instead_of_failing_it(
 
 
 def run_sync(synced: SyncedProject, srv: FakeWistia) -> subprocess.Popen[str]:
+    """scripts/sync.sh against `srv`, in its own process group (a test may kill it whole)."""
     return subprocess.Popen(
         ["bash", "scripts/sync.sh"],
         cwd=synced.root,
@@ -192,7 +195,16 @@ def run_sync(synced: SyncedProject, srv: FakeWistia) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
+
+
+def wait_for(fault: Fault, sync: subprocess.Popen[str]) -> None:
+    """Until the sync's request reached `fault` (the sync is then inside its extract)."""
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while fault.applied == 0 and sync.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # waits for the event, not for a duration
+    assert fault.applied == 1, "the sync never requested events"
 
 
 def finish(sync: subprocess.Popen[str]) -> tuple[str, str]:
@@ -215,10 +227,7 @@ def test_the_live_warehouse_stays_readable_during_the_load_and_the_build_is_swap
         held = srv.faults.add("delay", path="/stats/events", delay=3)
         sync = run_sync(synced, srv)
         try:
-            deadline = time.monotonic() + SYNC_TIMEOUT
-            while held.applied == 0 and sync.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)  # waits for the event, not for a duration
-            assert held.applied == 1, "the sync never requested events"
+            wait_for(held, sync)
             # Meanwhile a reader (the app) opens the live file and reads the marts.
             assert copy.exists()
             assert synced.query("select count(*) > 0 from analytics.wistia_views") == [(True,)]
@@ -281,3 +290,26 @@ def test_a_killed_runs_copy_is_built_on(synced: SyncedProject):
     log = (synced.root / "output" / "sync" / "sync.log").read_text()
     assert f"sync: building on the copy a killed run left ({copy})" in log
     assert not half_written_status.exists()
+
+
+def test_a_sync_killed_during_extract_and_load_is_recovered_by_the_next(synced: SyncedProject):
+    copy = synced.root / ".wistia.duckdb.sync" / "wistia.duckdb"
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        held = srv.faults.add("delay", path="/stats/events", delay=2)
+        killed = run_sync(synced, srv)
+        try:
+            wait_for(held, killed)
+        finally:
+            os.killpg(killed.pid, signal.SIGKILL)  # sync.sh, Meltano, the tap, the loader
+            killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    assert copy.exists()  # the killed run's copy, kept for the next run
+    with FakeWistia(synced.dataset, token="app-token") as srv:
+        sync = run_sync(synced, srv)
+        out, err = finish(sync)
+    assert sync.returncode == 0, out + err
+    assert "running again with --force" in out  # Meltano still counted the dead run
+    assert not copy.parent.exists()
+    today = max(e["received_at"] for e in synced.dataset.events)[:10]
+    expected = sum(1 for e in synced.dataset.events if e["received_at"][:10] < today)
+    assert synced.query("select count(*) from analytics.wistia_views") == [(expected,)]
