@@ -1,0 +1,140 @@
+"""A Snowflake emulator for the pipeline tests: fakesnow's HTTP server (Snowflake SQL run on an
+in-memory DuckDB), served from a thread of the test process on a free loopback port.
+
+Decisions:
+* The socket is bound and listening before the server thread starts, so clients can connect at
+  once (no polling for readiness); the thread is joined at teardown.
+* fakesnow keeps one in-memory DuckDB per process: each test uses its own database name and
+  drops it at teardown.
+* What the emulator lacks is filled in here, narrowly, and each gap is named where it is filled:
+  `CURRENT_VERSION()` (snowflake-sqlalchemy asks for it on every new engine) is a DuckDB macro.
+* Loads the emulator cannot run (target-snowflake stages JSON files: CREATE FILE FORMAT, PUT to
+  the user stage `@~`, MERGE/COPY from it, REMOVE) are replaced by `load_singer_messages`, which
+  writes the tap's records into the tables target-snowflake created, with its upsert semantics:
+  the latest record per primary key, upper-case column names, `_SDC_*` metadata columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REDIRECT_MODULE = Path(__file__).with_name("fakesnow_redirect.py")
+# The version fakesnow 0.9.x cannot report (newer fakesnow answers CURRENT_VERSION() itself).
+EMULATED_VERSION = "8.40.0"
+CREDENTIALS = {"ACCOUNT": "fakesnow", "USER": "fake", "PASSWORD": "snow", "ROLE": "SYSADMIN"}
+
+
+@dataclass
+class EmulatedSnowflake:
+    port: int
+    database: str
+
+    def connect(self, schema: str | None = None) -> Any:
+        import snowflake.connector
+
+        return snowflake.connector.connect(
+            user=CREDENTIALS["USER"],
+            password=CREDENTIALS["PASSWORD"],
+            account=CREDENTIALS["ACCOUNT"],
+            host="127.0.0.1",
+            port=self.port,
+            protocol="http",
+            database=self.database,
+            schema=schema,
+            # No telemetry, and an emulator error is final (the connector would retry a 500).
+            session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
+            network_timeout=5,
+        )
+
+    def fetch(self, sql: str) -> list[tuple]:
+        with self.connect() as conn:
+            return conn.cursor().execute(sql).fetchall()
+
+    def meltano_env(self) -> dict[str, str]:
+        """target-snowflake and dbt-snowflake settings for this emulator's database."""
+        common = CREDENTIALS | {"WAREHOUSE": "EMULATED", "DATABASE": self.database}
+        return (
+            {f"TARGET_SNOWFLAKE_{k}": v for k, v in common.items()}
+            | {f"DBT_SNOWFLAKE_{k}": v for k, v in common.items()}
+            | {
+                "DBT_SNOWFLAKE_HOST": "127.0.0.1",
+                "DBT_SNOWFLAKE_PORT": str(self.port),
+                "DBT_SNOWFLAKE_PROTOCOL": "http",
+                # Read by fakesnow_redirect.py in target-snowflake's venv (no such settings).
+                "FAKESNOW_REDIRECT_PORT": str(self.port),
+            }
+        )
+
+    def load_singer_messages(self, messages: Iterable[dict], schema: str) -> dict[str, int]:
+        """Upsert each stream's records into the table target-snowflake created for it."""
+        streams: dict[str, list[str]] = {}
+        latest: dict[str, dict[tuple, dict]] = {}
+        batched_at = dt.datetime.now(dt.UTC).isoformat()
+        for message in messages:
+            if message["type"] == "SCHEMA":
+                streams[message["stream"]] = message["key_properties"]
+                latest.setdefault(message["stream"], {})
+            elif message["type"] == "RECORD":
+                record = message["record"]
+                keys = streams[message["stream"]]
+                key = tuple(json.dumps(record.get(k)) for k in keys) or (len(latest),)
+                row = {name.upper(): value for name, value in record.items()}
+                row["_SDC_EXTRACTED_AT"] = message.get("time_extracted")
+                row["_SDC_BATCHED_AT"] = batched_at
+                latest[message["stream"]][key] = row
+        with self.connect(schema) as conn:
+            cursor = conn.cursor()
+            for stream, rows in latest.items():
+                table = stream.upper()
+                columns = {c for (c, *_) in cursor.execute(f"describe table {table}").fetchall()}
+                for row in rows.values():
+                    names = [n for n in row if n in columns]
+                    quoted = ", ".join(f'"{n}"' for n in names)
+                    placeholders = ", ".join(["%s"] * len(names))
+                    cursor.execute(
+                        f"insert into {table} ({quoted}) values ({placeholders})",
+                        [_sql_value(row[n]) for n in names],
+                    )
+        return {stream: len(rows) for stream, rows in latest.items()}
+
+
+def _sql_value(value: object) -> object:
+    # target-snowflake writes objects and arrays as VARIANT; they arrive here as JSON text.
+    return json.dumps(value) if isinstance(value, dict | list) else value
+
+
+@contextmanager
+def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
+    """Serve fakesnow on 127.0.0.1 and create `database` in it (dropped afterwards)."""
+    import fakesnow.server
+    import uvicorn
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    server = uvicorn.Server(uvicorn.Config(fakesnow.server.app, log_level="warning"))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="fakesnow", daemon=True
+    )
+    thread.start()
+    emulator = EmulatedSnowflake(port=listener.getsockname()[1], database=database)
+    try:
+        fakesnow.server.shared_fs.connect(database, None).close()
+        fakesnow.server.shared_fs.duck_conn.execute(
+            f"create or replace macro {database}.main.current_version() as '{EMULATED_VERSION}'"
+        )
+        yield emulator
+        # fakesnow 0.9 cannot parse DROP DATABASE: detach the DuckDB catalog behind it.
+        fakesnow.server.shared_fs.duck_conn.execute(f"detach database if exists {database}")
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()
