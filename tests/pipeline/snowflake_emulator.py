@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import re
 import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from typing_extensions import override
 
 REDIRECT_MODULE = Path(__file__).with_name("fakesnow_redirect.py")
 # The version fakesnow 0.9.x cannot report (newer fakesnow answers CURRENT_VERSION() itself).
@@ -32,10 +36,26 @@ EMULATED_VERSION = "8.40.0"
 CREDENTIALS = {"ACCOUNT": "fakesnow", "USER": "fake", "PASSWORD": "snow", "ROLE": "SYSADMIN"}
 
 
+class _UnsupportedStatements(logging.Handler):
+    """fakesnow logs each statement it failed with an internal error (its HTTP 500)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.statements: list[str] = []
+
+    @override
+    def emit(self, record: logging.LogRecord) -> None:
+        found = re.match(r"sql_text=(['\"])(.*?)\1 ", record.getMessage(), re.DOTALL)
+        if found and found.group(2) not in self.statements:
+            self.statements.append(found.group(2))
+
+
 @dataclass
 class EmulatedSnowflake:
     port: int
     database: str
+    # Statements the emulator could not run (each once), in order.
+    unsupported: list[str] = field(default_factory=list)
 
     def connect(self, schema: str | None = None) -> Any:
         import snowflake.connector
@@ -85,11 +105,12 @@ class EmulatedSnowflake:
             elif message["type"] == "RECORD":
                 record = message["record"]
                 keys = streams[message["stream"]]
-                key = tuple(json.dumps(record.get(k)) for k in keys) or (len(latest),)
+                rows = latest[message["stream"]]
+                key = tuple(json.dumps(record.get(k)) for k in keys) if keys else (len(rows),)
                 row = {name.upper(): value for name, value in record.items()}
                 row["_SDC_EXTRACTED_AT"] = message.get("time_extracted")
                 row["_SDC_BATCHED_AT"] = batched_at
-                latest[message["stream"]][key] = row
+                rows[key] = row
         with self.connect(schema) as conn:
             cursor = conn.cursor()
             for stream, rows in latest.items():
@@ -126,6 +147,10 @@ def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
     )
     thread.start()
     emulator = EmulatedSnowflake(port=listener.getsockname()[1], database=database)
+    unsupported = _UnsupportedStatements()
+    unsupported.statements = emulator.unsupported
+    fakesnow_log = logging.getLogger("fakesnow.server")
+    fakesnow_log.addHandler(unsupported)
     try:
         fakesnow.server.shared_fs.connect(database, None).close()
         fakesnow.server.shared_fs.duck_conn.execute(
@@ -135,6 +160,7 @@ def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
         # fakesnow 0.9 cannot parse DROP DATABASE: detach the DuckDB catalog behind it.
         fakesnow.server.shared_fs.duck_conn.execute(f"detach database if exists {database}")
     finally:
+        fakesnow_log.removeHandler(unsupported)
         server.should_exit = True
         thread.join()
         listener.close()
