@@ -11,7 +11,9 @@ Decisions:
 * Loads the emulator cannot run (target-snowflake stages JSON files: CREATE FILE FORMAT, PUT to
   the user stage `@~`, MERGE/COPY from it, REMOVE) are replaced by `load_singer_messages`, which
   writes the tap's records into the tables target-snowflake created, with its upsert semantics:
-  the latest record per primary key, upper-case column names, `_SDC_*` metadata columns.
+  the latest record per primary key, upper-case column names, `_SDC_*` metadata columns. It
+  writes into the DuckDB tables behind the emulator (parsing a few thousand INSERT rows through
+  fakesnow's SQL translation took 36 s); everything else goes through Snowflake SQL.
 """
 
 from __future__ import annotations
@@ -111,19 +113,22 @@ class EmulatedSnowflake:
                 row["_SDC_EXTRACTED_AT"] = message.get("time_extracted")
                 row["_SDC_BATCHED_AT"] = batched_at
                 rows[key] = row
-        with self.connect(schema) as conn:
-            cursor = conn.cursor()
-            for stream, rows in latest.items():
-                table = stream.upper()
-                columns = {c for (c, *_) in cursor.execute(f"describe table {table}").fetchall()}
-                for row in rows.values():
-                    names = [n for n in row if n in columns]
-                    quoted = ", ".join(f'"{n}"' for n in names)
-                    placeholders = ", ".join(["%s"] * len(names))
-                    cursor.execute(
-                        f"insert into {table} ({quoted}) values ({placeholders})",
-                        [_sql_value(row[n]) for n in names],
-                    )
+        import fakesnow.server
+
+        duck = fakesnow.server.shared_fs.duck_conn.cursor()
+        for stream, rows in latest.items():
+            table = f'{self.database}.{schema}."{stream.upper()}"'
+            columns = {c for (c, *_) in duck.execute(f"describe {table}").fetchall()}
+            # A record may omit a property: insert the union of the stream's columns.
+            names = sorted({n for row in rows.values() for n in row} & columns)
+            if not names:
+                continue
+            quoted = ", ".join(f'"{n}"' for n in names)
+            duck.executemany(
+                f"insert into {table} ({quoted}) values ({', '.join(['?'] * len(names))})",
+                [[_sql_value(row.get(n)) for n in names] for row in rows.values()],
+            )
+        duck.close()
         return {stream: len(rows) for stream, rows in latest.items()}
 
 
