@@ -13,7 +13,8 @@ Decisions:
   writes the tap's records into the tables target-snowflake created, with its upsert semantics:
   the latest record per primary key, upper-case column names, `_SDC_*` metadata columns. It
   writes into the DuckDB tables behind the emulator (parsing a few thousand INSERT rows through
-  fakesnow's SQL translation took 36 s); everything else goes through Snowflake SQL.
+  fakesnow's SQL translation took 36 s); the marts are read with Snowflake SQL through
+  fakesnow's in-process connection (`fetch`: its http answer mangles some timestamps).
 """
 
 from __future__ import annotations
@@ -77,7 +78,15 @@ class EmulatedSnowflake:
         )
 
     def fetch(self, sql: str) -> list[tuple]:
-        with self.connect() as conn:
+        """Run Snowflake SQL through the emulator's own connection (not its http answer).
+
+        fakesnow 0.9.43 fails to serialise some timestamps with milliseconds for the wire
+        (`Float value 67000000.000000 was truncated converting to int32`: fixed in 0.12, which
+        rounds), so results are read in process, after the same SQL translation.
+        """
+        import fakesnow.server
+
+        with fakesnow.server.shared_fs.connect(self.database, None) as conn:
             return conn.cursor().execute(sql).fetchall()
 
     def meltano_env(self) -> dict[str, str]:
