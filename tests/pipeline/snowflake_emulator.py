@@ -20,6 +20,7 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
@@ -39,11 +40,11 @@ EMULATED_VERSION = "8.40.0"
 CREDENTIALS = {"ACCOUNT": "fakesnow", "USER": "fake", "PASSWORD": "snow", "ROLE": "SYSADMIN"}
 
 
-class _UnsupportedStatements(logging.Handler):
-    """fakesnow logs each statement it failed with an internal error (its HTTP 500)."""
+class _FailedStatements(logging.Handler):
+    """fakesnow logs each statement it failed: a SQL error (info) or an internal one (error)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.INFO)
         self.statements: list[str] = []
 
     @override
@@ -57,8 +58,16 @@ class _UnsupportedStatements(logging.Handler):
 class EmulatedSnowflake:
     port: int
     database: str
-    # Statements the emulator could not run (each once), in order.
-    unsupported: list[str] = field(default_factory=list)
+    # Statements the emulator failed (each once), in order.
+    failed: list[str] = field(default_factory=list)
+
+    def failed_kinds(self) -> set[str]:
+        """The leading keywords of the failed statements: `PUT`, `CREATE OR REPLACE FILE FORMAT`."""
+        kinds = set()
+        for statement in self.failed:
+            words = itertools.takewhile(str.isalpha, statement.split())
+            kinds.add(" ".join(words).upper())
+        return kinds
 
     def connect(self, schema: str | None = None) -> Any:
         import snowflake.connector
@@ -161,10 +170,10 @@ def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
     )
     thread.start()
     emulator = EmulatedSnowflake(port=listener.getsockname()[1], database=database)
-    unsupported = _UnsupportedStatements()
-    unsupported.statements = emulator.unsupported
+    failures = _FailedStatements()
+    failures.statements = emulator.failed
     fakesnow_log = logging.getLogger("fakesnow.server")
-    fakesnow_log.addHandler(unsupported)
+    fakesnow_log.addHandler(failures)
     try:
         fakesnow.server.shared_fs.connect(database, None).close()
         fakesnow.server.shared_fs.duck_conn.execute(
@@ -174,7 +183,7 @@ def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
         # fakesnow 0.9 cannot parse DROP DATABASE: detach the DuckDB catalog behind it.
         fakesnow.server.shared_fs.duck_conn.execute(f"detach database if exists {database}")
     finally:
-        fakesnow_log.removeHandler(unsupported)
+        fakesnow_log.removeHandler(failures)
         server.should_exit = True
         thread.join()
         listener.close()
