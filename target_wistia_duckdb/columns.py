@@ -119,8 +119,7 @@ class TableLayout:
             for c in self.columns
         )
         source = (
-            f"read_json({literal(jsonl_path)}, format = 'newline_delimited', "
-            f"columns = {{{spec}}})"
+            f"read_json({literal(jsonl_path)}, format = 'newline_delimited', columns = {{{spec}}})"
         )
         return f"SELECT {values} FROM {source}"
 

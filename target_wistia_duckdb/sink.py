@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import typing as t
+from decimal import Decimal
 
 from singer_sdk.sinks import BatchSink
 from typing_extensions import override
@@ -24,8 +25,11 @@ if t.TYPE_CHECKING:
     from target_wistia_duckdb.target import TargetWistiaDuckDB
 
 
-def _json_value(value: object) -> str:
-    """What json.dumps cannot write: the SDK's parsed date-time values, stored in UTC."""
+def _json_value(value: object) -> str | float:
+    """What json.dumps cannot write: the SDK's parsed values. Date-times are stored in UTC;
+    the SDK reads JSON numbers as Decimal, and their columns are DOUBLE (or JSON)."""
+    if isinstance(value, Decimal):
+        return float(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)

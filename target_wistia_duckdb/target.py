@@ -75,7 +75,3 @@ class TargetWistiaDuckDB(Target):
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
-
-
-def main() -> None:
-    TargetWistiaDuckDB.cli()
