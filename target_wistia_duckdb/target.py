@@ -33,6 +33,15 @@ class TargetWistiaDuckDB(Target):
             default="tap_wistia",
             description="Schema the stream tables are written to.",
         ),
+        # Off by default, as in target-duckdb 0.8.0: jsonschema validation would take two
+        # thirds of the loader's CPU, and read_json's typed columns refuse (fail the batch,
+        # no state emitted) a value that does not fit its column anyway.
+        th.Property(
+            "validate_records",
+            th.BooleanType,
+            default=False,
+            description="Check each record against the stream's JSON Schema first.",
+        ),
         th.Property(
             "temp_dir",
             th.StringType,

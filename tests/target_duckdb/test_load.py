@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from target_wistia_duckdb import TargetWistiaDuckDB
 
@@ -158,3 +159,16 @@ def test_table_written_by_target_duckdb_0_8_keeps_loading(tmp_path):
         ("ev0002", 0.02, True, True),
         ("old", 0.2, False, None),
     ]
+
+
+def test_a_value_that_does_not_fit_fails_the_batch_and_keeps_the_state(tmp_path):
+    db = tmp_path / "w.duckdb"
+    state = {"type": "STATE", "value": {"bookmarks": {"events": {"n": 3}}}}
+    messages = [
+        schema_message(),
+        *record_messages([event(1), event(2, percent_viewed="not a number")]),
+        state,
+    ]
+    with pytest.raises(duckdb.Error, match="not a number"):
+        load(db, messages)
+    assert rows(db, "select count(*) from tap_wistia.events") == [(0,)]
