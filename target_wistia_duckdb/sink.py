@@ -42,10 +42,6 @@ def _json_value(value: object) -> str | float:
 class DuckDBSink(BatchSink):
     """Loads one stream into `<default_target_schema>.<stream>`."""
 
-    @property
-    def duckdb_target(self) -> TargetWistiaDuckDB:
-        return self._duckdb_target
-
     @override
     def __init__(
         self,
@@ -54,7 +50,7 @@ class DuckDBSink(BatchSink):
         schema: dict,
         key_properties: t.Sequence[str] | None,
     ) -> None:
-        self._duckdb_target = target
+        self._owner = target  # holds the one connection, opened on first use
         super().__init__(target, stream_name, schema, key_properties)
         self.layout = TableLayout.of(
             self.config["default_target_schema"],
@@ -66,7 +62,7 @@ class DuckDBSink(BatchSink):
     @override
     def setup(self) -> None:
         """Create the schema and table (also for a stream with no records), add new columns."""
-        conn = self.duckdb_target.connection
+        conn = self._owner.connection
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.layout.schema)}")
         conn.execute(self.layout.create_sql())
         existing = {
@@ -97,6 +93,8 @@ class DuckDBSink(BatchSink):
         records: dict[object, dict] = context.get("records", {})
         if not records:
             return
+        # mkstemp: readable by this user only (records hold viewers' emails and IPs), and
+        # removed whether the load succeeds or not.
         handle, path = tempfile.mkstemp(
             prefix=f"{self.layout.table}-", suffix=".jsonl", dir=self.config.get("temp_dir")
         )
@@ -105,7 +103,7 @@ class DuckDBSink(BatchSink):
                 for record in records.values():
                     out.write(json.dumps(record, default=_json_value))
                     out.write("\n")
-            conn = self.duckdb_target.connection
+            conn = self._owner.connection
             conn.execute("BEGIN TRANSACTION")
             try:
                 conn.execute(self.layout.load_sql(path))
