@@ -19,6 +19,7 @@ class TargetWistiaDuckDB(Target):
     """Loads tap-wistia's streams into a DuckDB file (the embedded default warehouse)."""
 
     name = "target-duckdb"
+    package_name = "tap-wistia"  # the distribution it ships in: its version in the logs
     default_sink_class = DuckDBSink
     config_jsonschema = th.PropertiesList(
         th.Property(
