@@ -1,8 +1,11 @@
 """CSV downloads: the 24-column views export and any table, written row by row.
 
 Cells are protected against spreadsheet formula injection: a text cell starting with
-= + - @ TAB or CR gets a leading apostrophe (OWASP "CSV injection"), unless the whole cell
-is a real number such as -0.5 (Excel would show the apostrophe and break the number).
+= + - @ or their full-width forms (after any spaces, NBSP, LF, CR or TAB, which spreadsheets
+skip), or with TAB or CR, gets a leading apostrophe (OWASP "CSV injection"), unless the
+whole cell is a real number such as -0.5 (Excel would show the apostrophe and break the
+number). The dbt CSV exports (transform/models/marts/export/wistia_csv_exports.py) apply the
+same rule in SQL; tests/app/test_exports.py checks that both agree.
 """
 
 from __future__ import annotations
@@ -51,13 +54,16 @@ VIEWS_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 VIEWS_HEADER = [name for name, _ in VIEWS_COLUMNS]
 
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Spaces a spreadsheet skips before a formula: ASCII white space, NBSP, the Unicode spaces,
+# BOM; then = + - @ or their full-width forms.
+_LEADING_SPACE = " \t\n\r\x0b\x0c\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_DANGEROUS_START = re.compile(f"[\t\r]|[{_LEADING_SPACE}]*[=+\\-@\uff1d\uff0b\uff0d\uff20]")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def neutralise(value: str) -> str:
     """Prefix a formula-looking text cell with an apostrophe; real numbers stay as they are."""
-    if value.startswith(_DANGEROUS_START) and not _NUMBER.fullmatch(value):
+    if _DANGEROUS_START.match(value) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -18,7 +18,17 @@
 # length. A second run never touches the Meltano state or the DuckDB file: without --wait
 # it exits 75 ("another sync is running"), with --wait it queues. The lock is released by
 # the kernel when the run ends, however it ends, so a crash never leaves a stale lock.
+# Holding it also proves no other sync runs: a job Meltano still counts as running (a run
+# killed with -9 leaves its row "running" for 5 minutes) is a dead one, and the run goes on
+# with `--force`, saying so.
+#
+# The app stays available: the run builds into a copy, <dir>/.<name>.sync/<name> beside the
+# DuckDB file, and renames it over the live file at the end (scripts/sync_copy.py), even when
+# dbt failed after the load, so the data matches the bookmarks Meltano saved.
+#
+# Files (the token's config file, the warehouse, the exports) are private: umask 077.
 set -euo pipefail
+umask 077
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -73,7 +83,7 @@ else:
 
 if [ "$mode" = "print-cron" ] || [ "$mode" = "install" ]; then
   interval="$(cron_interval)" || die "cannot read schedule $SCHEDULE from the Meltano project"
-  line="$interval cd $(printf '%q' "$ROOT") && bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia $SCHEDULE"
+  line="$interval umask 077; cd $(printf '%q' "$ROOT") && bash scripts/sync.sh >/dev/null 2>&1 # tap-wistia $SCHEDULE"
   if [ "$mode" = "print-cron" ]; then
     echo "$line"
     exit 0
@@ -117,33 +127,71 @@ if ! flock --nonblock 9; then
   echo "another sync is running (pid $holder): waiting for it to finish ..."
   flock 9
 fi
+# The live DuckDB file (dbt-duckdb's `path`, which the loader's file matches) and the copy
+# this run builds into: both plugins are pointed at the copy.
+live_db="$(meltano --environment="$ENVIRONMENT" config print dbt-duckdb 2>/dev/null \
+  | python -c 'import json, sys; print(json.load(sys.stdin)["path"])')" \
+  || die "cannot read dbt-duckdb's path from the Meltano project"
+copy_db="$(dirname "$live_db")/.$(basename "$live_db").sync/$(basename "$live_db")"
+export TARGET_DUCKDB_FILEPATH="$copy_db" DBT_DUCKDB_PATH="$copy_db"
+
 echo "$$" >"$LOCK.pid"
+# Under the lock, what a killed run left half-written is stale: its status temporaries.
+rm -f "$SYNC_DIR"/.last_run.*
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "sync: lock acquired, running schedule $SCHEDULE (environment $ENVIRONMENT), log $LOG"
 write_status running "" ""
 
-# DuckDB lets one program write a file while nobody else has it open. A reader at the wrong
-# moment (a page of the app loading, a notebook) makes target-duckdb or dbt fail to open
-# it: wait and run again. The tap resumes from its last saved bookmarks, and the staging
-# models keep one copy of any row loaded twice.
+say() { echo "$1"; echo "$1" >>"$LOG"; }
+
+# One attempt: copy the warehouse, run the schedule (again with --force when Meltano still
+# counts a killed run as running), swap the copy in. Sets `status`.
+attempt_sync() {
+  local from force=()
+  status=0
+  python scripts/sync_copy.py prepare "$live_db" "$copy_db" >>"$LOG" 2>&1 || { status=$?; return; }
+  while :; do
+    from="$(wc -l <"$LOG")"
+    meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" "${force[@]}" >>"$LOG" 2>&1 \
+      || status=$?
+    if [ "$status" -ne 0 ] && [ "${#force[@]}" -eq 0 ] && logged_since "$from" "pipeline is already running"; then
+      say "sync: Meltano still counts an earlier run of this job as running, but this sync holds the lock, so that run is dead (killed): running again with --force"
+      force=(--force)
+      status=0
+      continue
+    fi
+    break
+  done
+  if [ "$status" -ne 0 ] && [ -f "$copy_db" ]; then
+    say "sync: the schedule failed (exit $status): the rows it loaded are swapped in with the bookmarks Meltano saved for them; if dbt did not finish, the marts are those of the last successful build"
+  fi
+  local swapped=0
+  python scripts/sync_copy.py swap "$copy_db" "$live_db" >>"$LOG" 2>&1 || swapped=$?
+  if [ "$swapped" -ne 0 ] && [ "$status" -eq 0 ]; then
+    status=$swapped
+  fi
+}
+
+# awk, not `tail | grep -q`: under pipefail, grep quitting early makes tail fail.
+logged_since() {  # line-count text
+  awk -v n="$1" -v text="$2" 'NR > n && index($0, text) { found = 1 } END { exit !found }' "$LOG"
+}
+
+# DuckDB lets one program write a file while nobody else has it open. A writer holding the
+# live file (a notebook) when the run copies it or swaps the copy in: wait and run again.
+# The tap resumes from its last saved bookmarks, and the staging models keep one copy of
+# any row loaded twice.
 attempt=1
 [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"  # keep the previous run's log beside this one
 : >"$LOG"
 while :; do
   logged="$(wc -l <"$LOG")"
-  set +e
-  meltano --environment="$ENVIRONMENT" schedule run "$SCHEDULE" >>"$LOG" 2>&1
-  status=$?
-  set -e
-  # awk, not `tail | grep -q`: under pipefail, grep quitting early makes tail fail.
+  attempt_sync
   if [ "$status" -eq 0 ] || [ "$attempt" -gt "$LOCK_RETRIES" ] \
-    || ! awk -v n="$logged" 'NR > n && /Could not set lock on file/ { found = 1 }
-                            END { exit !found }' "$LOG"; then
+    || ! logged_since "$logged" "Could not set lock on file"; then
     break
   fi
-  note="sync: the warehouse file is open in another program (attempt $attempt failed on its lock); retrying in ${LOCK_RETRY_SECONDS} s"
-  echo "$note"
-  echo "$note" >>"$LOG"
+  say "sync: the warehouse file is open in another program (attempt $attempt failed on its lock); retrying in ${LOCK_RETRY_SECONDS} s"
   attempt=$((attempt + 1))
   sleep "$LOCK_RETRY_SECONDS"
 done

@@ -45,5 +45,6 @@ if count:
     )
 st.caption(
     "Every table on the other pages has its own download button. Cells that start with "
-    "= + - @ are prefixed with ' so spreadsheets do not run them as formulas."
+    "= + - @ (even after spaces) are prefixed with ' so spreadsheets do not run them as "
+    "formulas."
 )

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from app.exports import csv_chunks, file_name, format_cell, neutralise, table_csv
 from app.metrics import Period
 from app.ui import Selection
+
+CSV_EXPORTS_MODEL = (
+    Path(__file__).resolve().parents[2] / "transform/models/marts/export/wistia_csv_exports.py"
+)
+# Formulas behind what a spreadsheet skips (spaces, NBSP, LF, CR, TAB, ideographic space)
+# or in full-width characters, which some spreadsheets read as = + - @.
+HIDDEN_FORMULAS = [
+    ' =HYPERLINK("http://x")',
+    "\u00a0=1+1",
+    "\n=1+1",
+    "\r\n+1",
+    "\t @SUM(A1)",
+    "\u3000-2+3",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+    " \uff1d1+1",
+    "  -5",
+]
 
 
 @pytest.mark.parametrize(
@@ -28,10 +51,27 @@ from app.ui import Selection
         ("-", "'-"),
         ("plain = text", "plain = text"),
         ("", ""),
+        *((cell, "'" + cell) for cell in HIDDEN_FORMULAS),
+        (" 42", " 42"),  # spaces before something that is no formula: left as it is
+        ("\u00a0text", "\u00a0text"),
     ],
 )
 def test_neutralise(cell: str, written: str):
     assert neutralise(cell) == written
+
+
+def test_the_dbt_exports_neutralise_exactly_like_the_app():
+    """The same rule in SQL (the dbt CSV exports) and in Python (the app's downloads)."""
+    spec = importlib.util.spec_from_file_location("wistia_csv_exports", CSV_EXPORTS_MODEL)
+    assert spec is not None and spec.loader is not None
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    cells = [*HIDDEN_FORMULAS, "=1+1", "-0.5", "+12", "-", "plain", " 42", "\u00a0x", "", "a=b"]
+    with duckdb.connect() as conn:
+        conn.execute('create table t ("Cell" varchar)')
+        conn.executemany("insert into t values (?)", [[c] for c in cells])
+        written = conn.execute(f"select {model.safe_cell('Cell')} from t").fetchall()
+    assert [w for (w,) in written] == [neutralise(c) for c in cells]
 
 
 def test_format_cell():

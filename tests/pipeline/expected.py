@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
+from app.exports import neutralise
 from wistia_sandbox import Dataset, parse_ts
 
 VIEW_COLUMNS = [
@@ -217,14 +218,10 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-
-
 def spreadsheet_safe(cell: str) -> str:
-    """OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading '."""
-    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
+    """OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading '.
+    The app's rule (tests/app/test_exports.py checks the dbt exports apply the same)."""
+    return neutralise(cell)
 
 
 def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import stat
 import subprocess
 
 from tests.meltano_project import project_files
@@ -37,6 +38,8 @@ def test_config_commands_leave_meltano_yml_alone(tmp_path):
 
     for name in files:
         assert (tmp_path / name).read_bytes() == (REPO_ROOT / name).read_bytes(), name
+    # As the README's security notes say: Meltano creates .env owner-only.
+    assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
     assert (tmp_path / ".env").read_text().splitlines() == [
         "TAP_WISTIA_API_TOKEN='YOUR_TOKEN'",
         "TAP_WISTIA_START_DATE='2025-01-01T00:00:00Z'",

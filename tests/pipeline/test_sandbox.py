@@ -93,6 +93,13 @@ def test_quickstart_on_the_sandbox_and_its_closing_hints(meltano_project, tmp_pa
             check=False,
         )
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+        # A screenful; what the tools printed (dbt's START/PASS lines...) is in the log.
+        log = root / ".meltano" / "logs" / "quickstart.log"
+        assert len((proc.stdout + proc.stderr).splitlines()) <= 40, proc.stdout + proc.stderr
+        assert f"quickstart: the full log is {log}" in proc.stdout
+        assert not re.search(r"\bSTART\b|CREATE TABLE", proc.stdout), proc.stdout
+        assert re.search(r"ok: dbt build Done\. PASS=\d+ .*ERROR=0 .*TOTAL=\d+", proc.stdout)
+        assert "Beginning sync of 'events'" in log.read_text()
         summary = proc.stdout.split("==> [5/5]", 1)[1]
         assert re.search(r"analytics\.wistia_views\s+2000 rows", summary), summary
         assert "2000 rows + header" in summary
