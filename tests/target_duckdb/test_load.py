@@ -172,3 +172,13 @@ def test_a_value_that_does_not_fit_fails_the_batch_and_keeps_the_state(tmp_path)
     with pytest.raises(duckdb.Error, match="not a number"):
         load(db, messages)
     assert rows(db, "select count(*) from tap_wistia.events") == [(0,)]
+
+
+def test_an_unparseable_date_time_fails_the_run_rather_than_losing_the_row(tmp_path):
+    db = tmp_path / "w.duckdb"
+    messages = [schema_message(), *record_messages([event(1), event(2, received_at="soon")])]
+    with pytest.raises(ValueError, match="soon"):
+        load(db, messages)
+    # In-process, the failed target still holds its connection: read through the same one.
+    with duckdb.connect(str(db)) as conn:
+        assert conn.execute("select count(*) from tap_wistia.events").fetchall() == [(0,)]
