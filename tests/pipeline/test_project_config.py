@@ -22,6 +22,7 @@ from tests.settings_check import (
     meltano_kind,
     own_settings,
 )
+from tests.target_duckdb.pins import DUCKDB_PIN
 
 PROJECT = load_project()
 PLUGINS = plugins()
@@ -77,9 +78,10 @@ def test_pins():
     assert plugin("target-csv")["pip_url"].startswith("meltanolabs-target-csv")
     assert plugin("target-postgres")["pip_url"].startswith("meltanolabs-target-postgres")
     assert plugin("target-snowflake")["pip_url"].startswith("meltanolabs-target-snowflake")
-    # target-duckdb 0.8.0 drops the first record of each batch with duckdb >= 1.3.
-    assert "duckdb==1.2.2" in plugin("target-duckdb")["pip_url"].split()
-    assert "duckdb==1.2.2" in plugin("dbt-duckdb")["pip_url"].split()
+    # The DuckDB loader is the project's own, installed with the duckdb of its extra;
+    # dbt-duckdb has the same duckdb, so both (and the app) open the same file.
+    assert plugin("target-duckdb")["pip_url"] == "-e .[duckdb-loader]"
+    assert f"duckdb=={DUCKDB_PIN}" in plugin("dbt-duckdb")["pip_url"].split()
     for name in ("dbt-duckdb", "dbt-postgres", "dbt-snowflake"):
         assert "dbt-core~=1.11.0" in plugin(name)["pip_url"].split(), name
 

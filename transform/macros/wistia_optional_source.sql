@@ -3,7 +3,7 @@
   a run may not extract (only the v1 streams selected) or may skip (the account's plan or
   token cannot read analytics: the tap logs one warning and goes on).
 
-  Loaders do create an empty table from a stream's SCHEMA message alone (target-duckdb 0.8.0,
+  Loaders do create an empty table from a stream's SCHEMA message alone (target-duckdb,
   target-postgres 0.8.1 and target-csv 0.5.0, checked against the sandbox answering 403 to
   every analytics call), and the tap sends that message for a skipped stream. So the table is
   missing when the stream was never selected, or on a warehouse whose loader creates tables
