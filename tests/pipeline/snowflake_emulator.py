@@ -12,7 +12,9 @@ Decisions:
   writes the tap's records into the tables target-snowflake created, with its upsert semantics:
   the latest record per primary key, upper-case column names, `_SDC_*` metadata columns. It
   writes into the DuckDB tables behind the emulator (parsing a few thousand INSERT rows through
-  fakesnow's SQL translation took 36 s); the marts are read back over the connector (`fetch`).
+  fakesnow's SQL translation took 36 s). The marts are read with Snowflake SQL through fakesnow's
+  in-process connection (`fetch`), not over http: fakesnow 0.12.1 sends a NULL timestamp over
+  the wire as 1970-01-01 00:00:00, and the marts have NULL timestamps (a media never viewed).
 """
 
 from __future__ import annotations
@@ -84,8 +86,12 @@ class EmulatedSnowflake:
         )
 
     def fetch(self, sql: str) -> list[tuple]:
-        """Run Snowflake SQL over the connector, as a Snowflake client would."""
-        with self.connect() as conn:
+        """Run Snowflake SQL through the emulator's in-process connection (not over http).
+
+        fakesnow 0.12.1 answers `select null::timestamp_ntz` over http with 1970-01-01 00:00:00
+        (also `_tz`, `_ltz`); in process, after the same SQL translation, NULL stays None.
+        """
+        with fakesnow.server.shared_fs.connect(self.database, None) as conn:
             return conn.cursor().execute(sql).fetchall()
 
     def meltano_env(self) -> dict[str, str]:

@@ -16,7 +16,8 @@ What the emulator cannot run, and the narrow workaround for each. fakesnow is in
 * target-snowflake has no host/port/protocol settings: fakesnow_redirect.py, imported through a
   `.pth` file in the test project's target-snowflake venv, sends its connections to the
   emulator. dbt-snowflake has those settings (DBT_SNOWFLAKE_HOST/PORT/PROTOCOL).
-* The marts are read back over the Snowflake connector, as any client reads them.
+* Over http, fakesnow 0.12.1 sends NULL timestamps as 1970-01-01 00:00:00 (the marts have
+  some): they are read with the same Snowflake SQL through fakesnow's in-process connection.
 test_snowflake.py keeps the compile test with the real adapter and the loader's `--about`.
 """
 
