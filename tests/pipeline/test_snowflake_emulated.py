@@ -9,10 +9,10 @@ What the emulator cannot run, and the narrow workaround for each. fakesnow is in
   it, then `REMOVE` of it. fakesnow 0.12.1 creates the file format but rejects `PUT` to `@~`
   ("does not start with @") and cannot parse `REMOVE`. So `meltano run` really runs the tap
   and target-snowflake, which creates the schema and every table and then fails on exactly
-  those statements (asserted: FAILING_LOAD_STATEMENTS);
-  the test loads the tap's records itself into those tables with the target's upsert
-  semantics, and then runs `dbt-snowflake:build` for real on the emulator: every model and
-  data test, with no statement failing.
+  those statements (asserted: FAILING_LOAD_STATEMENTS); the test loads the tap's records
+  itself into those tables with the target's upsert semantics, and then runs
+  `dbt-snowflake:build` for real on the emulator: every model and data test, with no statement
+  failing.
 * target-snowflake has no host/port/protocol settings: fakesnow_redirect.py, imported through a
   `.pth` file in the test project's target-snowflake venv, sends its connections to the
   emulator. dbt-snowflake has those settings (DBT_SNOWFLAKE_HOST/PORT/PROTOCOL).
