@@ -4,17 +4,17 @@ in-memory DuckDB), served from a thread of the test process on a free loopback p
 Decisions:
 * The socket is bound and listening before the server thread starts, so clients can connect at
   once (no polling for readiness); the thread is joined at teardown.
-* fakesnow keeps one in-memory DuckDB per process: each test uses its own database name and
-  drops it at teardown.
-* What the emulator lacks is filled in here, narrowly, and each gap is named where it is filled:
-  `CURRENT_VERSION()` (snowflake-sqlalchemy asks for it on every new engine) is a DuckDB macro.
+* fakesnow keeps one in-memory DuckDB per process: each test uses its own database name (created
+  by the first login to it) and drops it at teardown. fakesnow 0.12.1 cannot parse
+  `DROP DATABASE`, so the DuckDB catalog behind it is detached instead.
 * Loads the emulator cannot run (target-snowflake stages JSON files: CREATE FILE FORMAT, PUT to
   the user stage `@~`, MERGE/COPY from it, REMOVE) are replaced by `load_singer_messages`, which
   writes the tap's records into the tables target-snowflake created, with its upsert semantics:
   the latest record per primary key, upper-case column names, `_SDC_*` metadata columns. It
   writes into the DuckDB tables behind the emulator (parsing a few thousand INSERT rows through
-  fakesnow's SQL translation took 36 s); the marts are read with Snowflake SQL through
-  fakesnow's in-process connection (`fetch`: its http answer mangles some timestamps).
+  fakesnow's SQL translation took 36 s). The marts are read with Snowflake SQL through fakesnow's
+  in-process connection (`fetch`), not over http: fakesnow 0.12.1 sends a NULL timestamp over
+  the wire as 1970-01-01 00:00:00, and the marts have NULL timestamps (a media never viewed).
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fakesnow.server
+import snowflake.connector
+import uvicorn
 from typing_extensions import override
 
 REDIRECT_MODULE = Path(__file__).with_name("fakesnow_redirect.py")
-# The version fakesnow 0.9.x cannot report (newer fakesnow answers CURRENT_VERSION() itself).
-EMULATED_VERSION = "8.40.0"
 CREDENTIALS = {"ACCOUNT": "fakesnow", "USER": "fake", "PASSWORD": "snow", "ROLE": "SYSADMIN"}
 
 
@@ -70,8 +71,6 @@ class EmulatedSnowflake:
         return kinds
 
     def connect(self, schema: str | None = None) -> Any:
-        import snowflake.connector
-
         return snowflake.connector.connect(
             user=CREDENTIALS["USER"],
             password=CREDENTIALS["PASSWORD"],
@@ -87,14 +86,11 @@ class EmulatedSnowflake:
         )
 
     def fetch(self, sql: str) -> list[tuple]:
-        """Run Snowflake SQL through the emulator's own connection (not its http answer).
+        """Run Snowflake SQL through the emulator's in-process connection (not over http).
 
-        fakesnow 0.9.43 fails to serialise some timestamps with milliseconds for the wire
-        (`Float value 67000000.000000 was truncated converting to int32`: fixed in 0.12, which
-        rounds), so results are read in process, after the same SQL translation.
+        fakesnow 0.12.1 answers `select null::timestamp_ntz` over http with 1970-01-01 00:00:00
+        (also `_tz`, `_ltz`); in process, after the same SQL translation, NULL stays None.
         """
-        import fakesnow.server
-
         with fakesnow.server.shared_fs.connect(self.database, None) as conn:
             return conn.cursor().execute(sql).fetchall()
 
@@ -131,8 +127,6 @@ class EmulatedSnowflake:
                 row["_SDC_EXTRACTED_AT"] = message.get("time_extracted")
                 row["_SDC_BATCHED_AT"] = batched_at
                 rows[key] = row
-        import fakesnow.server
-
         duck = fakesnow.server.shared_fs.duck_conn.cursor()
         for stream, rows in latest.items():
             table = f'{self.database}.{schema}."{stream.upper()}"'
@@ -157,10 +151,7 @@ def _sql_value(value: object) -> object:
 
 @contextmanager
 def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
-    """Serve fakesnow on 127.0.0.1 and create `database` in it (dropped afterwards)."""
-    import fakesnow.server
-    import uvicorn
-
+    """Serve fakesnow on 127.0.0.1 for `database` (dropped afterwards)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -175,12 +166,8 @@ def emulated_snowflake(database: str) -> Iterator[EmulatedSnowflake]:
     fakesnow_log = logging.getLogger("fakesnow.server")
     fakesnow_log.addHandler(failures)
     try:
-        fakesnow.server.shared_fs.connect(database, None).close()
-        fakesnow.server.shared_fs.duck_conn.execute(
-            f"create or replace macro {database}.main.current_version() as '{EMULATED_VERSION}'"
-        )
         yield emulator
-        # fakesnow 0.9 cannot parse DROP DATABASE: detach the DuckDB catalog behind it.
+        # fakesnow 0.12.1 cannot parse DROP DATABASE: detach the DuckDB catalog behind it.
         fakesnow.server.shared_fs.duck_conn.execute(f"detach database if exists {database}")
     finally:
         fakesnow_log.removeHandler(failures)

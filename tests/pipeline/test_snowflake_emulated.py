@@ -2,27 +2,22 @@
 against fakesnow (a Snowflake emulator on DuckDB, served over http in the test process), with the
 marts checked against the same expected values as the PostgreSQL run.
 
-What the emulator cannot run, and the narrow workaround for each. The dev extra pins fakesnow
-0.9.43, the last release that installs beside the project's duckdb==1.2.2; fakesnow 0.12.1
-(duckdb 2.0) was tried too, and the test accepts either's known gaps (FAILING_LOAD_STATEMENTS):
-* `CURRENT_VERSION()`, which snowflake-sqlalchemy queries on every new engine (0.9 only): the
-  emulator gets a macro returning a fixed version (snowflake_emulator.py).
-* `ALTER SESSION SET autocommit=False` (0.9 only): rejected, and snowflake-sqlalchemy goes on.
+What the emulator cannot run, and the narrow workaround for each. fakesnow is in the dev extra
+(pinned 0.12.1), so a missing fakesnow fails this module's import rather than skipping it.
 * target-snowflake loads every batch with `CREATE OR REPLACE FILE FORMAT`, `PUT` of the JSON
   files to the user stage `@~/target-snowflake/<sync id>`, `MERGE INTO` (or `COPY INTO`) from
-  it, then `REMOVE` of it. fakesnow 0.9 fails the file format (an internal error), so nothing
-  after it runs; fakesnow 0.12 creates it but rejects `PUT` to `@~` ("does not start with @")
-  and cannot parse `REMOVE`. So `meltano run` really runs the tap and target-snowflake, which
-  creates the schema and every table and then fails on exactly those statements (asserted);
-  the test loads the tap's records itself into those tables with the target's upsert
-  semantics, and then runs `dbt-snowflake:build` for real on the emulator: every model and
-  data test, with no statement failing.
+  it, then `REMOVE` of it. fakesnow 0.12.1 creates the file format but rejects `PUT` to `@~`
+  ("does not start with @") and cannot parse `REMOVE`. So `meltano run` really runs the tap
+  and target-snowflake, which creates the schema and every table and then fails on exactly
+  those statements (asserted: FAILING_LOAD_STATEMENTS); the test loads the tap's records
+  itself into those tables with the target's upsert semantics, and then runs
+  `dbt-snowflake:build` for real on the emulator: every model and data test, with no statement
+  failing.
 * target-snowflake has no host/port/protocol settings: fakesnow_redirect.py, imported through a
   `.pth` file in the test project's target-snowflake venv, sends its connections to the
   emulator. dbt-snowflake has those settings (DBT_SNOWFLAKE_HOST/PORT/PROTOCOL).
-* Reading the marts back over http fails on some timestamps with milliseconds (a fakesnow 0.9
-  serialisation bug, fixed in 0.12): they are read with the same Snowflake SQL through
-  fakesnow's in-process connection.
+* Over http, fakesnow 0.12.1 sends NULL timestamps as 1970-01-01 00:00:00 (the marts have
+  some): they are read with the same Snowflake SQL through fakesnow's in-process connection.
 test_snowflake.py keeps the compile test with the real adapter and the loader's `--about`.
 """
 
@@ -30,7 +25,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from importlib.metadata import version
 
 import pytest
 
@@ -41,18 +35,12 @@ from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 from tests.pipeline.snowflake_emulator import REDIRECT_MODULE, emulated_snowflake
 
-pytest.importorskip("fakesnow", reason="fakesnow is in the dev extra: pip install -e '.[dev]'")
-
 # Played sessions only, IP addresses dropped, emails hashed: the PostgreSQL run's options.
 GOLD_OPTIONS = Options(
     views_filter="played", ip_privacy="drop", email_privacy="hash", privacy_salt="sf-salt"
 )
-FAKESNOW = ".".join(version("fakesnow").split(".")[:2])
-# The statements of target-snowflake's load that each fakesnow release fails (see above).
-FAILING_LOAD_STATEMENTS = {
-    "0.9": {"ALTER SESSION SET", "CREATE OR REPLACE FILE FORMAT"},
-    "0.12": {"PUT", "REMOVE"},
-}
+# The statements of target-snowflake's load that fakesnow 0.12.1 fails (see above).
+FAILING_LOAD_STATEMENTS = {"PUT", "REMOVE"}
 # Fails on Snowflake too: snowflake-sqlalchemy's probe for a table not created yet.
 ALWAYS_FAILING = {"DESC TABLE"}
 STREAMS = {
@@ -96,7 +84,7 @@ def test_snowflake_pipeline_on_emulator(pipeline_env: PipelineEnv, redirected_lo
         )
         assert run.returncode != 0
         # The tap ran and the loader created every table, then stopped on the emulator's gap.
-        assert snowflake.failed_kinds() - ALWAYS_FAILING == FAILING_LOAD_STATEMENTS[FAKESNOW]
+        assert snowflake.failed_kinds() - ALWAYS_FAILING == FAILING_LOAD_STATEMENTS
         tables = {name for (_, name, *_) in snowflake.fetch("show tables in schema TAP_WISTIA")}
         assert tables == STREAMS
 
