@@ -96,10 +96,12 @@ def test_trends_name_the_viewing_sessions_for_what_they_are(app_env: SyncedProje
 def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
     app_env: SyncedProject,
 ):
-    # The sandbox has medias never played: Wistia still sends an all-zero engagement graph.
+    # The sandbox has medias never played; per_media_refresh `active` reads no engagement
+    # for them (Wistia would send an all-zero graph), so they have no chunks at all.
     ((unplayed,),) = app_env.query(
-        "select min(media_id) from (select media_id from analytics.media_engagement_chunks"
-        " group by media_id having count(retention_pct) = 0) as unplayed"
+        "select min(media_id) from analytics.media_overview where media_id not in"
+        " (select media_id from analytics.media_engagement_chunks"
+        "  group by media_id having count(retention_pct) > 0)"
     )
     assert unplayed is not None
     at = run_app("medias")
