@@ -40,26 +40,39 @@ _live_lock = threading.Lock()
 
 
 class WorkerPool:
-    """`workers` daemon threads running submitted calls; see the module docstring."""
+    """Up to `workers` daemon threads running submitted calls; see the module docstring.
+
+    Threads start when a call finds none idle, so a high `max_concurrency` ceiling costs
+    threads only when the adaptive limit (`concurrency`) actually uses them.
+    """
 
     def __init__(self, workers: int, name: str) -> None:
         self.stopping = threading.Event()
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"{name}_{n}", daemon=True)
-            for n in range(max(workers, 1))
-        ]
+        self._name = name
+        self._max_threads = max(workers, 1)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a task
+        self._queued = 0  # tasks submitted and not yet taken
         with _live_lock:
             _live.add(self)
-        for thread in self._threads:
-            thread.start()
 
     def submit(self, fn: t.Callable[..., R], *args: t.Any) -> Future[R]:
         future: Future[R] = Future()
         if self.stopping.is_set():
             future.cancel()
-        else:
-            self._tasks.put((future, fn, args))
+            return future
+        with self._lock:
+            self._queued += 1
+            if self._queued > self._idle and len(self._threads) < self._max_threads:
+                thread = threading.Thread(
+                    target=self._run, name=f"{self._name}_{len(self._threads)}", daemon=True
+                )
+                self._threads.append(thread)
+                self._idle += 1
+                thread.start()
+        self._tasks.put((future, fn, args))
         return future
 
     def _run(self) -> None:
@@ -67,25 +80,33 @@ class WorkerPool:
             task = self._tasks.get()
             if task is _STOP:
                 return
+            with self._lock:
+                self._idle -= 1
+                self._queued -= 1
             future, fn, args = task
             if self.stopping.is_set() or not future.set_running_or_notify_cancel():
                 future.cancel()
-                continue
-            try:
-                result = fn(*args)
-            except BaseException as error:  # handed to whoever waits on the future
-                future.set_exception(error)
             else:
-                future.set_result(result)
+                try:
+                    result = fn(*args)
+                except BaseException as error:  # handed to whoever waits on the future
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+            with self._lock:
+                self._idle += 1
 
     def close(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         """Stop the workers: queued calls are cancelled, running ones abandoned after
         `timeout` seconds (their threads are daemons and cannot block the exit)."""
         self.stopping.set()
-        for _ in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+            self._max_threads = 0  # no thread starts after this
+        for _ in threads:
             self._tasks.put(_STOP)
         deadline = time.monotonic() + timeout
-        for thread in self._threads:
+        for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(max(deadline - time.monotonic(), 0.0))
         with _live_lock:

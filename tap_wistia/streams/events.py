@@ -6,16 +6,16 @@ by inclusive UTC dates, so each day is one listing (one per media with `media_id
 How a run reads them (the scheduling itself is `page_crawl`):
 - A *closed* day (ended at least `CLOSED_AFTER` before the run started) gets no new
   events, so its pages are fixed: they are read in parallel, several days and several
-  pages of one day at once, within `max_concurrency` requests in flight and the run's
-  request budget.
+  pages of one day at once, as many in flight as the run's request budget can use at
+  the latency seen (`http.concurrency`), at most `max_concurrency`.
 - The *open* day (today, while events still arrive at the head of the list) is read one
   page after the other: reading a later page first could skip the events that a new
   arrival pushes across a page boundary. In order, a shift only re-lists events, which
   are dropped as duplicates (`event_key`). It starts first, so its serial chain overlaps
   the closed days' work.
 - Records are emitted as pages arrive, not in day order (targets upsert on `event_key`).
-- Memory is bounded by pages held (`2 x max_concurrency` pages of 100 events), not by the
-  size of a day or the number of days.
+- Memory is bounded by pages held (`max_concurrency + PAGES_AHEAD` pages of 100 events),
+  not by the size of a day or the number of days.
 
 State (the bookmark is what the next run trusts; it moves only once what it covers has
 been emitted, and in one `dict.update`, so a STATE written at any moment is complete):
@@ -50,6 +50,8 @@ if t.TYPE_CHECKING:
 # little after their `received_at`, and a closed day is read in parallel, which a late
 # insertion could make skip events (reading in order it would only re-list some).
 CLOSED_AFTER = dt.timedelta(hours=1)
+# Pages read and not yet emitted, beyond those in flight: what memory is bounded by.
+PAGES_AHEAD = 16
 PROGRESS_SHARE = 0.1  # log progress every 10 % of the days ...
 PROGRESS_SECONDS = 30.0  # ... or every 30 s, whichever comes first
 
@@ -145,17 +147,16 @@ class EventsStream(SelfBookmarkingStream):
                 len(windows) - len(todo),
                 sum(listing.first_page - 1 for listing in listings),
             )
-        workers = run.settings.max_concurrency
+        workers = run.settings.max_concurrency  # the ceiling; the run's limit adapts
         crawl: PageCrawl[dict] = PageCrawl(
             listings,
             lambda index, page: self.fetch_page(todo[index].context, page),
             workers=workers,
             page_size=PAGE_SIZE,
-            max_held=2 * workers,
+            max_held=workers + PAGES_AHEAD,
             max_open=2 * workers,
             depth=max(workers // 2, 1),
-            interval=run.budget.interval,
-            clock=run.clock,
+            concurrency=run.concurrency,
         )
         progress = _Progress(self, days, windows, todo, crawl)
         seen: dict[int, set[str]] = {}
