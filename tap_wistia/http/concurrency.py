@@ -17,15 +17,19 @@ Decisions:
 - The limit is reconsidered per *epoch*: once `max(limit, MIN_SAMPLES)` attempts sent
   under the current limit have answered. Attempts sent under another limit tell about
   another concurrency and are not mixed in.
-- A server that slows down under load is not pushed harder. After the concurrency at the
-  server grew, latency growing by more than half as much (and beyond jitter) means the
-  extra requests bought little throughput: the limit goes back and holds for
-  `HOLD_EPOCHS` epochs, then probes again (latency may have changed for other reasons).
+- A server that slows down under load is not pushed harder. Once the concurrency at the
+  server grew past a *reference* epoch's (the last one at the lowest recent load, so
+  small steps cannot ratchet it up), latency growing by more than half as much (and
+  beyond jitter) means the extra requests bought little throughput: the limit goes back
+  to the reference's and holds for `HOLD_EPOCHS` epochs, then probes again (latency may
+  have changed for other reasons).
   Latency doubling at unchanged concurrency, or `ERROR_SHARE` of an epoch's attempts
   failing (5xx, timeouts, network errors), cuts the limit by a quarter and holds.
 - A 429 halves the limit at once and holds (someone else spends the account's budget).
-- It starts at `INITIAL` (what used to be the fixed default): the first answer takes one
-  latency to arrive, and nothing is known before it.
+- It starts at `INITIAL` (twice the old fixed default): the first answer takes one
+  latency to arrive, and nothing is known before it. The first epoch ends at the
+  `FIRST_SAMPLES`th answer, so a slow API gets its limit after one latency, not after
+  many; being the fastest answers, they are no reference for the load check.
 
 One instance per run, shared by every stream (they run one after another). `admit`
 blocks a worker while the limit is reached, so pools may have up to `max_concurrency`
@@ -43,12 +47,14 @@ from tap_wistia.http.budget import Clock, SystemClock
 
 HEADROOM = 1.25
 FLOOR = 2
-INITIAL = 8
+INITIAL = 16
 MIN_SAMPLES = 8
+FIRST_SAMPLES = 2
 HOLD_EPOCHS = 8
 NOISE = 1.2  # latency ratios below this are jitter, not growth
 GROWTH_SHARE = 0.5  # latency may grow half as fast as concurrency before it counts
 ERROR_SHARE = 0.2
+SMOOTHING = 0.1  # weight of a new answer in the smoothed latency
 
 
 class Outcome(enum.Enum):
@@ -99,6 +105,8 @@ class AdaptiveLimit:
         self._epoch = 0
         self._hold = 0  # epochs left during which the limit may not grow
         self._previous: Level | None = None
+        self._reference: Level | None = None  # the last epoch at the lowest recent load
+        self._latency: float | None = None  # smoothed over every answer, of any epoch
         self._reset_epoch()
         self.history: list[int] = [self._limit]  # every limit taken, for logs and tests
         self.rate_limited = 0
@@ -135,14 +143,24 @@ class AdaptiveLimit:
             if outcome is Outcome.RATE_LIMITED:
                 self.rate_limited += 1
                 self._set(self._limit // 2, hold=True)
-            elif slot.sent_at is not None and slot.epoch == self._epoch:
-                self._samples += 1
-                self._latency_sum += self.clock.monotonic() - slot.sent_at
-                self._concurrency_sum += slot.concurrency
-                self._failures += outcome is Outcome.FAILED
-                if self._samples >= max(self._limit, MIN_SAMPLES):
-                    self._end_epoch()
+            elif slot.sent_at is not None:
+                self._answered(slot, self.clock.monotonic() - slot.sent_at, outcome)
             self._changed.notify_all()
+
+    def _answered(self, slot: Slot, latency: float, outcome: Outcome) -> None:
+        smoothed = self._latency
+        self._latency = latency if smoothed is None else smoothed + SMOOTHING * (latency - smoothed)
+        if slot.epoch != self._epoch:
+            return
+        self._samples += 1
+        self._latency_sum += latency
+        self._concurrency_sum += slot.concurrency
+        self._failures += outcome is Outcome.FAILED
+        if self._samples >= self._epoch_samples():
+            self._end_epoch()
+
+    def _epoch_samples(self) -> int:
+        return FIRST_SAMPLES if self._epoch == 0 else max(self._limit, MIN_SAMPLES)
 
     def _end_epoch(self) -> None:
         level = Level(
@@ -150,11 +168,15 @@ class AdaptiveLimit:
             self._latency_sum / self._samples,
             self._concurrency_sum / self._samples,
         )
-        previous, self._previous = self._previous, level
+        previous, reference = self._previous, self._reference
+        if self._epoch > 0:
+            self._previous = level
+            if reference is None or level.concurrency <= reference.concurrency * 1.1:
+                self._reference = level  # the latency of this load, as of now
         if self._failures >= ERROR_SHARE * self._samples:
             self._set(self._limit * 3 // 4, hold=True)
-        elif previous is not None and _slowed_by_load(previous, level):
-            self._set(previous.limit, hold=True)
+        elif reference is not None and _slowed_by_load(reference, level):
+            self._set(reference.limit, hold=True)
         elif (
             previous is not None
             and level.latency > 2 * previous.latency
@@ -162,7 +184,9 @@ class AdaptiveLimit:
         ):
             self._set(self._limit * 3 // 4, hold=True)
         else:
-            target = self.target(level.latency)
+            target = self.target(max(level.latency, self._latency or 0.0))
+            if self._epoch == 0:  # the fastest answers: enough to grow on, not to cut
+                target = max(target, self._limit)
             if self._hold:
                 self._hold -= 1
                 target = min(target, self._limit)
