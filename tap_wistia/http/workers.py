@@ -27,6 +27,9 @@ import typing as t
 from collections import deque
 from concurrent.futures import Future
 
+if t.TYPE_CHECKING:
+    from tap_wistia.http.concurrency import AdaptiveLimit
+
 J = t.TypeVar("J")
 R = t.TypeVar("R")
 
@@ -207,13 +210,15 @@ def pages_ahead(
     page_size: int,
     expected_pages: int = 0,
     serial_pages: int = 10,
+    concurrency: AdaptiveLimit | None = None,
 ) -> t.Iterator[list[R]]:
     """Pages 1, 2, ... of a list with no total, in order, up to the first short page.
 
     Looking ahead can ask for pages past the end, so it happens only where the list is
     known to go on: up to `expected_pages` (e.g. from the last run), and past those only
     after `serial_pages` more full pages. A short list therefore costs no wasted request;
-    a long one at most `workers - 1` empty pages.
+    a long one at most `workers - 1` empty pages, and no more than the run's adaptive
+    limit (`concurrency`) has in flight: as many as the latency needs, not the ceiling.
     """
     pool = WorkerPool(workers, "wistia-page")
     pending: deque[Future] = deque()
@@ -221,13 +226,14 @@ def pages_ahead(
 
     def fill(read: int) -> None:
         nonlocal next_page
+        ahead = workers if concurrency is None else min(workers, concurrency.limit)
         if read < expected_pages:  # pages known to exist
-            limit = min(expected_pages, read + workers)
+            limit = min(expected_pages, read + ahead)
         elif read - expected_pages >= serial_pages:  # past them, the list proved long
-            limit = read + workers
+            limit = read + ahead
         else:
             limit = read + 1
-        while next_page <= limit and len(pending) < workers:
+        while next_page <= limit and len(pending) < ahead:
             pending.append(pool.submit(fetch_page, next_page))
             next_page += 1
 

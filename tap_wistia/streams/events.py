@@ -8,11 +8,9 @@ How a run reads them (the scheduling itself is `page_crawl`):
   events, so its pages are fixed: they are read in parallel, several days and several
   pages of one day at once, as many in flight as the run's request budget can use at
   the latency seen (`http.concurrency`), at most `max_concurrency`.
-- The *open* day (today, while events still arrive at the head of the list) is read one
-  page after the other: reading a later page first could skip the events that a new
-  arrival pushes across a page boundary. In order, a shift only re-lists events, which
-  are dropped as duplicates (`event_key`). It starts first, so its serial chain overlaps
-  the closed days' work.
+- The *open* day (today, while events still arrive at the head of the list) is read in
+  parallel too, then proven complete by counting the distinct events seen against the
+  listing's total, or read again in order (`open_day`).
 - Records are emitted as pages arrive, not in day order (targets upsert on `event_key`).
 - Memory is bounded by pages held (`max_concurrency + PAGES_AHEAD` pages of 100 events),
   not by the size of a day or the number of days.
@@ -41,6 +39,7 @@ from typing_extensions import override
 from tap_wistia.http.page_crawl import Listing, PageCrawl
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import PAGE_SIZE, SelfBookmarkingStream
+from tap_wistia.streams.open_day import OpenDayCheck
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -110,7 +109,6 @@ class EventsStream(SelfBookmarkingStream):
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         run = self.run
-        start, end = run.window.start, run.window.end
         days = days_between(self.first_day(), run.window.last_day)
         media_scope: list[str | None] = list(run.settings.media_ids) or [None]
         # project_ids without media_ids: one account-wide listing, filtered here, costs
@@ -121,9 +119,8 @@ class EventsStream(SelfBookmarkingStream):
             else None
         )
         # Visitors and per-media refreshes plan their work from the events read here.
-        changed = run.planner
         if days:
-            changed.events_started(start_of_day(days[0]))
+            run.planner.events_started(start_of_day(days[0]))
         self.logger.info(
             "events: reading %d UTC day(s) %s..%s",
             len(days),
@@ -135,11 +132,13 @@ class EventsStream(SelfBookmarkingStream):
         todo: list[Window] = []
         listings: list[Listing] = []
         for window in windows:
-            stable = self.is_closed(window.day)
-            if stable and window.key in days_read:
+            closed = self.is_closed(window.day)
+            if closed and window.key in days_read:
                 continue
             todo.append(window)
-            listings.append(Listing(stable, 1 + (pages_read.get(window.key, 0) if stable else 0)))
+            # The open day too is read in parallel, then checked (`open_day`).
+            listings.append(Listing(True, 1 + (pages_read.get(window.key, 0) if closed else 0)))
+        open_windows = {i for i, window in enumerate(todo) if not self.is_closed(window.day)}
         if len(todo) < len(windows):
             self.logger.info(
                 "events: resuming: %d day window(s) already read, %d page(s) of partly read "
@@ -158,32 +157,54 @@ class EventsStream(SelfBookmarkingStream):
             depth=max(workers // 2, 1),
             concurrency=run.concurrency,
         )
-        progress = _Progress(self, days, windows, todo, crawl)
+        progress = _Progress(self, days, windows, todo, crawl, open_windows)
         seen: dict[int, set[str]] = {}
         for page in crawl.pages():
-            keys = seen.setdefault(page.listing, set())
-            for row in page.rows:
-                self.require_key(row, "event_key", f"GET {self.path}")
-                if row["event_key"] in keys:
-                    continue
-                keys.add(row["event_key"])
-                if allowed is not None and row.get("media_id") not in allowed:
-                    continue
-                if not self._within(row, start, end):
-                    continue
-                changed.saw_event(row)
-                yield row
+            yield from self._new_events(page.rows, seen.setdefault(page.listing, set()), allowed)
             listing = crawl.consumed(page)
-            if listing.finished:
+            if listing.finished and page.listing not in open_windows:
                 seen.pop(page.listing, None)
             progress.page_done(page.listing, listing)
+        for index in sorted(open_windows):
+            check = OpenDayCheck(
+                lambda number, index=index: self.fetch_page(todo[index].context, number),
+                crawl.listings[index].short_at or 1,
+                seen.setdefault(index, set()),
+            )
+            for rows in check.pages():
+                yield from self._new_events(rows, check.seen, allowed)
+            self.logger.info(
+                "events: open day %s: %s after %d more request(s)",
+                todo[index].key,
+                "every event seen (counted)" if check.verified else "read again in order",
+                check.requests,
+            )
+            progress.checks += check.requests
         progress.all_done()
         self.logger.info(
             "events: %d day(s) read with %d request(s) (%d past a day's end)",
             len(days),
-            crawl.requests,
+            crawl.requests + progress.checks,
             crawl.wasted,
         )
+
+    def _new_events(
+        self, rows: list[dict], keys: set[str], allowed: set[str] | None
+    ) -> t.Iterator[dict]:
+        """Rows not seen before in their listing and within scope and the run's window;
+        every row's key goes into `keys`, which is what the open day's count is made of."""
+        start, end = self.run.window.start, self.run.window.end
+        for row in rows:
+            self.require_key(row, "event_key", f"GET {self.path}")
+            if row["event_key"] in keys:
+                continue
+            keys.add(row["event_key"])
+            if allowed is not None and row.get("media_id") not in allowed:
+                continue
+            if not self._within(row, start, end):
+                continue
+            self.run.planner.saw_event(row)
+            yield row
 
     def _resume_points(self) -> tuple[dict[str, int], set[str]]:
         """What an interrupted run recorded of closed days after its bookmark; anything
@@ -241,8 +262,11 @@ class _Progress:
         windows: list[Window],
         todo: list[Window],
         crawl: PageCrawl,
+        open_windows: set[int],
     ) -> None:
         self.stream = stream
+        self.open_windows = open_windows  # never recorded: see the module docstring
+        self.checks = 0  # requests of the open days' checks, after the crawl
         self.days = days
         self.todo = todo
         self.crawl = crawl
@@ -278,9 +302,9 @@ class _Progress:
             if window.day not in self.finished_days and self._day_finished(window.day):
                 self.finished_days.add(window.day)
             self.pages.pop(window, None)
-            if listing.stable:
+            if index not in self.open_windows:
                 self.read.add(window)
-        elif listing.stable and listing.done_through > 0:
+        elif index not in self.open_windows and listing.done_through > 0:
             self.pages[window] = listing.done_through
         self._advance()
         self._write_state()
@@ -324,7 +348,10 @@ class _Progress:
             return
         self.logged_days, self.logged_at = done, now
         self.stream.logger.info(
-            "events: %d/%d days done, %d requests so far", done, total, self.crawl.requests
+            "events: %d/%d days done, %d requests so far",
+            done,
+            total,
+            self.crawl.requests + self.checks,
         )
 
 
