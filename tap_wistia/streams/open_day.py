@@ -8,7 +8,7 @@ events. Reading in order costs one round trip per page (32 % of the budget at 30
 
 So the open day is read like a closed one, all its pages in parallel, and then checked:
 
-1. re-read page 1 (events that arrived at the head since);
+1. re-read page 1 (events that arrived at the head since), unless it is the last page;
 2. then re-read the listing's last page (and on, while pages are full): the listing's
    total now, `(last page - 1) x 100 + its rows`;
 3. every event seen (the parallel pass and these re-reads, deduplicated by `event_key`)
@@ -60,12 +60,13 @@ class OpenDayCheck:
         previous = None
         for _ in range(ROUNDS):
             self.rounds += 1
-            yield self._page(1)
+            if self._last > 1:  # else the last page is the head: one read is both
+                yield self._page(1)
             total = yield from self._total()
-            if total is not None and len(self.seen) >= total:
+            if len(self.seen) >= total:
                 self.verified = True
                 return
-            if total is None or total == previous:
+            if total == previous:
                 break  # nothing arrived during the check: a gap in the pass, not arrivals
             previous = total
         # Not proven: read it all again in order (a shift then only re-lists events).
@@ -77,15 +78,13 @@ class OpenDayCheck:
                 return
             number += 1
 
-    def _total(self) -> t.Generator[list[dict], None, int | None]:
-        """The listing's size now, from its last page (read on while pages are full);
-        None when it shrank (an empty page past the first), which the count cannot prove."""
+    def _total(self) -> t.Generator[list[dict], None, int]:
+        """The listing's size now, from its last page (read on while pages are full). An
+        empty last page gives an upper bound, `(page - 1) x 100`, which proves as much:
+        as many events seen as the bound means as many as the listing holds."""
         while True:
             rows = self._page(self._last)
             yield rows
-            if len(rows) == PAGE_SIZE:
-                self._last += 1
-                continue
-            if not rows and self._last > 1:
-                return None
-            return (self._last - 1) * PAGE_SIZE + len(rows)
+            if len(rows) < PAGE_SIZE:
+                return (self._last - 1) * PAGE_SIZE + len(rows)
+            self._last += 1
