@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import tempfile
 import time
@@ -39,7 +40,9 @@ DAYS = 30
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.latency_sweep")
-    p.add_argument("--latencies", default="50,300,1000,3000,10000", help="ms, comma-separated")
+    p.add_argument(
+        "--latencies", default="50,300,1000,3000,10000", help="ms; empty: no closed-day rows"
+    )
     p.add_argument("--jitter", type=float, default=0.5, help="latency x (1 +- jitter)")
     p.add_argument("--clients", default=",".join(CLIENTS), help="adaptive,fixed8,serial")
     p.add_argument(
@@ -75,10 +78,20 @@ def _write_config(work: Path, name: str, srv: Server, settings: dict[str, Any]) 
     return path
 
 
-def _figures(run: Any, budget: int) -> dict[str, Any]:
+_PAST_END = re.compile(r"events: .* read with \d+ request\(s\) \((\d+) past a day's end\)")
+
+
+def _past_end(log: Path) -> int | None:
+    """Pages the tap asked for past a day's end (its last events line), None: baseline."""
+    found = _PAST_END.findall(log.read_text(errors="replace"))
+    return int(found[-1]) if found else None
+
+
+def _figures(run: Any, budget: int, log: Path) -> dict[str, Any]:
     whole = run.requests / run.wall * 60 if run.wall else 0.0
     return {
         "requests": run.requests,
+        "past_end": _past_end(log),
         "status_429": run.rate_limited,
         "wall": round(run.wall, 1),
         "share": round(100 * run.per_minute() / budget, 1),
@@ -111,7 +124,7 @@ def closed_days(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 else:
                     cmd = tap_cmd(configs[client], cat)
                 run = measure(cmd, server=srv, stderr=log, timeout=7200)
-                row[client] = _figures(run, args.budget)
+                row[client] = _figures(run, args.budget, log)
                 _log(f"closed days, {ms} ms, {client}: {row[client]}")
             rows[str(ms)] = row
     return rows
@@ -140,8 +153,9 @@ def open_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 ("serial", baseline_cmd(base_conf, {"events"})),
             ):
                 srv.configure(ms / 1000, args.budget, args.jitter)
-                run = measure(cmd, server=srv, stderr=work / f"open-{client}-{ms}.log")
-                row[client] = _figures(run, args.budget)
+                log = work / f"open-{client}-{ms}.log"
+                run = measure(cmd, server=srv, stderr=log)
+                row[client] = _figures(run, args.budget, log)
                 _log(f"open day, {ms} ms, {client}: {row[client]}")
             rows[str(ms)] = row
     return rows
@@ -151,9 +165,11 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> list[str]:
     def cell(figures: dict[str, Any] | None) -> str:
         if figures is None:
             return "-"
+        past_end = figures.get("past_end")
+        wasted = "" if past_end is None else f" incl. {past_end} past a day's end"
         return (
             f"**{figures['share']:.0f} %** ({figures['whole_run_share']:.0f} %; "
-            f"{figures['requests']}, {figures['wall']:.1f} s, {figures['status_429']})"
+            f"{figures['requests']}{wasted}, {figures['wall']:.1f} s, {figures['status_429']})"
         )
 
     lines = [
@@ -194,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine(),
         "command": "python -m benchmarks.latency_sweep " + " ".join(argv or sys.argv[1:]),
-        "closed": closed_days(args, work),
+        "closed": closed_days(args, work) if args.latencies else {},
         "open": open_day(args, work) if args.open_latencies else {},
     }
     results["total_seconds"] = round(time.monotonic() - began)
