@@ -160,3 +160,17 @@ def test_a_failed_request_stops_the_crawl_at_once_and_its_workers():
             job.consumed(page)
     assert len(fake.asked) < 500  # stopped, not read to the end
     assert not [t for t in threading.enumerate() if t.name.startswith("wistia-fetch")]
+
+
+def test_alike_days_cost_almost_no_page_past_their_end():
+    # A backfill's days are alike: 6 full pages and a short one each. Once a day has been
+    # seen to end, no day is read ahead past that page until it proves longer.
+    fake = FakeListings([650] * 30)
+    rows, job = crawl(fake, [True] * 30, workers=16)
+    assert len(rows) == 650 * 30
+    assert job.wasted <= 3  # of 210 pages (30+ before: every day read ahead past its end)
+    # A longer day is still read ahead once it has proven longer than the others.
+    fake = FakeListings([650] * 10 + [20_000])
+    rows, job = crawl(fake, [True] * 11, workers=8)
+    assert len(rows) == 650 * 10 + 20_000
+    assert fake.peak_per_listing[10] > 1

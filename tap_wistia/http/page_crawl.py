@@ -15,7 +15,10 @@ Scheduling, decided in the consumer's thread whenever a worker is free, in this 
 2. a *speculative* page of a stable listing that proved long: the next pages past the
    last known full one, at most `min(depth, full pages read // 2)` ahead (a day of 1 or
    3 pages gets none), never at or past a page known short. A page past the end costs
-   one request and is the only waste: at most that many per listing.
+   one request and is the only waste: at most that many per listing. Nor past the
+   highest last page of the listings seen to end so far, until this listing's full pages
+   reach it (days of a backfill are alike: at high latency, most of the waste was the
+   pages after a typical day's last).
 Both only while fewer requests are in flight than the run's adaptive limit
 (`concurrency.AdaptiveLimit`: as many as the budget can use at the latency seen, within
 `workers`). Beyond that, more requests would only wait in the throttle, and a
@@ -105,6 +108,7 @@ class PageCrawl(t.Generic[R]):
         self._held = 0  # pages in flight + read and not yet consumed
         self._in_flight = 0
         self._lowest_open = 0  # every listing before it is finished
+        self._longest_ended = 0  # the highest last page of any listing seen to end
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._unstable = [i for i, listing in enumerate(listings) if not listing.stable]
 
@@ -126,6 +130,7 @@ class PageCrawl(t.Generic[R]):
                     listing.full_through = max(listing.full_through, number)
                 elif listing.short_at is None or number < listing.short_at:
                     listing.short_at = number
+                    self._longest_ended = max(self._longest_ended, number)
                 self._fill(pool)  # keep the workers busy while the caller handles the page
                 yield Page(index, number, rows)
         finally:
@@ -217,6 +222,9 @@ class PageCrawl(t.Generic[R]):
                 continue
             if listing.short_at is not None and number >= listing.short_at:
                 continue
+            longest = self._longest_ended
+            if longest and number > longest and listing.full_through < longest:
+                continue  # past where every listing seen so far ended, until this one is not
             return index, number
         return None
 
