@@ -2,7 +2,9 @@
 
 Refuses (exit 1, one line) to serve a non-loopback address without WISTIA_APP_PASSWORD,
 WISTIA_APP_PASSWORD_FILE or WISTIA_APP_AUTH_HEADER, to start with both a password and the
-auth header, and to start without a warehouse.
+auth header, and to start without a warehouse. Loopback is what the address binds, not how
+it is spelt (`""`, `0`, `::`, a host name: see app/access_policy.py); the server checks its
+bound socket again once started (app/server.py).
 The password travels to the server in the environment, never on the command line.
 """
 
@@ -13,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.access import AccessError, AccessPolicy
+from app.access_policy import AccessError, AccessPolicy
 from app.warehouse import WarehouseConfig, WarehouseError
 
 SERVER = Path(__file__).with_name("server.py")

@@ -8,6 +8,10 @@ read.
 
     GET /download/views.csv?from=2026-01-01&to=2026-01-31[&project=...][&media=...]
     GET /download/sessions.csv?... (same parameters)
+
+A period outside EARLIEST_DAY..LATEST_DAY (`from=0001-01-01&to=9999-12-31`) or reversed is
+a 400 naming the allowed range: the day after 9999-12-31 does not exist, so such a period
+cannot even be turned into timestamp bounds, and no Wistia data lies outside that range.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
 
 VIEWS_PATH = "/download/views.csv"
 SESSIONS_PATH = "/download/sessions.csv"
+# Wistia started in 2008; the upper bound leaves room for any real request.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2099, 12, 31)
 
 
 def download_url(path: str, period: Period, project: str | None, media_id: str | None) -> str:
@@ -49,7 +56,9 @@ def _request_filters(request: Request, wh: Warehouse) -> tuple[Period, list[str]
     except (KeyError, ValueError) as exc:
         raise ValueError("from and to must be dates, YYYY-MM-DD") from exc
     if period.end < period.start:
-        raise ValueError("to is before from")
+        raise ValueError(f"to ({period.end}) is before from ({period.start})")
+    if period.start < EARLIEST_DAY or period.end > LATEST_DAY:
+        raise ValueError(f"from and to must lie between {EARLIEST_DAY} and {LATEST_DAY}")
     project = request.query_params.get("project") or None
     media_id = request.query_params.get("media") or None
     catalog = metrics.media_catalog(wh) if (project or media_id) else []

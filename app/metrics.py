@@ -293,34 +293,60 @@ def visitor_segments(wh: Warehouse) -> list[dict[str, Any]]:
 
 
 def leads(
-    wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0
+    wh: Warehouse, period: Period, media_ids: Sequence[str] | None, min_viewed: float = 0.0
 ) -> list[dict[str, Any]]:
-    """lead_ready_viewers rows that watched at least `min_viewed` (0..1) of the media,
+    """Identified viewers x media with sessions in the period (lead_ready_viewers' columns,
+    from those sessions only) that watched at least `min_viewed` (0..1) of the media then,
     furthest viewers first."""
-    where, params = _leads_filter(media_ids, min_viewed)
+    sql, params = _leads_query(period, media_ids, min_viewed)
     return wh.rows(
-        "select email, name, organization, title, media_name, media_id, max_percent_viewed,"
-        " reached_25, reached_50, reached_75, reached_100, sessions, first_view_at,"
-        f" last_view_at from {{schema}}.lead_ready_viewers where {where}"
+        f"select * from ({sql}) as period_leads"
         " order by max_percent_viewed desc, last_view_at desc, email, media_id",
         params,
     )
 
 
-def count_leads(wh: Warehouse, media_ids: Sequence[str] | None, min_viewed: float = 0.0) -> int:
+def count_leads(
+    wh: Warehouse, period: Period, media_ids: Sequence[str] | None, min_viewed: float = 0.0
+) -> int:
     """How many rows `leads` returns for the same filters."""
-    where, params = _leads_filter(media_ids, min_viewed)
-    rows = wh.rows(f"select count(*) as n from {{schema}}.lead_ready_viewers where {where}", params)
-    return int(rows[0]["n"])
+    sql, params = _leads_query(period, media_ids, min_viewed)
+    return int(wh.rows(f"select count(*) as n from ({sql}) as period_leads", params)[0]["n"])
 
 
-def _leads_filter(media_ids: Sequence[str] | None, min_viewed: float) -> tuple[str, dict[str, Any]]:
+def _leads_query(
+    period: Period, media_ids: Sequence[str] | None, min_viewed: float
+) -> tuple[str, dict[str, Any]]:
+    # lead_ready_viewers is all time, so the period's figures are recomputed here from the
+    # sessions as the mart computes them (transform/models/marts/lead_ready_viewers.sql);
+    # the join to the mart keeps its media name and whatever rows it leaves out.
     where, params = media_filter("media_id", media_ids)
-    # A lead whose furthest position is unknown counts as 0 % viewed.
-    return (
-        f"{where} and coalesce(max_percent_viewed, 0) >= :min_viewed",
-        {**params, "min_viewed": min_viewed},
+    sql = (
+        "with views as (select email, media_id, percent_viewed, viewed_at, event_key, name,"
+        " employment_organization, title from {schema}.wistia_views_keyed"
+        " where email is not null and media_id is not null"
+        f" and viewed_at >= :ts_from and viewed_at < :ts_to and {where}),"
+        " per_lead as (select email, media_id, max(percent_viewed) as max_percent_viewed,"
+        " count(*) as sessions, min(viewed_at) as first_view_at, max(viewed_at) as last_view_at"
+        " from views group by email, media_id),"
+        " latest as (select * from (select views.*, row_number() over (partition by email,"
+        " media_id order by viewed_at desc, event_key desc) as recency_rank from views) as r"
+        " where recency_rank = 1)"
+        " select p.email, l.name, l.employment_organization as organization, l.title,"
+        " m.media_name, p.media_id, p.max_percent_viewed,"
+        " coalesce(p.max_percent_viewed >= 0.25, false) as reached_25,"
+        " coalesce(p.max_percent_viewed >= 0.5, false) as reached_50,"
+        " coalesce(p.max_percent_viewed >= 0.75, false) as reached_75,"
+        " coalesce(p.max_percent_viewed >= 1.0, false) as reached_100,"
+        " p.sessions, p.first_view_at, p.last_view_at"
+        " from per_lead as p"
+        " inner join latest as l on p.email = l.email and p.media_id = l.media_id"
+        " inner join {schema}.lead_ready_viewers as m"
+        " on p.email = m.email and p.media_id = m.media_id"
+        # A lead whose furthest position is unknown counts as 0 % viewed.
+        " where coalesce(p.max_percent_viewed, 0) >= :min_viewed"
     )
+    return sql, {**params, **period.bounds(), "min_viewed": min_viewed}
 
 
 def _as_date(value: Any) -> dt.date:

@@ -8,10 +8,12 @@ Decisions:
   page), not in front of a user. Arguments are checked against the function's signature
   by type checkers (ParamSpec). A new query is one line here.
 - One `st.cache_data` function behind them all: results are kept CACHE_SECONDS per
-  (warehouse, query, arguments), so moving a widget does not re-run every query, and
-  `clear()` (Refresh data on the Data status page) empties them at once. The query's
-  qualified name keys the cache; the function itself travels as an underscore argument,
-  which Streamlit leaves out of the key.
+  (warehouse, its file's version, query, arguments), so moving a widget does not re-run
+  every query, and `clear()` (Refresh data on the Data status page) empties them at
+  once. The query's qualified name keys the cache; the function itself travels as an
+  underscore argument, which Streamlit leaves out of the key. The DuckDB file's version
+  (inode, size, mtime) is in the key because a sync renames a new file over the live
+  one: the next page load reads the new data at once, not CACHE_SECONDS later.
 - A page's call turns a warehouse problem into one line saying what to do and stops the
   page; `fetch` raises WarehouseError instead, for code that explains it itself (the
   freshness banner, which must show even when the warehouse cannot be read).
@@ -28,7 +30,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 import streamlit as st
 
 from app import metrics, traffic
-from app.warehouse import Warehouse, WarehouseConfig, WarehouseError
+from app.warehouse import Warehouse, WarehouseConfig, WarehouseError, file_version
 
 CACHE_SECONDS = 300
 
@@ -43,10 +45,16 @@ def config() -> WarehouseConfig:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def _cached(
-    config: WarehouseConfig, name: str, _function: Callable[..., Any], /, *args: Any, **kwargs: Any
+    config: WarehouseConfig,
+    version: tuple[int, int, int] | None,
+    name: str,
+    _function: Callable[..., Any],
+    /,
+    *args: Any,
+    **kwargs: Any,
 ) -> Any:
-    # `name` is there for the cache key only. Positional-only, so that a query's own
-    # keyword arguments can never collide with these three.
+    # `version` and `name` are there for the cache key only. Positional-only, so that a
+    # query's own keyword arguments can never collide with these four.
     return _function(Warehouse(config), *args, **kwargs)
 
 
@@ -65,7 +73,9 @@ class Query(Generic[P, R]):
 
     def fetch(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """The cached result; WarehouseError when the warehouse cannot be read."""
-        return _cached(config(), self.name, self.function, *args, **kwargs)
+        where = config()
+        version = file_version(where.duckdb_path) if where.kind == "duckdb" else None
+        return _cached(where, version, self.name, self.function, *args, **kwargs)
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """The cached result; on a warehouse problem, say what to do and stop the page."""

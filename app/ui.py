@@ -16,6 +16,7 @@ import streamlit as st
 
 from app import exports, freshness, metrics, queries
 from app.metrics import Period
+from app.reporting_zone import reporting_zone
 
 DEFAULT_DAYS = 30
 
@@ -75,7 +76,10 @@ def sidebar() -> Selection | None:
     )
     media_id = media_id or None
     period = Period(start, end)
-    st.sidebar.caption(f"Data from {first_day} to {last_day} (UTC).")
+    # The period is in UTC days; the trend marts bucket in dbt's reporting zone.
+    st.sidebar.caption(
+        f"Data from {first_day} to {last_day} (UTC). Trend buckets: {reporting_zone()} time."
+    )
     return Selection(period, project, media_id, metrics.select_medias(catalog, project, media_id))
 
 

@@ -96,13 +96,39 @@ def choose_duckdb(project: Path, sandbox: Path, schema: str) -> Path:
 _chosen_duckdb = functools.lru_cache(maxsize=None)(choose_duckdb)
 
 
+def file_version(path: Path) -> tuple[int, int, int]:
+    """(inode, size, mtime in ns) of the file: changes when a sync renames a new file in or
+    writes this one; (0, 0, 0) when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def open_duckdb(path: Path) -> Any:
+    """A fresh in-memory DuckDB with the file ATTACHed read-only as its default catalog
+    (why not `duckdb.connect(path)`: see the module docstring). The caller closes it."""
+    import duckdb
+
+    conn = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+    try:
+        quoted = str(path).replace("'", "''")
+        conn.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+        conn.execute("USE warehouse")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _holds_marts(path: Path, schema: str) -> bool:
     if not path.exists():
         return False
     import duckdb
 
     try:
-        with duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG) as conn:
+        with open_duckdb(path) as conn:
             (found,) = conn.execute(
                 "select count(*) from information_schema.tables"
                 " where table_schema = ? and table_name = 'wistia_views_keyed'",
@@ -177,8 +203,8 @@ class Warehouse:
                     "(or set WISTIA_APP_DUCKDB_PATH)."
                 )
             try:
-                conn = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
-            except duckdb.IOException as exc:
+                conn = open_duckdb(path)
+            except duckdb.Error as exc:
                 if "could not set lock" in str(exc).lower():
                     raise WarehouseError(
                         "A sync is writing the warehouse right now: reload in a minute."

@@ -134,13 +134,22 @@ def measure(
     stdout: Path | str = os.devnull,
     stderr: Path | str = os.devnull,
     timeout: float = 1800.0,
+    env: dict[str, str] | None = None,
 ) -> Run:
-    """Run `cmd`, wait for it with wait4 (its own rusage: CPU and peak RSS)."""
+    """Run `cmd`, wait for it with wait4 (its own rusage: CPU and peak RSS); `env` is
+    added to the environment."""
     mark = server.mark()
     server_cpu = server.cpu_seconds()
     began = time.monotonic()
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+        )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -163,6 +172,10 @@ def measure(
         tail = Path(stderr).read_text(errors="replace")[-2000:] if stderr != os.devnull else ""
         raise RuntimeError(f"{' '.join(cmd)} exited {run.returncode}\n{tail}")
     return run
+
+
+# The tap's METRIC lines are off by default; `emitted_records` counts from them.
+METRICS_ON = {"SINGER_SDK_LOG_CONFIG": str(ROOT / "scripts" / "sdk-logging" / "metrics-on.yml")}
 
 
 def tap_config(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .harness import (
+    METRICS_ON,
     Server,
     baseline_cmd,
     catalog,
@@ -41,7 +42,7 @@ def throughput_section(args: argparse.Namespace, work: Path) -> dict[int, Any]:
                 srv, work, f"size-{size}", days=args.size_days, budget=UNTHROTTLED, **args.settings
             )
             log = work / f"tap-size-{size}.log"
-            tap = measure(tap_cmd(conf, cat), server=srv, stderr=log)
+            tap = measure(tap_cmd(conf, cat), server=srv, stderr=log, env=METRICS_ON)
             tap_records = emitted_records(log, "events")
             blog = work / f"baseline-size-{size}.log"
             base = measure(baseline_cmd(conf, {"events"}), server=srv, stderr=blog)

@@ -19,7 +19,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # shellcheck disable=SC1091
 . .venv/bin/activate
-if ! python -c 'import streamlit, altair' >/dev/null 2>&1; then
+if ! python -c 'import streamlit, altair, psutil' >/dev/null 2>&1; then
   echo "installing the app's packages: pip install -e '.[app]' ..."
   python -m pip install --quiet -e '.[app]' || die "pip install -e '.[app]' failed"
 fi

@@ -12,11 +12,19 @@
 
 Neither message has a setting or hook to turn it off, and lowering the level of the
 "singer_sdk" logger would also hide warnings that matter; a filter drops exactly these.
+
+The SDK's METRIC lines (one per request, batch and sync: most of a run's output) are off
+by default on the command line too, as under Meltano (whose plugins get
+`scripts/sdk-logging/metrics-off.yml`): the "singer_sdk.metrics" logger stops
+propagating (a level would not hold: the SDK resets levels at start-up). A logging
+config in `SINGER_SDK_LOG_CONFIG` decides instead, so
+`SINGER_SDK_LOG_CONFIG=scripts/sdk-logging/metrics-on.yml` turns them back on.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import typing as t
 
 NOISE = (
@@ -38,3 +46,13 @@ def quiet_sdk_noise(stream_loggers: t.Iterable[logging.Logger]) -> None:
     logging.getLogger("singer_sdk").addFilter(_FILTER)
     for logger in stream_loggers:
         logger.addFilter(_FILTER)
+
+
+def metrics_off_unless_configured() -> None:
+    """No METRIC lines on the console unless `SINGER_SDK_LOG_CONFIG` says otherwise."""
+    if "SINGER_SDK_LOG_CONFIG" in os.environ:
+        return
+    metrics = logging.getLogger("singer_sdk.metrics")
+    metrics.propagate = False
+    if not metrics.handlers:
+        metrics.addHandler(logging.NullHandler())  # not Python's last-resort handler

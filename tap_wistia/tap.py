@@ -16,7 +16,9 @@ import signal
 import sys
 import typing as t
 from functools import cached_property
+from pathlib import Path
 
+import click
 import simplejson
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
@@ -25,10 +27,14 @@ from tap_wistia.http.errors import WistiaError
 from tap_wistia.http.redaction import install_log_redaction, register_secret
 from tap_wistia.http.workers import stop_all_workers
 from tap_wistia.run import RunContext
-from tap_wistia.sdk_logs import quiet_sdk_noise
+from tap_wistia.sdk_logs import metrics_off_unless_configured, quiet_sdk_noise
 from tap_wistia.sdk_private import Interrupted, SignalsInterrupt
 from tap_wistia.settings.schema import SCHEMA
-from tap_wistia.settings.validation import check_settings, hide_secret_values
+from tap_wistia.settings.validation import (
+    check_settings,
+    explain_missing_settings,
+    hide_secret_values,
+)
 from tap_wistia.state.bookmarks import check_bookmarks, check_state_shape
 from tap_wistia.state.catalog import UnknownScopeIds
 from tap_wistia.state.planner import StreamAccess
@@ -60,9 +66,8 @@ class TapWistia(SignalsInterrupt):
         except ConfigValidationError as exc:
             # The SDK's messages quote the offending value: never for the token.
             config = kwargs.get("config") if isinstance(kwargs.get("config"), dict) else {}
-            raise ConfigValidationError(
-                str(exc), errors=hide_secret_values(exc.errors, config or {}), schema=exc.schema
-            ) from None
+            errors = explain_missing_settings(hide_secret_values(exc.errors, config or {}))
+            raise ConfigValidationError(str(exc), errors=errors, schema=exc.schema) from None
         # Before any stream syncs: a bad bookmark must not fail (or silently stall) mid-run.
         check_bookmarks(self.state, self.streams, run.window.run_started)
 
@@ -96,6 +101,7 @@ class TapWistia(SignalsInterrupt):
     @override
     def sync_all(self) -> None:
         try:
+            self.run.planner.check_scope()
             super().sync_all()
         except Interrupted:
             # Streams change their state only once what it covers has been emitted (events
@@ -108,6 +114,26 @@ class TapWistia(SignalsInterrupt):
             stop_all_workers()
 
     # --- command line --------------------------------------------------------------
+
+    @classmethod
+    @override
+    def get_singer_command(cls) -> click.Command:
+        # `cli` calls this once the SDK's console logging is set up.
+        metrics_off_unless_configured()
+        return super().get_singer_command()
+
+    @classmethod
+    @override
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """The `--config` files, or one line and exit 1 if one is missing or not JSON."""
+        try:
+            return super().cb_config(ctx, param, value)
+        except FileNotFoundError:
+            missing = next((p for p in value if p != "ENV" and not Path(p).is_file()), "")
+            cls.logger.error("--config: no file at '%s'.", missing)
+        except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:
+            cls.logger.error("--config: a file is not valid JSON: %s", exc)
+        ctx.exit(1)
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:

@@ -26,10 +26,22 @@ def window_events(data: Dataset, first: dt.date, end: dt.date) -> list[dict]:
     return [e for e in data.events if first <= local_day(e) < end]
 
 
-def expected_keys(data: Dataset, first: dt.date, end: dt.date) -> dict[str, set[tuple]]:
-    """The primary keys each analytics stream must emit for a window (snapshot date aside)."""
+def played_medias(data: Dataset, first: dt.date) -> list[str]:
+    """The medias a first run reads beyond their lifetime stats (per_media_refresh 'active',
+    the default): those with events received since `first` (UTC midnight, the start_date)."""
+    played = {
+        e["media_id"] for e in data.events if parse_timestamp(e["received_at"]).date() >= first
+    }
+    return [m for m in data.media_ids() if m in played]
+
+
+def expected_keys(
+    data: Dataset, first: dt.date, end: dt.date, *, every_media: bool = False
+) -> dict[str, set[tuple]]:
+    """The primary keys each analytics stream must emit on a first run over a window
+    (snapshot date aside). `every_media`: the run read every media (events not selected)."""
     events = window_events(data, first, end)
-    medias = data.media_ids()
+    medias = data.media_ids() if every_media else played_medias(data, first)
     days = [first + dt.timedelta(days=n) for n in range((end - first).days)]
     return {
         "media_analytics_daily": {(m, d.isoformat()) for m in medias for d in days},

@@ -37,6 +37,7 @@ class Reply:
     body: bytes = b"[]"
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
     drip_seconds: float = 0.0  # pause between single bytes of the body
+    drip_head: bool = False  # drip the status line and headers instead of the body
     endless: bool = False  # send `body` over and over, with no Content-Length
 
 
@@ -123,7 +124,24 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             except OSError:
                 self.close_connection = True
 
+        def _drip(self, data: bytes, seconds: float) -> bool:
+            """Sends `data` a byte at a time; False if the server stopped meanwhile."""
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                if server.stopping.wait(seconds):
+                    return False
+            return True
+
         def _send(self, reply: Reply) -> None:
+            if reply.drip_head:
+                lines = [f"HTTP/1.1 {reply.status} OK"]
+                lines += [f"{name}: {value}" for name, value in reply.headers.items()]
+                lines.append(f"Content-Length: {len(reply.body)}")
+                head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+                if self._drip(head, reply.drip_seconds):
+                    self.wfile.write(reply.body)
+                return
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -139,10 +157,6 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if not reply.drip_seconds:
                 self.wfile.write(reply.body)
                 return
-            for i in range(len(reply.body)):
-                self.wfile.write(reply.body[i : i + 1])
-                self.wfile.flush()
-                if server.stopping.wait(reply.drip_seconds):
-                    return
+            self._drip(reply.body, reply.drip_seconds)
 
     return Handler

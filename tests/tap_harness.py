@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -96,13 +97,18 @@ def run_sync(
     return SyncResult(messages=messages, clock=clock, tap=tap, stdout=text)
 
 
-def run_cli(config: dict, tmp_path, *args: str) -> subprocess.CompletedProcess:
-    """`python -m tap_wistia --config ...` as a user runs it, output captured."""
+def run_cli(
+    config: dict, tmp_path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m tap_wistia --config ...` as a user runs it, output captured; `env` is
+    added to the environment (SINGER_SDK_LOG_CONFIG is left out unless given there)."""
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config))
+    environment = {k: v for k, v in os.environ.items() if k != "SINGER_SDK_LOG_CONFIG"}
     return subprocess.run(
         [sys.executable, "-m", "tap_wistia", "--config", str(path), *args],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**environment, **(env or {})},
     )

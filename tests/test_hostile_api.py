@@ -14,7 +14,7 @@ import urllib3.exceptions
 
 from tap_wistia.http.budget import Throttle
 from tap_wistia.http.concurrency import AdaptiveLimit
-from tap_wistia.http.errors import WistiaError
+from tap_wistia.http.errors import RetriesExhausted, WistiaError
 from tap_wistia.http.paging import PageIgnored, RepeatedPageGuard
 from tap_wistia.http.retries import (
     FIRST_CONTACT_SECONDS,
@@ -260,6 +260,42 @@ def test_a_redirect_to_another_host_is_refused():
     assert elsewhere.seen == []
 
 
+def test_a_redirect_to_another_port_of_the_same_host_is_refused():
+    with ScriptedServer(projects) as elsewhere:
+        target = f"http://127.0.0.1:{elsewhere.port}"
+        with (
+            ScriptedServer(redirect_to(target)) as server,
+            pytest.raises(RedirectRefused) as failure,
+        ):
+            run_sync({"api_token": TOKEN, "api_url": server.url}, streams=("projects",))
+    assert (
+        f"redirected to another server on 127.0.0.1 (http port {server.port} -> http port "
+        f"{elsewhere.port}); refused"
+    ) in str(failure.value)
+    assert elsewhere.seen == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "named"),
+    [
+        (b'<?xml version="1.0"?><projects/>', "application/xml", "markup (XML?)"),
+        (b"<projects><project/></projects>", "application/json", "markup (XML?)"),
+        (b"maintenance until 10:00", "text/plain", "not JSON"),
+    ],
+)
+def test_a_200_that_is_not_json_fails_at_once_naming_the_content_type(body, content_type, named):
+    reply = Reply(body=body, headers={"Content-Type": content_type})
+    clock = FakeClock()
+    with ScriptedServer(lambda seen: reply) as server, pytest.raises(WistiaError) as failure:
+        run_sync({"api_token": TOKEN, "api_url": server.url}, clock=clock, streams=("projects",))
+    message = str(failure.value)
+    assert f"answered HTTP 200 with a body that is {named} (Content-Type: {content_type})" in (
+        message
+    )
+    assert len(server.seen) == 1  # not retried
+    assert not [s for s in clock.sleeps if s >= 1]
+
+
 def test_a_redirect_from_https_to_http_is_refused(monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(SELF_SIGNED_CERT))
     with ScriptedServer(projects) as plain:
@@ -285,13 +321,49 @@ def test_cli_html_login_page_fails_fast_with_one_clear_line(tmp_path):
 def test_two_equal_pages_pass_three_fail_in_any_arrival_order():
     page = [{"visitor_key": f"v{i}"} for i in range(100)]
     other = [{"visitor_key": f"w{i}"} for i in range(100)]
+    last = [{"visitor_key": f"x{i}"} for i in range(100)]
     guard = RepeatedPageGuard(("visitor_key",))
     # 100 new events between two requests shift a newest-first list by exactly a page.
-    for number, items in ((1, other), (2, page), (3, page), (4, other)):
+    for number, items in ((1, other), (2, page), (3, page), (4, last)):
         guard.check("{}", number, items, "GET /v1/stats/visitors")
     guard = RepeatedPageGuard(("visitor_key",))
     guard.check("{}", 3, page, "GET /v1/stats/visitors")
-    guard.check("{}", 1, page, "GET /v1/stats/visitors")
     guard.check("{}", 2, page[:50], "GET /v1/stats/visitors")  # a short page: the end
-    with pytest.raises(PageIgnored, match="pages 1 to 3 hold the same records"):
+    guard.check("{}", 4, page, "GET /v1/stats/visitors")
+    with pytest.raises(PageIgnored, match="pages 2 to 4 hold the same records"):
         guard.check("{}", 2, page, "GET /v1/stats/visitors")
+
+
+def test_a_server_dripping_its_headers_fails_within_request_timeout_per_attempt():
+    # One header byte every 0.2 s: each socket read succeeds, the headers never end in time.
+    drip = Reply(body=visitors_page(3), drip_head=True, drip_seconds=0.2)
+    drip.headers["X-Padding"] = "x" * 200
+    began = time.monotonic()
+    with (
+        ScriptedServer(lambda seen: drip) as server,
+        pytest.raises(RetriesExhausted) as failure,
+    ):
+        config = {"api_token": TOKEN, "api_url": server.url, "request_timeout": 3}
+        run_sync({**config, "max_retries": 1}, streams=("visitors",))
+    assert time.monotonic() - began < 9  # two attempts of 3 s, not for ever
+    assert len(server.seen) == 2
+    assert str(failure.value) == (
+        "GET /v1/stats/visitors?page=1&per_page=100 still failing after 1 retries; last error: "
+        "the response was still arriving when request_timeout ran out (a very slow or stalled "
+        "server)"
+    )
+
+
+def test_a_proxy_dripping_its_headers_fails_within_request_timeout(monkeypatch):
+    drip = Reply(body=visitors_page(3), drip_head=True, drip_seconds=0.2)
+    drip.headers["X-Padding"] = "x" * 200
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    began = time.monotonic()
+    with ScriptedServer(lambda seen: drip) as proxy, pytest.raises(RetriesExhausted):
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        api_url = f"http://127.0.0.1:{free_port()}/v1"  # reached only through the proxy
+        config = {"api_token": TOKEN, "api_url": api_url, "request_timeout": 2}
+        run_sync({**config, "max_retries": 0}, streams=("visitors",))
+    assert time.monotonic() - began < 5
+    assert [s.path.split("?")[0] for s in proxy.seen] == [f"{api_url}/stats/visitors"]

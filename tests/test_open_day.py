@@ -27,7 +27,7 @@ class ChangingListing:
         self._new += count
         self.rows[at:at] = fresh
 
-    def page(self, number: int) -> list[dict]:
+    def page(self, number: int, read: int = 0) -> list[dict]:
         self.reads.append(number)
         start = (number - 1) * PAGE
         return [{"event_key": key} for key in self.rows[start : start + PAGE]]
@@ -73,7 +73,7 @@ def test_events_arriving_during_the_check_are_counted_in_once_they_stop():
     # 30 late arrivals between the head and the last page of the first round, then none.
     arrivals = iter([0, 30])
 
-    def page(number: int) -> list[dict]:
+    def page(number: int, read: int) -> list[dict]:
         listing.arrive(next(arrivals, 0), at=40)
         return listing.page(number)
 

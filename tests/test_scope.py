@@ -6,9 +6,11 @@ import datetime as dt
 import logging
 
 import pytest
+from singer_sdk.exceptions import ConfigValidationError
 
-from tap_wistia.state.catalog import UnknownProjectIds
+from tap_wistia.state.catalog import UnknownMediaIds, UnknownProjectIds
 from tap_wistia.state.scope import covers, scope_of
+from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 
@@ -24,6 +26,33 @@ def test_unknown_project_ids_fail_naming_the_setting(make_wistia):
     assert server.requests_to("/stats/events") == []  # failed before reading anything
     with pytest.raises(UnknownProjectIds, match="nonexistent"):
         run_sync(config)  # with projects selected, its own listing is the check
+
+
+@pytest.mark.parametrize("streams", [("events",), ("projects",), ("visitors",)])
+def test_unknown_media_ids_fail_before_any_stream_whatever_is_selected(make_wistia, streams):
+    server = make_wistia(medias=4, visitors=5, events=20, days=3)
+    known = server.dataset.medias[0]["hashed_id"]
+    config = tap_config(server, media_ids=[known, "typo123"])
+    with pytest.raises(UnknownMediaIds, match=r"media_ids: .*: typo123$"):
+        run_sync(config, streams=streams)
+    assert {r.path for r in server.requests} == {"/medias"}  # failed before any stream
+
+
+@pytest.mark.parametrize(
+    ("setting", "ids", "items"),
+    [
+        ("media_ids", [""], "1"),
+        ("media_ids", ["abc", "  "], "2"),
+        ("project_ids", ["", ""], "1, 2"),
+    ],
+)
+def test_empty_scope_ids_are_refused(setting, ids, items):
+    with pytest.raises(ConfigValidationError) as failure:
+        TapWistia(config={"api_token": "t" * 20, setting: ids}, parse_env_config=False)
+    assert failure.value.errors == [
+        f"{setting}: item(s) {items} are empty; remove them, or the whole setting to read "
+        "everything"
+    ]
 
 
 def test_numeric_and_hashed_project_ids_are_both_known(make_wistia):

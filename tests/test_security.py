@@ -116,3 +116,33 @@ def test_redact_masks_authorization_header_text_of_any_token():
     assert json.loads(redact(json.dumps({"Authorization": "Token xyz"}))) == {
         "Authorization": "Token ***"
     }
+
+
+LONG_TOKEN = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # 64 characters
+
+
+def leaked_runs(text: str, secret: str, length: int = 16) -> list[str]:
+    return [
+        secret[i : i + length]
+        for i in range(len(secret) - length + 1)
+        if secret[i : i + length] in text
+    ]
+
+
+def test_a_401_body_echoing_part_of_the_token_is_masked():
+    body = json.dumps({"error": f"invalid token {LONG_TOKEN[:40]}"}).encode()
+    reply = Reply(401, body)
+    with ScriptedServer(lambda seen: reply) as server, pytest.raises(WistiaAuthError) as failure:
+        run_sync({"api_token": LONG_TOKEN, "api_url": server.url}, streams=("projects",))
+    message = str(failure.value)
+    assert "invalid token ***" in message
+    assert leaked_runs(message, LONG_TOKEN) == []
+
+
+def test_any_16_character_run_of_a_token_is_masked_and_shorter_ones_kept():
+    register_secret(LONG_TOKEN)
+    cut = f"bad item: {{'key': '{LONG_TOKEN}'}}"[:80]  # a message cut inside the token
+    assert redact(cut) == "bad item: {'key': '***"
+    middle = f"x{LONG_TOKEN[20:52]}y and {LONG_TOKEN[3:19]}."
+    assert redact(middle) == "x***y and ***."
+    assert redact(f"a {LONG_TOKEN[:15]} b") == f"a {LONG_TOKEN[:15]} b"  # 15: too short to tell

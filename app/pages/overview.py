@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import charts, queries, ui
+from app.reporting_zone import reporting_zone
 
 selection = ui.start_page()
 period = selection.period
@@ -50,7 +51,7 @@ if now.plays == 0 and now.unique_visitors == 0:
     )
 else:
     daily = queries.play_trends("1d", period, selection.media_ids)
-    st.subheader("Per day")
+    st.subheader(f"Per day ({reporting_zone()} days)")
     st.altair_chart(
         charts.trend_chart(daily, ["plays", "unique_visitors"]).properties(height=240),
         width="stretch",

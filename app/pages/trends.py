@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import charts, exports, queries, ui
 from app.metrics import RESOLUTIONS
+from app.reporting_zone import reporting_zone
 
 SESSIONS_HELP = (
     "Sessions: viewing sessions that started in the bucket, played or not. Wistia's own "
@@ -29,9 +30,11 @@ measures = st.multiselect(
     help=SESSIONS_HELP,
 )
 rows = queries.play_trends(RESOLUTIONS[label], selection.period, selection.media_ids)
+zone = reporting_zone()
 st.caption(
     f"{selection.period.start} to {selection.period.end}, {selection.scope_label}, "
-    f"buckets of {label} (the first may start before the period)."
+    f"buckets of {label} in {zone} time (DBT_REPORTING_TIMEZONE; the first may start "
+    "before the period)."
     + (
         " Unique visitors are summed over the selected medias."
         if selection.media_ids is not None and len(selection.media_ids) > 1
@@ -47,7 +50,7 @@ else:
     table = ui.frame(
         rows,
         {
-            "bucket_start": "From",
+            "bucket_start": f"From ({zone})",
             "loads": "Sessions",
             "plays": "Plays",
             "unique_visitors": "Unique visitors",

@@ -69,6 +69,10 @@ def looks_like_html(response: requests.Response) -> bool:
     return "html" in content_type or start.startswith((b"<!doctype html", b"<html"))
 
 
+def _looks_like_xml(response: requests.Response) -> bool:
+    return response.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def error_detail(response: requests.Response) -> str:
     """The API's own error text, short. Error bodies may be JSON, text/plain, HTML or empty."""
     if looks_like_html(response):
@@ -97,10 +101,18 @@ def parse_json_body(response: requests.Response, endpoint: str) -> t.Any:
 
     An HTML page (a proxy's, a captive portal's, a login page) will not turn into JSON
     by retrying: the run stops at once. Neither will `NaN`/`Infinity`, which Python's
-    parser accepts but JSON does not. A body that is cut short is retried.
+    parser accepts but JSON does not, nor nesting deeper than the parser's recursion, nor
+    a body declared as something else than JSON (XML, text) or that is markup. A JSON body
+    that is cut short is retried.
     """
     try:
         return response.json(parse_constant=_reject_constant)
+    except RecursionError:
+        raise WistiaError(
+            f"{endpoint} answered JSON nested deeper than the tap can read (over a thousand "
+            "levels; no Wistia record is more than a few deep): a broken API or proxy "
+            "answered. Nothing was loaded from it."
+        ) from None
     except _NonFiniteNumber as exc:
         raise WistiaError(
             f"{endpoint} answered JSON containing {exc}, which is not valid JSON (no NaN or "
@@ -112,6 +124,15 @@ def parse_json_body(response: requests.Response, endpoint: str) -> t.Any:
                 f"{endpoint} answered an HTML page (HTTP {response.status_code}), not the "
                 "API's JSON: a proxy, captive portal or login page answered instead of "
                 "Wistia. Check api_url and any proxy settings (HTTPS_PROXY)."
+            ) from None
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if (content_type and "json" not in content_type) or _looks_like_xml(response):
+            what = "markup (XML?)" if _looks_like_xml(response) else "not JSON"
+            raise WistiaError(
+                f"{endpoint} answered HTTP {response.status_code} with a body that is {what} "
+                f"(Content-Type: {content_type or 'none'}): another service or a "
+                "proxy answered, and asking again will not change that. Check api_url and "
+                "any proxy settings (HTTPS_PROXY)."
             ) from None
         raise RetryableError(
             f"{endpoint} answered {response.status_code} with a body that is not valid JSON "

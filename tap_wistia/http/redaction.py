@@ -4,6 +4,11 @@ A proxy or gateway may echo request headers in an error body, and the tap quotes
 bodies; an exception's text may quote a header. So secrets are masked at the last moment,
 in the text itself: every log record (message, arguments and traceback) passes through
 `redact` via a log record factory, and `WistiaError` redacts its own message.
+
+Not only the whole token: an error body may echo part of it (a gateway quoting the first
+40 of 64 characters), and a message cut to a length may end inside it. Any run of
+`MIN_PARTIAL_LENGTH` (16) or more characters of a secret is masked: 16 characters of a
+random token are as good as unique, while shorter runs would mask ordinary words.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ MASK = "***"
 # Shorter values are not masked: masking "t" would mangle every message, and a real
 # Wistia token is 64 characters.
 MIN_SECRET_LENGTH = 8
+MIN_PARTIAL_LENGTH = 16
 # `Authorization: Bearer abc`, `'Authorization': 'Bearer abc'`, `authorization=Basic abc`.
 _AUTH_HEADER = re.compile(
     r"""(authorization['"]?\s*[:=]\s*['"]?)(?:(bearer|basic|token)\s+)?[^\s'",;]+""",
@@ -25,6 +31,8 @@ _AUTH_HEADER = re.compile(
 _BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 
 _secrets: set[str] = set()
+# Every `MIN_PARTIAL_LENGTH`-character slice of every secret at least that long.
+_slices: set[str] = set()
 _lock = threading.Lock()
 _installed = False
 
@@ -37,6 +45,8 @@ def register_secret(value: object) -> None:
         for candidate in (value, value.strip()):
             if len(candidate) >= MIN_SECRET_LENGTH:
                 _secrets.add(candidate)
+            for start in range(len(candidate) - MIN_PARTIAL_LENGTH + 1):
+                _slices.add(candidate[start : start + MIN_PARTIAL_LENGTH])
 
 
 def redact(text: str) -> str:
@@ -45,11 +55,35 @@ def redact(text: str) -> str:
         return text
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)  # longest first: no partial masks
+        slices = frozenset(_slices)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)
+    if slices:
+        text = _mask_partial_runs(text, slices)
     text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{_scheme(m.group(2))}{MASK}", text)
     return _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)
+
+
+def _mask_partial_runs(text: str, slices: frozenset[str]) -> str:
+    """`text` with every run of characters covered by secret slices replaced by one MASK."""
+    runs: list[tuple[int, int]] = []
+    for start in range(len(text) - MIN_PARTIAL_LENGTH + 1):
+        if text[start : start + MIN_PARTIAL_LENGTH] not in slices:
+            continue
+        end = start + MIN_PARTIAL_LENGTH
+        if runs and start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    if not runs:
+        return text
+    pieces, done = [], 0
+    for start, end in runs:
+        pieces += [text[done:start], MASK]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _scheme(scheme: str | None) -> str:

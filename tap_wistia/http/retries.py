@@ -28,6 +28,7 @@ from tap_wistia.http import retry_after
 from tap_wistia.http.budget import Throttle
 from tap_wistia.http.concurrency import AdaptiveLimit, Outcome
 from tap_wistia.http.errors import RateLimited, RetriesExhausted, WistiaError, describe_request
+from tap_wistia.http.transport import DEADLINE_REASON, ResponseDeadlineExceeded
 
 MAX_BACKOFF_SECONDS = 120.0
 RETRIABLE_NETWORK_ERRORS = (
@@ -220,6 +221,8 @@ def connect_failure(exc: BaseException) -> str | None:
 def failure_reason(exc: Exception) -> str:
     if isinstance(exc, RetriableAPIError):
         return str(exc)
+    if isinstance(exc, ResponseDeadlineExceeded):
+        return DEADLINE_REASON
     if isinstance(exc, requests.exceptions.Timeout):
         return "timed out"
     # Connection errors' text can be long and nested; the class name says enough.

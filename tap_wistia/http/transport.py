@@ -5,12 +5,13 @@ sending one byte every few seconds keeps a request alive forever, and a body wit
 grows memory until the process dies. Here:
 
 - connecting takes at most `CONNECT_TIMEOUT_SECONDS` (or `request_timeout` if lower);
-- the whole response (headers and body) must arrive within `request_timeout`, give or
-  take one socket read; later it is abandoned as a timeout, and retried;
+- the whole attempt (connecting, status line, headers and body) must end within
+  `request_timeout`; later it is abandoned as a timeout naming that, and retried (every
+  socket read waits at most what is left, see `deadline`);
 - a body larger than `MAX_RESPONSE_BYTES` (64 MB, decompressed; a full page of 100
   records is well under 1 MB) fails the run: it cannot be a Wistia page;
-- a redirect to another host, or from https to http, is refused: data from elsewhere
-  must not be loaded as Wistia's (requests would follow it silently);
+- a redirect to another host, port or scheme is refused: data from elsewhere must not
+  be loaded as Wistia's (requests would follow it silently);
 - certificates are checked against `REQUESTS_CA_BUNDLE` when it is set (the SDK sends
   prepared requests, which skips requests' own reading of that variable).
 """
@@ -20,16 +21,19 @@ from __future__ import annotations
 import os
 import time
 import typing as t
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import requests
 import requests.adapters
+import urllib3.exceptions
 from typing_extensions import override
 
+from tap_wistia.http.deadline import POOLS_BY_SCHEME, attempt_deadline
 from tap_wistia.http.errors import WistiaError, describe_request
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEADLINE_SLACK_SECONDS = 0.05
 
 
 def new_session(pool_size: int) -> requests.Session:
@@ -69,7 +73,19 @@ class SameOriginSession(requests.Session):
                 f"{endpoint} redirected from https to plain http; refused, it would expose "
                 "the request. Check api_url and any proxy."
             )
+        # Another port or scheme on one host is another server (a debug port, another
+        # service behind the same name): refused like another host.
+        if (target.scheme, _port(target)) != (source.scheme, _port(source)):
+            raise RedirectRefused(
+                f"{endpoint} redirected to another server on {source.hostname} "
+                f"({source.scheme} port {_port(source)} -> {target.scheme} port "
+                f"{_port(target)}); refused, so no data from elsewhere is loaded. Check api_url."
+            )
         super().rebuild_auth(prepared_request, response)
+
+
+def _port(url: SplitResult) -> int | None:
+    return url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
 class ResponseTooLarge(WistiaError):
@@ -77,13 +93,35 @@ class ResponseTooLarge(WistiaError):
 
 
 class ResponseDeadlineExceeded(requests.exceptions.ReadTimeout):
-    """The body kept arriving past `request_timeout` (a slow drip): retried like a timeout."""
+    """The response kept arriving past `request_timeout` (a slow drip of its status line,
+    headers or body): retried like a timeout."""
+
+
+DEADLINE_REASON = (
+    "the response was still arriving when request_timeout ran out (a very slow or stalled server)"
+)
+
+
+def _deadline_exceeded(endpoint: str) -> ResponseDeadlineExceeded:
+    return ResponseDeadlineExceeded(f"{endpoint}: {DEADLINE_REASON}")
 
 
 class GuardedAdapter(requests.adapters.HTTPAdapter):
     """`HTTPAdapter` with a connect timeout, a whole-response deadline and a size cap."""
 
     max_response_bytes = MAX_RESPONSE_BYTES
+
+    @override
+    def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOLS_BY_SCHEME
+
+    @override
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: t.Any) -> urllib3.PoolManager:
+        # Through a proxy (HTTPS_PROXY) too, every attempt has one deadline.
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = POOLS_BY_SCHEME
+        return manager
 
     def send(  # type: ignore[override]  # same parameters; requests leaves them untyped
         self,
@@ -97,20 +135,32 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
         total = _total_seconds(timeout)
         started = time.monotonic()
         connect = None if total is None else min(CONNECT_TIMEOUT_SECONDS, total)
+        deadline = None if total is None else started + total
+        endpoint = describe_request(request)
         # Always streamed: `Session.send` reads the body afterwards (unless the caller
         # streams), through the guard below.
-        response = super().send(
-            request, stream=True, timeout=(connect, total), verify=verify, cert=cert,
-            proxies=proxies,
-        )  # fmt: skip
-        endpoint = describe_request(request)
+        try:
+            with attempt_deadline(deadline):
+                response = super().send(
+                    request, stream=True, timeout=(connect, total), verify=verify,
+                    cert=cert, proxies=proxies,
+                )  # fmt: skip
+        except requests.exceptions.ReadTimeout:
+            if _past(deadline):
+                raise _deadline_exceeded(endpoint) from None
+            raise
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_response_bytes:
             response.close()
             raise _too_large(endpoint, self.max_response_bytes)
-        deadline = None if total is None else started + total
         response.raw = _GuardedBody(response.raw, endpoint, deadline, self.max_response_bytes)
         return response
+
+
+def _past(deadline: float | None) -> bool:
+    """Whether a read that timed out was ended by the attempt's deadline (a socket timeout
+    may fire a few milliseconds early by the monotonic clock)."""
+    return deadline is not None and time.monotonic() >= deadline - DEADLINE_SLACK_SECONDS
 
 
 def _total_seconds(timeout: float | tuple[float, float] | None) -> float | None:
@@ -149,13 +199,16 @@ class _GuardedBody:
         while True:
             if self._deadline is not None and time.monotonic() > self._deadline:
                 self._raw.close()
-                raise ResponseDeadlineExceeded(
-                    f"{self._endpoint}: the response was still arriving when request_timeout "
-                    "ran out (a very slow or stalled server)"
-                )
+                raise _deadline_exceeded(self._endpoint)
             # read1: at most one socket read, so the deadline is checked between reads
-            # even when bytes trickle in.
-            chunk = self._raw.read1(amt, decode_content=decode_content)
+            # even when bytes trickle in (each read also ends at the deadline: `deadline`).
+            try:
+                chunk = self._raw.read1(amt, decode_content=decode_content)
+            except urllib3.exceptions.ReadTimeoutError:
+                if not _past(self._deadline):
+                    raise
+                self._raw.close()
+                raise _deadline_exceeded(self._endpoint) from None
             if not chunk:
                 return
             size += len(chunk)

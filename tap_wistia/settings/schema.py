@@ -132,21 +132,23 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
     th.Property(
         "per_media_refresh",
         th.StringType,
-        default=PER_MEDIA_ALL,
+        default=PER_MEDIA_ACTIVE,
         allowed_values=[PER_MEDIA_ALL, PER_MEDIA_ACTIVE],
         title="Per-media refresh",
-        description="Which medias media_stats, media_engagement and media_daily_stats "
-        "re-read each run: 'all', or 'active' (only medias with new events or changes "
-        "since their last refresh, plus every media every per_media_full_refresh_days; "
-        "loads without a play then arrive late).",
+        description="Which medias the per-media streams (stats and analytics) read each "
+        "run: 'active' (medias with new events or edits since their last read, media_traffic "
+        "only for months with events, plus each media on its turn every "
+        "per_media_full_refresh_days; loads without a play then arrive late) or 'all' "
+        "(every media and month, every run). See docs/requests.md.",
     ),
     th.Property(
         "per_media_full_refresh_days",
         th.IntegerType,
         default=7,
         title="Per-media full refresh days",
-        description="With per_media_refresh 'active': days between refreshes of every "
-        "media. 0 = every run.",
+        description="With per_media_refresh 'active': every media is re-read once in this "
+        "many days, on a day set by its id (so each run re-reads about 1/N of them). "
+        "0 = every media every run.",
     ),
     th.Property(
         "api_version",

@@ -52,12 +52,20 @@ def clean_token(token: str) -> str:
     return token.strip()
 
 
+# What to set, where a token can come from: the environment, or Meltano's .env.
+SET_TOKEN = (
+    "set it to your Wistia API token (Account Settings > API Access): under Meltano, "
+    "meltano config set --store=dotenv tap-wistia api_token <your token>; directly, "
+    "api_token in the --config file, or TAP_WISTIA_API_TOKEN with --config ENV"
+)
+
+
 def token_errors(token: object) -> list[str]:
     if not isinstance(token, str):
         return []  # the JSON-type check reports it (see `hide_secret_values`)
     cleaned = clean_token(token)
     if not cleaned:
-        return ["api_token: is empty; set TAP_WISTIA_API_TOKEN to your Wistia API token"]
+        return [f"api_token: is empty; {SET_TOKEN}"]
     if not _TOKEN_CHARS.fullmatch(cleaned):
         position = next(i for i, c in enumerate(cleaned) if not _TOKEN_CHARS.fullmatch(c))
         return [
@@ -98,9 +106,30 @@ def value_errors(config: t.Mapping[str, t.Any]) -> list[str]:
         if allowed and config.get(name) not in (None, *allowed):
             listed = " or ".join(repr(value) for value in allowed)
             errors.append(f"{name}: must be {listed}, got {config[name]!r}")
+    errors += scope_id_errors(config)
     errors += api_url_errors(config.get("api_url", DEFAULT_API_URL))
     if config.get("modern_api_url"):
         errors += ["modern_" + error for error in api_url_errors(config["modern_api_url"])]
+    return errors
+
+
+def scope_id_errors(config: t.Mapping[str, t.Any]) -> list[str]:
+    """An empty or blank id in `media_ids` / `project_ids`: the API ignores an empty filter,
+    so `media_ids: [""]` would read the whole account instead of failing."""
+    errors = []
+    for name in ("media_ids", "project_ids"):
+        ids = config.get(name)
+        if not isinstance(ids, list):
+            continue  # null or absent: no restriction; other types: the JSON schema says so
+        blank = [
+            i + 1 for i, value in enumerate(ids) if isinstance(value, str) and not value.strip()
+        ]
+        if blank:
+            where = ", ".join(str(position) for position in blank)
+            errors.append(
+                f"{name}: item(s) {where} are empty; remove them, or the whole setting to read "
+                "everything"
+            )
     return errors
 
 
@@ -148,6 +177,16 @@ def hide_secret_values(errors: list[str], config: t.Mapping[str, t.Any]) -> list
                 error = error.replace(text, "***")
         hidden.append(error)
     return hidden
+
+
+def explain_missing_settings(errors: list[str]) -> list[str]:
+    """The schema's "'api_token' is a required property", with what to set."""
+    return [
+        f"api_token: is not set; {SET_TOKEN}"
+        if error == "'api_token' is a required property"
+        else error
+        for error in errors
+    ]
 
 
 def _strings_in(value: object) -> t.Iterator[str]:

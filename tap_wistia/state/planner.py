@@ -1,14 +1,17 @@
 """Cross-stream planning: which medias, visitors and analytics a run reads, decided in one place.
 
 Streams depend on each other's reading: the per-media streams fan out over the medias
-listing; the events read this run decide which medias (`per_media_refresh: active`) and
-which visitors later streams re-read; a 403 on one analytics stream skips the whole
-family. `RunPlanner` is the one object streams ask, built once per run (`run.RunContext`):
+listing; the events read this run decide which medias and months (`per_media_refresh:
+active`, the default) and which visitors later streams re-read; a 403 on one analytics
+stream skips the whole family. `RunPlanner` is the one object streams ask, built once per
+run (`run.RunContext`):
 
 - `projects`, `catalog`: the configured project ids checked against the account, and the
-  medias in scope, listed once (`catalog`);
+  medias in scope, listed once (`catalog`); `check_scope` checks `media_ids` (and the
+  projects they are listed by) before any stream;
 - `events_started` / `saw_event` / `window_done`: what the events stream reports;
-- `media_refresh`: which medias a per-media stream refreshes (`media_refresh`);
+- `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
+  its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
 - `analytics`: the run-wide verdict on whether the analytics family can be read.
 
@@ -84,6 +87,7 @@ class RunPlanner:
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
         self.analytics = AnalyticsGate()
+        self.warned: set[str] = set()
 
     @cached_property
     def changed_visitors(self) -> ChangedVisitors:
@@ -99,6 +103,16 @@ class RunPlanner:
             now=self.window.run_started,
             full_listing_every=dt.timedelta(days=self.settings.visitors_full_refresh_days),
         )
+
+    def check_scope(self) -> None:
+        """Configured `media_ids` checked against the account before any stream runs,
+        whichever are selected: a typo must fail the run, not give an empty one whose
+        bookmark moves on (the events listing of an unknown media is just empty). Listing
+        the configured medias (filtered by `hashed_ids[]`, 100 a page) fills the catalog
+        the per-media streams use. `project_ids` first: the listing is per project."""
+        if self.settings.media_ids:
+            self.projects.check()
+            self.catalog.medias()
 
     # --- what the events stream reports ---------------------------------------------
 
@@ -116,18 +130,30 @@ class RunPlanner:
 
     # --- plans ------------------------------------------------------------------------
 
-    def media_refresh(self, stream_state: dict) -> RefreshPlan:
+    def media_refresh(self, stream_state: dict, *, lifetime: bool) -> RefreshPlan:
         """Which medias a per-media stream with `stream_state` refreshes this run."""
         return self.media_activity.plan(
             stream_state,
             self.catalog.medias(),
+            lifetime=lifetime,
             now=self.window.run_started,
-            full_every=dt.timedelta(days=self.settings.per_media_full_refresh_days),
+            window_start=self.window.start,
+            every_days=self.settings.per_media_full_refresh_days,
         )
 
-    def media_refresh_done(self, stream_state: dict, plan: RefreshPlan) -> None:
+    def first_time(self, warning: str) -> bool:
+        """True the first time this run meets `warning` (a warning is logged once)."""
+        if warning in self.warned:
+            return False
+        self.warned.add(warning)
+        return True
+
+    def saw_lifetime_stats(self, media_id: str, row: dict) -> None:
+        self.media_activity.saw_lifetime_stats(media_id, row)
+
+    def media_refresh_done(self, stream_state: dict) -> None:
         """After a complete refresh: what the stream's next plan builds on."""
-        self.media_activity.remember(stream_state, plan, self.window.run_started)
+        self.media_activity.remember(stream_state)
 
     def visitor_plan(self) -> Plan:
         return self.changed_visitors.plan()

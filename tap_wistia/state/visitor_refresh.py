@@ -77,8 +77,13 @@ class ChangedVisitors:
 
     def saw_event(self, event: dict) -> None:
         visitor_key = event.get("visitor_key")
-        if not self.collecting or self.overflowed or not visitor_key:
-            return
+        if (
+            not self.collecting
+            or self.overflowed
+            or not isinstance(visitor_key, str)
+            or not visitor_key
+        ):
+            return  # a key of another JSON type (a list) names no visitor to re-read
         if not self._new(event.get("received_at")):
             return
         self.keys.add(visitor_key)

@@ -13,7 +13,8 @@ import requests
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
-from tap_wistia.http.paging import payload
+from tap_wistia.http.errors import describe_request
+from tap_wistia.http.paging import CursorGuard, payload
 from tap_wistia.state import bookmarks
 from tap_wistia.streams import schemas_analytics as analytics_schemas
 from tap_wistia.streams.analytics_base import AnalyticsStream
@@ -58,7 +59,8 @@ class MediaAnalyticsDailyStream(AnalyticsStream):
     @override
     def requests_for(self, media: CatalogMedia) -> list[dict]:
         bookmark = self.stream_state.get("replication_key_value")
-        first = self.start_date(dt.date.fromisoformat(bookmark[:10]) if bookmark else None)
+        bookmark_day = dt.date.fromisoformat(bookmark[:10]) if bookmark else None
+        first = self.start_date(bookmark_day, media.hashed_id)
         end = self.end_date()
         if first >= end:
             return []
@@ -82,7 +84,10 @@ class MediaTrafficStream(AnalyticsStream):
     (`period`, YYYY-MM). Monthly figures add up to any longer range for loads and plays,
     keep each breakdown well under the API's top-100 cut, and cost 5 calls per media per
     month. Incremental on `period`: each run re-reads the bookmark's month (still growing)
-    and the months after; calls go month by month, so a stopped run resumes there.
+    and the months after; calls go month by month, so a stopped run resumes there. Only
+    the (media, month) pairs the refresh plan reads: by default the months a media had
+    events in (or all months in range on its periodic turn or after an edit), so a
+    closed month is read once, after its last activity, and a quiet media costs nothing.
     """
 
     name = "media_traffic"
@@ -119,8 +124,9 @@ class MediaTrafficStream(AnalyticsStream):
                     "per_page": TOP_N,
                 },
             )
-            for _, start, end in self.months()
+            for month, start, end in self.months()
             for media in medias
+            if self.refresh_plan.reads_month(media.hashed_id, month)
             for dimension in TRAFFIC_DIMENSIONS
         ]
 
@@ -142,11 +148,15 @@ class ConversionPaginator(BaseAPIPaginator):
 
     def __init__(self) -> None:
         super().__init__(None)
+        self.guard = CursorGuard()
 
     @override
     def get_next(self, response: requests.Response) -> str | None:
         info = payload(response).get("page_info") or {}
-        return info.get("end_cursor") if info.get("has_next_page") else None
+        cursor = info.get("end_cursor") if info.get("has_next_page") else None
+        if cursor:
+            self.guard.check(describe_request(response.request).split("?")[0], str(cursor))
+        return cursor
 
 
 class MediaConversionsStream(AnalyticsStream):

@@ -1,6 +1,7 @@
 """The base of the modern API's media analytics streams (`/modern/analytics/medias/{id}/...`).
 
-They fan out over the run's media catalog like the v1 stats streams and share the run's
+They fan out over the medias the run's refresh plan picks (`state.media_refresh`: those
+with activity, by default) like the v1 stats streams, and share the run's
 budget, throttle, retries (a 503 "Analytics service is temporarily unavailable" is retried
 like any 5xx) and concurrency. What differs:
 
@@ -80,9 +81,15 @@ class AnalyticsStream(ModernApi, PerMediaStream):
         """The exclusive end: the day after the run's last day."""
         return self.run.window.last_day + dt.timedelta(days=1)
 
-    def start_date(self, bookmark_day: dt.date | None = None) -> dt.date:
+    def start_date(self, bookmark_day: dt.date | None = None, media_id: str = "") -> dt.date:
+        """The window's start, or the bookmark's day (earlier for a media on its periodic
+        turn: `RefreshPlan.first_day`)."""
         first = self.run.window.start.date()
         if bookmark_day:
+            if media_id:
+                bookmark_day = self.refresh_plan.first_day(
+                    media_id, bookmark_day, self.run.window.last_day
+                )
             first = max(first, bookmark_day)
         return max(first, self.end_date() - dt.timedelta(days=MAX_RANGE_DAYS))
 
@@ -106,11 +113,11 @@ class AnalyticsStream(ModernApi, PerMediaStream):
         gate = self.run.planner.analytics
         if gate.closed:
             return
-        medias = self.run.planner.catalog.medias()
-        jobs = self.jobs(medias)
-        if not jobs:
+        medias = self.refresh_plan.medias
+        if medias and self.start_date() >= self.end_date():
             self.logger.info("%s: no complete day to read yet.", self.name)
             return
+        jobs = self.jobs(medias)
         fetched = ordered_prefetch(
             jobs,
             lambda job: self.request_records(job[1]),
@@ -119,6 +126,8 @@ class AnalyticsStream(ModernApi, PerMediaStream):
         # Closing the prefetch when the family turns out unavailable stops its workers.
         with contextlib.closing(fetched):
             yield from self._records(jobs, fetched, gate)
+        if not gate.closed:
+            self.refresh_done()
 
     def _records(
         self,

@@ -51,6 +51,7 @@ if t.TYPE_CHECKING:
 
     from tap_wistia.run import RunContext
 
+_JSON_TYPES = {bool: "boolean", float: "number", list: "array", dict: "object"}
 PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
 _DECLARED: list[type[WistiaStream]] = []
 
@@ -174,8 +175,12 @@ class WistiaStream(RESTStream):
         response.wistia_payload = parse_json_body(response, endpoint)  # type: ignore[attr-defined]
         self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
 
-    def fetch_page(self, context: Context | None, page: int) -> list[dict]:
-        """One page of a list endpoint, with the same throttle, retries and checks."""
+    def fetch_page(self, context: Context | None, page: int, read: int = 0) -> list[dict]:
+        """One page of a list endpoint, with the same throttle, retries and checks.
+
+        `read` numbers the reads of one listing that changes while it is read (the open
+        day's checks): pages of different reads may repeat each other legitimately, so
+        each read is guarded as a listing of its own."""
         http_request = self.get_http_request(
             page=PageContext(stream_context=context, next_page_token=page)
         )
@@ -187,7 +192,7 @@ class WistiaStream(RESTStream):
         )
         response = send_request(self, prepared, context)
         rows = list(self.parse_response(response))
-        listing = json.dumps(context, sort_keys=True, default=str)
+        listing = json.dumps([context, read] if read else context, sort_keys=True, default=str)
         self.repeated_pages.check(listing, page, rows, describe_request(prepared))
         return rows
 
@@ -228,10 +233,20 @@ class WistiaStream(RESTStream):
         return row
 
     def require_key(self, row: dict, key: str, endpoint: str) -> None:
-        if not row.get(key):
+        value = row.get(key)
+        if value is None or value == "":
             raise WistiaError(
                 f"{endpoint} returned a record without its key '{key}': refusing to drop it "
                 f"silently. Record fields: {sorted(row)}"
+            )
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            # A target would store `true` as 'True' and fail on a list or object; the
+            # deduplication here cannot even hash one.
+            raise WistiaError(
+                f"{endpoint} returned a record whose key '{key}' is a JSON "
+                f"{_JSON_TYPES.get(type(value), type(value).__name__)}, not a string or "
+                "integer: it cannot identify the record, so the run stops rather than load "
+                "it under a made-up key."
             )
 
     # --- retries -------------------------------------------------------------------
@@ -252,8 +267,10 @@ class WistiaStream(RESTStream):
 class CleanRecordsStream(WistiaStream):
     """Every record has its primary key and only values a loader can take (`sanitise`).
 
-    A record without its key cannot be upserted or deduplicated: the run fails naming the
-    endpoint rather than emit it. Repairs are counted and reported once when the stream ends.
+    A record without its key, or with one that is not a string or integer, cannot be
+    upserted or deduplicated: the run fails naming the endpoint rather than emit it.
+    Repairs (and records skipped for a required date-time that does not parse) are counted
+    and reported once when the stream ends.
     """
 
     @cached_property
@@ -262,7 +279,12 @@ class CleanRecordsStream(WistiaStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        processed = super().post_process(self.sanitiser.clean(row), context)
+        required = self.schema.get("required", ())
+        if not self.sanitiser.timestamps(
+            self.sanitiser.clean(row), self.timestamp_fields, required
+        ):
+            return None  # counted, and reported when the stream ends
+        processed = super().post_process(row, context)
         if processed is not None:
             for key in self.primary_keys:
                 self.require_key(processed, key, f"GET {self.path}")

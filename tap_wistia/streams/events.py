@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing_extensions import override
 
 from tap_wistia.http.page_crawl import Listing, PageCrawl
+from tap_wistia.state.resume_points import read_resume_points
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import PAGE_SIZE, SelfBookmarkingStream
 from tap_wistia.streams.open_day import OpenDayCheck
@@ -131,19 +132,23 @@ class EventsStream(SelfBookmarkingStream):
         pages_read, days_read = self._resume_points()
         todo: list[Window] = []
         listings: list[Listing] = []
+        skipped: list[str] = []
         for window in windows:
             closed = self.is_closed(window.day)
             if closed and window.key in days_read:
+                skipped.append(window.key)
                 continue
             todo.append(window)
             # The open day too is read in parallel, then checked (`open_day`).
             listings.append(Listing(True, 1 + (pages_read.get(window.key, 0) if closed else 0)))
         open_windows = {i for i, window in enumerate(todo) if not self.is_closed(window.day)}
         if len(todo) < len(windows):
+            # Named: a day skipped is a day not read again, never silently.
             self.logger.info(
-                "events: resuming: %d day window(s) already read, %d page(s) of partly read "
-                "ones skipped",
-                len(windows) - len(todo),
+                "events: resuming: %d day window(s) already read (%s), %d page(s) of partly "
+                "read ones skipped",
+                len(skipped),
+                ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else ""),
                 sum(listing.first_page - 1 for listing in listings),
             )
         workers = run.settings.max_concurrency  # the ceiling; the run's limit adapts
@@ -167,7 +172,9 @@ class EventsStream(SelfBookmarkingStream):
             progress.page_done(page.listing, listing)
         for index in sorted(open_windows):
             check = OpenDayCheck(
-                lambda number, index=index: self.fetch_page(todo[index].context, number),
+                lambda number, read, index=index: self.fetch_page(
+                    todo[index].context, number, read
+                ),
                 crawl.listings[index].short_at or 1,
                 seen.setdefault(index, set()),
             )
@@ -208,18 +215,11 @@ class EventsStream(SelfBookmarkingStream):
 
     def _resume_points(self) -> tuple[dict[str, int], set[str]]:
         """What an interrupted run recorded of closed days after its bookmark; anything
-        malformed is ignored, which only means reading those pages again."""
+        the tap could not have written is dropped with a warning (`resume_points`)."""
         state = self.stream_state
         if state.get("replication_key") != self.replication_key:
             return {}, set()
-        raw_pages, raw_days = state.get("pages_read"), state.get("days_read")
-        pages = {
-            key: value
-            for key, value in (raw_pages.items() if isinstance(raw_pages, dict) else ())
-            if isinstance(key, str) and isinstance(value, int) and value > 0
-        }
-        days = {key for key in (raw_days if isinstance(raw_days, list) else ()) if key}
-        return pages, {key for key in days if isinstance(key, str)}
+        return read_resume_points(state, self.is_closed, self.name, self.logger)
 
     @staticmethod
     def _within(row: dict, start: dt.datetime, end: dt.datetime) -> bool:

@@ -9,6 +9,7 @@ from functools import cached_property
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
+from tap_wistia.http.paging import CursorGuard
 from tap_wistia.http.workers import ordered_prefetch
 from tap_wistia.sdk_private import mark_state_changed
 from tap_wistia.state import bookmarks
@@ -38,6 +39,7 @@ class CursorPaginator(BaseAPIPaginator):
     def __init__(self, endpoint: str) -> None:
         super().__init__(None)
         self.endpoint = endpoint
+        self.guard = CursorGuard()
 
     @override
     def get_next(self, response: requests.Response) -> str | None:
@@ -50,6 +52,7 @@ class CursorPaginator(BaseAPIPaginator):
                 f"GET {self.endpoint} answered a full page without a cursor on its records: "
                 "the API no longer supports cursor paging there."
             )
+        self.guard.check(f"GET {self.endpoint}", str(cursor))
         return str(cursor)
 
 
@@ -139,13 +142,17 @@ class MediasStream(SelfBookmarkingStream):
 class PerMediaStream(ScopedStream):
     """A stats endpoint called once for every media of the run's catalog to refresh.
 
-    Which medias: all, or with `per_media_refresh: active` those with new events or edits
-    (see `state.media_refresh`); the state keeps what the next run's choice builds on.
+    Which medias: with `per_media_refresh: active` (the default) those with activity, plus
+    each media on its periodic turn; with `all`, every media (see `state.media_refresh`).
+    The state keeps what the next run's choice builds on (`activity_through`).
     """
 
     parent = "medias"
-    planned_from = ("events",)  # with per_media_refresh 'active', events pick the medias
+    # Events pick the medias; media_stats' lifetime plays tell which never played.
+    planned_from = ("events", "media_stats")
     paginated = False
+    # Lifetime totals: read for every media on the first run (else: medias with events).
+    lifetime_totals: t.ClassVar[bool] = False
     state_fields: t.ClassVar[dict[str, str]] = {
         **ScopedStream.state_fields,
         ACTIVITY_THROUGH: bookmarks.TIMESTAMP,
@@ -154,7 +161,10 @@ class PerMediaStream(ScopedStream):
 
     @cached_property
     def refresh_plan(self) -> RefreshPlan:
-        plan = self.run.planner.media_refresh(self.stream_state)
+        planner = self.run.planner
+        plan = planner.media_refresh(self.stream_state, lifetime=self.lifetime_totals)
+        if plan.warning and planner.first_time(plan.warning):
+            self.logger.warning("%s", plan.warning)
         self.logger.info(
             "%s: refreshing %d media(s) (%s).", self.name, len(plan.medias), plan.reason
         )
@@ -163,7 +173,10 @@ class PerMediaStream(ScopedStream):
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         yield from self._refresh(self.refresh_plan.medias)
-        self.run.planner.media_refresh_done(self.stream_state, self.refresh_plan)
+        self.refresh_done()
+
+    def refresh_done(self) -> None:
+        self.run.planner.media_refresh_done(self.stream_state)
         mark_state_changed(self)
 
     def _refresh(self, medias: list[CatalogMedia]) -> t.Iterable[dict]:
@@ -211,6 +224,13 @@ class MediaStatsStream(SnapshotStream):
     name = "media_stats"
     path = "/stats/medias/{media_id}"
     schema = schemas.MEDIA_STATS
+    planned_from = ("events",)
+    lifetime_totals = True
+
+    def shape(self, row: dict, media: CatalogMedia) -> dict:
+        # Tells the later per-media streams which medias never played.
+        self.run.planner.saw_lifetime_stats(media.hashed_id, row)
+        return super().shape(row, media)
 
 
 class MediaEngagementStream(SnapshotStream):
@@ -239,29 +259,26 @@ class MediaDailyStatsStream(PerMediaStream):
     returns_list = True
     schema = schemas.MEDIA_DAILY_STATS
 
-    @cached_property
-    def date_range(self) -> tuple[dt.date, dt.date]:
-        """From the bookmark's day; on a full refresh (with per_media_refresh 'active'),
-        from the previous full refresh's day, so days skipped for quiet medias are read."""
-        state = self.stream_state
-        first = self.run.window.start.date()
-        bookmark = state.get("replication_key_value")
+    def date_range(self, media_id: str | None = None) -> tuple[dt.date, dt.date]:
+        """From the bookmark's day; for a media on its periodic turn, from the start of
+        the look-back, so the loads of days it was skipped on are read."""
+        first, last = self.run.window.start.date(), self.run.window.last_day
+        bookmark = self.stream_state.get("replication_key_value")
         if bookmark:
             since = dt.date.fromisoformat(bookmark[:10])
-            last_full = state.get(FULL_REFRESH_AT)
-            if self.refresh_plan.full and last_full:
-                since = min(since, parse_timestamp(last_full).date())
+            if media_id:
+                since = self.refresh_plan.first_day(media_id, since, last)
             first = max(first, since)
-        return first, self.run.window.last_day
+        return first, last
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        first, last = self.date_range
+        first, last = self.date_range((context or {}).get("media_id"))
         return {"start_date": first.isoformat(), "end_date": last.isoformat()}
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        first, last = self.date_range
+        first, last = self.date_range()
         if first > last:
             self.logger.info("%s: no complete day to read yet.", self.name)
             return

@@ -43,8 +43,10 @@ class OpenDayCheck:
     """
 
     def __init__(
-        self, fetch_page: t.Callable[[int], list[dict]], last_page: int, seen: set[str]
+        self, fetch_page: t.Callable[[int, int], list[dict]], last_page: int, seen: set[str]
     ) -> None:
+        """`fetch_page(page, read)`: `read` numbers this check's reads of the listing (1,
+        2, ...; the pass was 0), which the repeated-page guard tells apart."""
         self._fetch = fetch_page
         self._last = max(last_page, 1)
         self.seen = seen
@@ -54,7 +56,7 @@ class OpenDayCheck:
 
     def _page(self, number: int) -> list[dict]:
         self.requests += 1
-        return self._fetch(number)
+        return self._fetch(number, self.rounds)
 
     def pages(self) -> t.Iterator[list[dict]]:
         previous = None
@@ -70,6 +72,7 @@ class OpenDayCheck:
                 break  # nothing arrived during the check: a gap in the pass, not arrivals
             previous = total
         # Not proven: read it all again in order (a shift then only re-lists events).
+        self.rounds += 1
         number = 1
         while True:
             rows = self._page(number)

@@ -21,6 +21,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from app import queries
+from app.warehouse import Warehouse, WarehouseConfig
+from tests.app.tiny_warehouse import build_tiny_warehouse
 from tests.pipeline.conftest import COPY_IGNORE, DATASET, REPO_ROOT, clean_env
 from wistia_sandbox import Dataset, FakeWistia, generate_dataset
 
@@ -187,3 +190,17 @@ def app_env(synced: SyncedProject, monkeypatch: pytest.MonkeyPatch) -> SyncedPro
     for key, value in synced.app_env().items():
         monkeypatch.setenv(key, value)
     return synced
+
+
+@pytest.fixture
+def tiny_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Warehouse]:
+    """The app (in this process) on a warehouse of a few rows (tests/app/tiny_warehouse.py)."""
+    path = tmp_path / "wistia.duckdb"
+    build_tiny_warehouse(path)
+    for key in [k for k in os.environ if k.startswith(("WISTIA_APP_", "WISTIA_SYNC_", "DBT_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("WISTIA_APP_DUCKDB_PATH", str(path))
+    monkeypatch.setenv("WISTIA_SYNC_STATUS_FILE", str(tmp_path / "none.json"))
+    queries.clear()
+    yield Warehouse(WarehouseConfig(duckdb_path=path))
+    queries.clear()

@@ -13,15 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.access import (
-    COOKIE,
-    HEALTH_PATH,
-    LOGIN_PATH,
-    AccessError,
-    AccessMiddleware,
-    AccessPolicy,
-    is_loopback,
-)
+from app.access import COOKIE, HEALTH_PATH, LOGIN_PATH, AccessMiddleware
+from app.access_policy import AccessError, AccessPolicy, is_loopback
 from tests.app.conftest import SyncedProject
 from tests.pipeline.conftest import free_port
 

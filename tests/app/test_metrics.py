@@ -170,7 +170,8 @@ def test_media_table_leads_and_engagement(synced: SyncedProject, wh: Warehouse):
     assert len(rows) == len(synced.dataset.medias)
     assert [r["plays"] for r in rows] == sorted((r["plays"] for r in rows), reverse=True)
     assert {r["play_count_tier"] for r in rows} <= {"top", "middle", "long tail"}
-    leads = metrics.leads(wh, None)
+    every_day = Period(*metrics.data_days(wh))
+    leads = metrics.leads(wh, every_day, None)
     ((pairs,),) = synced.query(
         "select count(*) from (select distinct coalesce(nullif(e.email, ''),"
         " nullif(v.visitor_identity__email, ''), nullif(e.conversion_data__email, '')) as email,"
@@ -227,6 +228,7 @@ def test_hot_spots_and_most_rewatched_equal_the_latest_chunks(synced: SyncedProj
 def test_leads_threshold_equals_raw_sql(synced: SyncedProject, wh: Warehouse):
     """Identified (email, media) pairs whose furthest session reached the threshold."""
     media_ids = [metrics.media_catalog(wh)[0]["media_id"]]
+    every_day = Period(*metrics.data_days(wh))
     for threshold, scope in [(0.0, None), (0.5, None), (0.75, None), (0.5, media_ids)]:
         in_media = "" if scope is None else f"and e.media_id = '{scope[0]}'"
         ((pairs,),) = synced.query(
@@ -237,11 +239,13 @@ def test_leads_threshold_equals_raw_sql(synced: SyncedProject, wh: Warehouse):
             f" using (visitor_key) where true {in_media} group by 1, 2) as t"
             f" where email is not null and coalesce(furthest, 0) >= {threshold}"
         )
-        got = metrics.leads(wh, scope, threshold)
-        assert len(got) == metrics.count_leads(wh, scope, threshold) == pairs > 0
+        got = metrics.leads(wh, every_day, scope, threshold)
+        assert len(got) == metrics.count_leads(wh, every_day, scope, threshold) == pairs > 0
         assert all((row["max_percent_viewed"] or 0) >= threshold for row in got)
-    assert metrics.count_leads(wh, None, 0.75) < metrics.count_leads(wh, None, 0.5)
-    assert metrics.count_leads(wh, None, 0.5) < metrics.count_leads(wh, None)
+    assert metrics.count_leads(wh, every_day, None, 0.75) < metrics.count_leads(
+        wh, every_day, None, 0.5
+    )
+    assert metrics.count_leads(wh, every_day, None, 0.5) < metrics.count_leads(wh, every_day, None)
 
 
 def test_missing_warehouse_says_what_to_run(tmp_path):

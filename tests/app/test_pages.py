@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import charts, downloads_api, exports, metrics, ui
 from app.metrics import Period
+from app.reporting_zone import reporting_zone
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
 
@@ -73,7 +74,8 @@ def test_trends_resolution_changes_the_buckets(app_env: SyncedProject):
     weekly = at.dataframe[0].value
     assert 4 <= len(weekly) <= 6
     # Weekly buckets cover the period, the first one may start before it.
-    assert weekly["From"].iloc[0] <= daily["From"].iloc[0] < weekly["From"].iloc[1]
+    start = f"From ({reporting_zone()})"  # the buckets' zone (tests/app/test_reporting_zone.py)
+    assert weekly[start].iloc[0] <= daily[start].iloc[0] < weekly[start].iloc[1]
     assert weekly["Plays"].sum() >= daily["Plays"].sum()
     assert at.download_button[0].proto.label == "Download this table (CSV)"
 
@@ -121,11 +123,12 @@ def test_medias_page_shows_no_invented_figures_for_a_media_without_plays(
 def test_leads_page_counts_the_leads_over_the_threshold(app_env: SyncedProject):
     wh = warehouse(app_env)
     at = run_app("leads")
-    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, None):,}"
+    period = Period(*at.date_input(key="period").value)
+    assert metric_values(at)["Leads"] == f"{metrics.count_leads(wh, period, None):,}"
     at.slider(key="lead_min").set_value(50).run()
-    over_half = metrics.count_leads(wh, None, 0.5)
+    over_half = metrics.count_leads(wh, period, None, 0.5)
     assert metric_values(at)["Leads"] == f"{over_half:,}"
-    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, None)
+    assert len(at.dataframe[0].value) == over_half < metrics.count_leads(wh, period, None)
 
 
 @pytest.mark.parametrize(

@@ -105,9 +105,9 @@ def test_every_query_gives_the_same_figures(synced: SyncedProject, pg_warehouse:
         ("audience_mix", "Device", period, None),
         ("audience_mix", "Country", period, some),
         ("visitor_segments",),
-        ("leads", some),
-        ("leads", None, 0.5),
-        ("count_leads", some, 0.5),
+        ("leads", period, some),
+        ("leads", period, None, 0.5),
+        ("count_leads", period, some, 0.5),
     ]
     traffic_calls = [
         ("mart_rows",),
