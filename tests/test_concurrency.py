@@ -10,14 +10,18 @@ measures them at the server: requests per minute from the first to the last requ
 from __future__ import annotations
 
 import heapq
+import logging
 import random
 import threading
 import typing as t
 
 import pytest
+import requests
 
 from tap_wistia.http.budget import Throttle
 from tap_wistia.http.concurrency import HOLD_EPOCHS, AdaptiveLimit, Outcome
+from tap_wistia.http.errors import RateLimited
+from tap_wistia.http.retries import Retrier
 
 BUDGET = 600
 
@@ -191,3 +195,32 @@ def test_admit_blocks_at_the_limit_across_threads():
         thread.join(timeout=5)
     assert peak <= 2
     assert not any(thread.is_alive() for thread in threads)
+
+
+def test_every_attempt_of_the_run_holds_a_slot_and_a_429_reaches_the_limit():
+    clock = VirtualClock()
+    throttle = Throttle(BUDGET, clock=clock)
+    limit = AdaptiveLimit(throttle.interval, 40, clock)
+    retrier = Retrier(
+        throttle,
+        logging.getLogger("tap-wistia.test-concurrency"),
+        max_retries=2,
+        rate_limit_budget_seconds=600,
+        api_url="http://x/v1",
+        concurrency=limit,
+    )
+    request = requests.Request("GET", "http://x/v1/medias").prepare()
+    ok = requests.Response()
+    ok.status_code = 200
+    answers = iter([RateLimited("429", ok, 1.0), ok])
+
+    def attempt() -> requests.Response:
+        clock.now += 0.3  # the server's latency
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert retrier.send(request, attempt) is ok
+    assert limit.rate_limited == 1
+    assert limit.history == [16, 8]  # halved by the 429, from the start value
