@@ -116,6 +116,12 @@ def test_the_whole_budget_at_any_latency_with_jitter_and_never_more(seconds):
     assert sim.limit.limit <= sim.limit.target(seconds * 1.5)
 
 
+def test_past_the_first_latency_the_budget_is_used_in_full_at_3_s():
+    # One minute of the budget: the ramp (one latency to learn it) weighs less.
+    runs = [Simulation(lambda at_server, now: 3.0, seed=seed).run(600) for seed in range(5)]
+    assert min(run.share() for run in runs) >= 0.94
+
+
 def test_a_fixed_eight_in_flight_starves_the_budget_at_3_s():
     # What the adaptive limit replaces: the old fixed default.
     sim = Simulation(lambda at_server, now: 3.0, ceiling=8).run(230)
