@@ -165,11 +165,12 @@ class EventsStream(SelfBookmarkingStream):
         progress = _Progress(self, days, windows, todo, crawl, open_windows)
         seen: dict[int, set[str]] = {}
         for page in crawl.pages():
-            yield from self._new_events(page.rows, seen.setdefault(page.listing, set()), allowed)
-            listing = crawl.consumed(page)
-            if listing.finished and page.listing not in open_windows:
-                seen.pop(page.listing, None)
-            progress.page_done(page.listing, listing)
+            # Keys are kept for the open day only, whose shifts re-list events and whose
+            # check counts them; a closed day's pages are fixed and cannot overlap, and
+            # keeping its keys would make memory grow with the days open at once.
+            keys = seen.setdefault(page.listing, set()) if page.listing in open_windows else set()
+            yield from self._new_events(page.rows, keys, allowed)
+            progress.page_done(page.listing, crawl.consumed(page))
         for index in sorted(open_windows):
             check = OpenDayCheck(
                 lambda number, read, index=index: self.fetch_page(
