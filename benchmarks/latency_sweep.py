@@ -141,7 +141,13 @@ def open_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     for ms in _ms(args.open_latencies):
         with Server(seed=args.seed, medias=100, visitors=2_000, events=300, days=DAYS) as srv:
             srv.call("add_events", n=args.open_events, days_ago=0)
-            tap_conf = _write_config(work, "open-tap", srv, {"max_requests_per_minute": 600})
+            # Today only, as the baseline reads it: no look-back day.
+            tap_conf = _write_config(
+                work,
+                "open-tap",
+                srv,
+                {"max_requests_per_minute": args.budget, "events_lookback_days": 0},
+            )
             base_conf = work / "open-base.config.json"
             base_conf.write_text(
                 json.dumps({"api_token": srv.token, "api_url": srv.url, "start_date": f"{today}"})
@@ -150,6 +156,7 @@ def open_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             bookmark = {
                 "replication_key": "received_at",
                 "replication_key_value": f"{today}T00:00:00Z",
+                "scope": {"media_ids": None, "project_ids": None},  # the whole account's
             }
             state.write_text(json.dumps({"bookmarks": {"events": bookmark}}))
             row = {}
