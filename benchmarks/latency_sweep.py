@@ -13,7 +13,7 @@ the same run, on the same server:
 - max128 (not run by default): the tap with `max_concurrency=128`, the highest allowed:
   the default ceiling of 40 is enough for 3 s; 10 s needs about 125 in flight.
 Open day: a daily run after `--open-events` new events today, read as the tap reads the
-open day (one page after the other), beside the baseline.
+open day (in parallel, then checked by counting), beside the baseline.
 
 Share of the budget = requests per minute at the server from the first to the last
 request / budget (the throttle's work; process start-up and the last answer's latency are
@@ -202,8 +202,8 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> list[str]:
     if results.get("open"):
         lines += [
             "",
-            f"Open day: daily run after {args.open_events:,} new events today (read one "
-            "page after the other), same cells:",
+            f"Open day: daily run after {args.open_events:,} new events today (pages in "
+            "parallel, then the count check), same cells:",
             "",
             "| latency | tap | serial baseline |",
             "|--:|--:|--:|",
