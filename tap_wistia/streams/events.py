@@ -190,10 +190,12 @@ class EventsStream(SelfBookmarkingStream):
             progress.checks += check.requests
         progress.all_done()
         self.logger.info(
-            "events: %d day(s) read with %d request(s) (%d past a day's end)",
+            "events: %d day(s) read with %d request(s) (%d past a day's end); requests in "
+            "flight: limit %s",
             len(days),
             crawl.requests + progress.checks,
             crawl.wasted,
+            " -> ".join(str(n) for n in run.concurrency.history[-12:]),
         )
 
     def _new_events(
