@@ -230,3 +230,9 @@ def test_every_attempt_of_the_run_holds_a_slot_and_a_429_reaches_the_limit():
     assert retrier.send(request, attempt) is ok
     assert limit.rate_limited == 1
     assert limit.history == [16, 8]  # halved by the 429, from the start value
+
+
+def test_without_a_real_budget_the_target_assumes_100_requests_a_second():
+    unthrottled = AdaptiveLimit(Throttle(1_000_000).interval, 40, VirtualClock())
+    assert unthrottled.target(0.02) == 4  # not the ceiling: 40 in flight cost 340 MB at 1M
+    assert AdaptiveLimit(Throttle(BUDGET).interval, 40, VirtualClock()).target(3.0) == 39
