@@ -25,7 +25,8 @@ Both only while fewer requests are in flight than the run's adaptive limit
 speculative one may be wasted.
 
 Memory is bounded by pages, not per listing: at most `max_held` pages are in flight or
-read but not yet consumed, so memory does not grow with the number of listings or the
+read but not yet consumed (fewer by as much as the adaptive limit is below `workers`,
+and listings open shrink in proportion), so memory does not grow with the number of listings or the
 size of a day. Pages come back in completion order; `consumed()` tells the caller how
 far each listing is done (`done_through`: every page up to it consumed; `finished`).
 Any failure of a page request is raised at once and stops every worker.
@@ -163,6 +164,9 @@ class PageCrawl(t.Generic[R]):
             return self.workers
         return min(self.workers, self.concurrency.limit)
 
+    def _open_cap(self) -> int:
+        return max(1, self.max_open * self._in_flight_limit() // self.workers)
+
     def _all_finished(self) -> bool:
         return self._lowest_open >= len(self.listings) and self._in_flight == 0
 
@@ -176,7 +180,11 @@ class PageCrawl(t.Generic[R]):
     # --- scheduling ----------------------------------------------------------------
 
     def _fill(self, pool: WorkerPool) -> None:
-        while self._in_flight < self._in_flight_limit() and self._held < self.max_held:
+        limit = self._in_flight_limit()
+        # Below the ceiling, pages held and listings open shrink with the limit: memory
+        # follows what is in flight now, not what `workers` would allow.
+        held_cap = self.max_held - (self.workers - limit)
+        while self._in_flight < limit and self._held < held_cap:
             job = self._certain_job() or self._speculative_job()
             if job is None:
                 return
@@ -198,7 +206,7 @@ class PageCrawl(t.Generic[R]):
             listing = self.listings[index]
             if listing.finished or not listing.stable:
                 continue
-            if not listing.started and opened >= self.max_open:
+            if not listing.started and opened >= self._open_cap():
                 return
             opened += 1
             yield index
