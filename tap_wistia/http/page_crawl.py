@@ -27,8 +27,9 @@ speculative one may be wasted.
 Memory is bounded by pages, not per listing: at most `max_held` pages are in flight or
 read but not yet consumed (fewer by as much as the adaptive limit is below `workers`,
 and listings open shrink in proportion), so memory does not grow with the number of
-listings or the size of a day. Pages come back in completion order; `consumed()` tells the caller how
-far each listing is done (`done_through`: every page up to it consumed; `finished`).
+listings or the size of a day. Pages come back in completion order; `consumed()` tells
+the caller how far each listing is done (`done_through`: every page up to it consumed;
+`finished`).
 Any failure of a page request is raised at once and stops every worker.
 """
 
