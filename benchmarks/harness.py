@@ -60,8 +60,8 @@ class Server:
         self.proc.stdin.flush()
         return self._read()
 
-    def configure(self, latency: float, rate_limit: int | None) -> None:
-        self.call("configure", latency=latency, rate_limit=rate_limit)
+    def configure(self, latency: float, rate_limit: int | None, jitter: float = 0.0) -> None:
+        self.call("configure", latency=latency, rate_limit=rate_limit, jitter=jitter)
 
     def mark(self) -> int:
         return int(self.call("mark")["mark"])

@@ -6,6 +6,7 @@ prints one JSON line ``{"url": ..., "token": ..., ...}`` once it is serving, the
 one JSON line per JSON command read from stdin:
 
     {"cmd": "configure", "latency": 0.3, "rate_limit": 600}   # also clears the 60 s window
+    {"cmd": "configure", "latency": 3, "jitter": 0.5, ...}    # each response 1.5-4.5 s
     {"cmd": "mark"}                      # -> {"mark": <number of requests served so far>}
     {"cmd": "stats", "since": <mark>}    # -> counts, 429s, arrival span, busiest 60 s
     {"cmd": "add_events", "n": 100, "new_visitors": 10}   # now
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
 import sys
 import threading
 import time
@@ -46,6 +48,8 @@ class BenchWistia(FakeWistia):
         self._store: EventStore | None = None
         self._store_sig: tuple[int, ...] | None = None
         self.arrivals: list[tuple[float, int, str]] = []  # (monotonic, status, path)
+        self.jitter = 0.0  # each response's latency is drawn from latency x (1 +- jitter)
+        self._random = random.Random(0)
         self._arrivals_lock = threading.Lock()
 
     def _process(self, method: str, raw_path: str, *args: Any) -> Any:
@@ -54,6 +58,15 @@ class BenchWistia(FakeWistia):
         with self._arrivals_lock:
             self.arrivals.append((arrived, entry.status, entry.path))
         return response, entry
+
+    @property
+    def latency(self) -> float:
+        base = self._latency
+        return base * (1 + self._random.uniform(-self.jitter, self.jitter)) if base else 0.0
+
+    @latency.setter
+    def latency(self, value: float) -> None:
+        self._latency = value
 
     def event_store(self) -> EventStore:
         if self.bulk is not None:
@@ -178,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 _reply({"ok": True})
                 break
             if name == "configure":
-                server.latency = float(cmd.get("latency", server.latency))
+                server.latency = float(cmd.get("latency", server._latency))
+                server.jitter = float(cmd.get("jitter", 0.0))
                 server.rate_limit_per_minute = cmd.get("rate_limit")  # clears the window
                 _reply({"ok": True})
             elif name == "mark":

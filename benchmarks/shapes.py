@@ -63,7 +63,7 @@ SHAPES = (
     ),
     Shape(
         "today",
-        "daily run after 20,000 new events today (the open day: read serially)",
+        "daily run after 20,000 new events today (the open day)",
         add=((20_000, 0),),
         first_day_ago=0,
         bookmark_day_ago=0,

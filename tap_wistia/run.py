@@ -15,6 +15,7 @@ import typing as t
 from dataclasses import dataclass
 
 from tap_wistia.http.budget import Clock, SystemClock, Throttle
+from tap_wistia.http.concurrency import AdaptiveLimit
 from tap_wistia.http.retries import Retrier
 from tap_wistia.state.planner import RunPlanner, StreamAccess
 from tap_wistia.state.scope import Scope, scope_of
@@ -31,6 +32,7 @@ class RunContext:
     scope: Scope  # what incremental bookmarks are recorded under (`state.scope`)
     budget: Throttle  # the one requests-per-minute budget, and the run's clock
     retrier: Retrier
+    concurrency: AdaptiveLimit  # requests in flight, learned from latency (`concurrency`)
     planner: RunPlanner
 
     @classmethod
@@ -43,16 +45,18 @@ class RunContext:
         clock: Clock | None = None,
     ) -> RunContext:
         budget = Throttle(settings.max_requests_per_minute, clock or SystemClock())
+        concurrency = AdaptiveLimit(budget.interval, settings.max_concurrency, budget.clock)
         retrier = Retrier(
             budget,
             logger,
             max_retries=settings.max_retries,
             rate_limit_budget_seconds=60.0 * settings.max_rate_limit_wait_minutes,
             api_url=settings.api_url,
+            concurrency=concurrency,
         )
         scope = scope_of({"media_ids": settings.media_ids, "project_ids": settings.project_ids})
         planner = RunPlanner(settings, window, streams)
-        return cls(settings, window, scope, budget, retrier, planner)
+        return cls(settings, window, scope, budget, retrier, concurrency, planner)
 
     @property
     def clock(self) -> Clock:

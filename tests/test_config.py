@@ -99,7 +99,7 @@ def test_cli_rejects_a_state_of_the_wrong_shape(tmp_path, state):
         ({"max_retries": None}, "max_retries: is null; set an integer or remove it"),
         ({"request_timeout": 10**12}, "request_timeout: must be a positive integer, at most"),
         ({"max_requests_per_minute": 10**12}, "max_requests_per_minute: must be a positive"),
-        ({"max_concurrency": 1000}, "max_concurrency: must be a positive integer, at most 64"),
+        ({"max_concurrency": 1000}, "max_concurrency: must be a positive integer, at most 128"),
         ({"max_rate_limit_wait_minutes": -1}, "max_rate_limit_wait_minutes: must be zero or"),
         ({"events_lookback_days": 10**6}, "events_lookback_days: must be zero or more, at most"),
     ],

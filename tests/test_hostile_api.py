@@ -13,6 +13,7 @@ import requests
 import urllib3.exceptions
 
 from tap_wistia.http.budget import Throttle
+from tap_wistia.http.concurrency import AdaptiveLimit
 from tap_wistia.http.errors import RetriesExhausted, WistiaError
 from tap_wistia.http.paging import PageIgnored, RepeatedPageGuard
 from tap_wistia.http.retries import (
@@ -98,7 +99,12 @@ def test_refused_connections_after_the_api_answered_keep_retrying(caplog):
     throttle = Throttle(100_000, clock=clock)
     logger = logging.getLogger("tap-wistia.test-retrier")
     retrier = Retrier(
-        throttle, logger, max_retries=8, rate_limit_budget_seconds=60, api_url="http://x/v1"
+        throttle,
+        logger,
+        max_retries=8,
+        rate_limit_budget_seconds=60,
+        api_url="http://x/v1",
+        concurrency=AdaptiveLimit(throttle.interval, 8, clock),
     )
     request = requests.Request("GET", "http://x/v1/medias").prepare()
     ok = requests.Response()

@@ -143,7 +143,8 @@ def test_paging_at_page_boundaries(make_wistia, count):
         for r in server.requests_to("/stats/events")
         if r.query["start_date"] == [now.date().isoformat()]
     ]
-    assert len(today) == (expected_requests if count else 1)
+    # + the open day's check: its head and last page read again (one page: once).
+    assert len(today) == (expected_requests if count else 1) + (2 if count > 99 else 1)
 
 
 def test_media_ids_scope_every_per_media_stream_and_events(make_wistia):

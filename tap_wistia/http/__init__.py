@@ -3,6 +3,7 @@ is retried, and what its failures say.
 
 - `transport`: the session; time and size limits no server can stretch; redirects refused;
 - `budget`: the run's one requests-per-minute budget (`Throttle`) and its clock;
+- `concurrency`: how many requests are in flight, learned from latency (`AdaptiveLimit`);
 - `retries`, `retry_after`: which failures are tried again, how long the run waits;
 - `errors`: the tap's errors and how a request is described in them;
 - `redaction`: the token kept out of every log line and error;

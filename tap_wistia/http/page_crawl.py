@@ -15,16 +15,21 @@ Scheduling, decided in the consumer's thread whenever a worker is free, in this 
 2. a *speculative* page of a stable listing that proved long: the next pages past the
    last known full one, at most `min(depth, full pages read // 2)` ahead (a day of 1 or
    3 pages gets none), never at or past a page known short. A page past the end costs
-   one request and is the only waste: at most that many per listing. And only while
-   fewer requests are in flight than the budget can use: the fastest recent round trip
-   (about the API's latency) divided by the throttle's spacing (`interval`), plus 2.
-   Beyond that, more requests only wait in the throttle, and a speculative one may be
-   wasted.
+   one request and is the only waste: at most that many per listing. Nor past the
+   highest last page of the listings seen to end so far, until this listing's full pages
+   reach it (days of a backfill are alike: at high latency, most of the waste was the
+   pages after a typical day's last).
+Both only while fewer requests are in flight than the run's adaptive limit
+(`concurrency.AdaptiveLimit`: as many as the budget can use at the latency seen, within
+`workers`). Beyond that, more requests would only wait in the throttle, and a
+speculative one may be wasted.
 
 Memory is bounded by pages, not per listing: at most `max_held` pages are in flight or
-read but not yet consumed, so memory does not grow with the number of listings or the
-size of a day. Pages come back in completion order; `consumed()` tells the caller how
-far each listing is done (`done_through`: every page up to it consumed; `finished`).
+read but not yet consumed (fewer by as much as the adaptive limit is below `workers`,
+and listings open shrink in proportion), so memory does not grow with the number of
+listings or the size of a day. Pages come back in completion order; `consumed()` tells
+the caller how far each listing is done (`done_through`: every page up to it consumed;
+`finished`).
 Any failure of a page request is raised at once and stops every worker.
 """
 
@@ -32,13 +37,12 @@ from __future__ import annotations
 
 import queue
 import typing as t
-from collections import deque
 from dataclasses import dataclass, field
 
 from tap_wistia.http.workers import WorkerPool
 
 if t.TYPE_CHECKING:
-    from tap_wistia.http.budget import Clock
+    from tap_wistia.http.concurrency import AdaptiveLimit
 
 R = t.TypeVar("R")
 _WAKE_SECONDS = 0.5  # a blocked consumer still gets to run signal handlers this often
@@ -91,8 +95,7 @@ class PageCrawl(t.Generic[R]):
         max_held: int,
         max_open: int,
         depth: int,
-        interval: float | None = None,
-        clock: Clock | None = None,
+        concurrency: AdaptiveLimit | None = None,
     ) -> None:
         self.listings = listings
         self._fetch_page = fetch_page
@@ -101,14 +104,13 @@ class PageCrawl(t.Generic[R]):
         self.max_held = max(max_held, self.workers)
         self.max_open = max(max_open, 1)
         self.depth = depth
-        self.interval = interval
-        self.clock = clock
-        self._round_trips: deque[float] = deque(maxlen=2 * self.workers)
+        self.concurrency = concurrency
         self.requests = 0  # pages asked for so far
         self.held_peak = 0
         self._held = 0  # pages in flight + read and not yet consumed
         self._in_flight = 0
         self._lowest_open = 0  # every listing before it is finished
+        self._longest_ended = 0  # the highest last page of any listing seen to end
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._unstable = [i for i, listing in enumerate(listings) if not listing.stable]
 
@@ -121,9 +123,7 @@ class PageCrawl(t.Generic[R]):
                 self._fill(pool)
                 if self._in_flight == 0:  # nothing to wait for: a bug, never a hang
                     raise RuntimeError("page crawl stalled with unfinished listings")
-                index, number, future, sent_at = self._next_completion()
-                if self.clock is not None:
-                    self._round_trips.append(self.clock.monotonic() - sent_at)
+                index, number, future = self._next_completion()
                 listing = self.listings[index]
                 listing.in_flight -= 1
                 self._in_flight -= 1
@@ -132,6 +132,7 @@ class PageCrawl(t.Generic[R]):
                     listing.full_through = max(listing.full_through, number)
                 elif listing.short_at is None or number < listing.short_at:
                     listing.short_at = number
+                    self._longest_ended = max(self._longest_ended, number)
                 self._fill(pool)  # keep the workers busy while the caller handles the page
                 yield Page(index, number, rows)
         finally:
@@ -159,16 +160,18 @@ class PageCrawl(t.Generic[R]):
             if listing.short_at is not None
         )
 
-    def _enough_in_flight(self) -> bool:
-        """As many requests in flight as the budget can use at the API's latency."""
-        if self.interval is None or not self._round_trips:
-            return False
-        return self._in_flight >= min(self._round_trips) / self.interval + 2
+    def _in_flight_limit(self) -> int:
+        if self.concurrency is None:
+            return self.workers
+        return min(self.workers, self.concurrency.limit)
+
+    def _open_cap(self) -> int:
+        return max(1, self.max_open * self._in_flight_limit() // self.workers)
 
     def _all_finished(self) -> bool:
         return self._lowest_open >= len(self.listings) and self._in_flight == 0
 
-    def _next_completion(self) -> tuple[int, int, t.Any, float]:
+    def _next_completion(self) -> tuple[int, int, t.Any]:
         while True:
             try:
                 return self._done.get(timeout=_WAKE_SECONDS)
@@ -178,10 +181,12 @@ class PageCrawl(t.Generic[R]):
     # --- scheduling ----------------------------------------------------------------
 
     def _fill(self, pool: WorkerPool) -> None:
-        while self._in_flight < self.workers and self._held < self.max_held:
-            job = self._certain_job() or (
-                None if self._enough_in_flight() else self._speculative_job()
-            )
+        limit = self._in_flight_limit()
+        # Below the ceiling, pages held and listings open shrink with the limit: memory
+        # follows what is in flight now, not what `workers` would allow.
+        held_cap = self.max_held - (self.workers - limit)
+        while self._in_flight < limit and self._held < held_cap:
+            job = self._certain_job() or self._speculative_job()
             if job is None:
                 return
             index, number = job
@@ -192,11 +197,8 @@ class PageCrawl(t.Generic[R]):
             self._held += 1
             self.held_peak = max(self.held_peak, self._held)
             self.requests += 1
-            sent_at = self.clock.monotonic() if self.clock is not None else 0.0
             future = pool.submit(self._fetch_page, index, number)
-            future.add_done_callback(
-                lambda done, job=(index, number, sent_at): self._done.put((*job[:2], done, job[2]))
-            )
+            future.add_done_callback(lambda done, job=(index, number): self._done.put((*job, done)))
 
     def _open_stable(self) -> t.Iterator[int]:
         """Unfinished stable listings, oldest first, of which at most `max_open` started."""
@@ -205,7 +207,7 @@ class PageCrawl(t.Generic[R]):
             listing = self.listings[index]
             if listing.finished or not listing.stable:
                 continue
-            if not listing.started and opened >= self.max_open:
+            if not listing.started and opened >= self._open_cap():
                 return
             opened += 1
             yield index
@@ -229,6 +231,9 @@ class PageCrawl(t.Generic[R]):
                 continue
             if listing.short_at is not None and number >= listing.short_at:
                 continue
+            longest = self._longest_ended
+            if longest and number > longest and listing.full_through < longest:
+                continue  # past where every listing seen so far ended, until this one is not
             return index, number
         return None
 

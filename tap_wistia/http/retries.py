@@ -26,6 +26,7 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from tap_wistia.http import retry_after
 from tap_wistia.http.budget import Throttle
+from tap_wistia.http.concurrency import AdaptiveLimit, Outcome
 from tap_wistia.http.errors import RateLimited, RetriesExhausted, WistiaError, describe_request
 from tap_wistia.http.transport import DEADLINE_REASON, ResponseDeadlineExceeded
 
@@ -64,8 +65,10 @@ class Retrier:
         max_retries: int,
         rate_limit_budget_seconds: float,
         api_url: str,
+        concurrency: AdaptiveLimit,
     ) -> None:
         self.throttle = throttle
+        self.concurrency = concurrency  # every attempt holds one of its slots
         self.logger = logger
         self.max_retries = max_retries
         self.rate_limit_budget_seconds = rate_limit_budget_seconds
@@ -80,9 +83,8 @@ class Retrier:
         retries = 0
         rate_limited = 0
         while True:
-            self.throttle.acquire()
             try:
-                response = attempt()
+                response = self._attempt(attempt)
             except RateLimited as exc:
                 self.api_answered = True
                 rate_limited += 1
@@ -115,6 +117,25 @@ class Retrier:
             else:
                 self.api_answered = True
                 return response
+
+    def _attempt(self, attempt: t.Callable[[], requests.Response]) -> requests.Response:
+        """One attempt within a concurrency slot, which learns its latency and outcome."""
+        slot = self.concurrency.admit()
+        outcome = Outcome.FAILED
+        try:
+            self.throttle.acquire()
+            slot.sent()
+            response = attempt()
+            outcome = Outcome.ANSWERED
+            return response
+        except RateLimited:
+            outcome = Outcome.RATE_LIMITED
+            raise
+        except WistiaError:
+            outcome = Outcome.ANSWERED  # the server answered, with something unusable
+            raise
+        finally:
+            slot.done(outcome)
 
     def _check_first_contact(self, why: str, wait: float, retries: int) -> None:
         """Fail once connecting has been tried for `FIRST_CONTACT_SECONDS` in vain."""

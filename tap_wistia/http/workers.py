@@ -27,6 +27,9 @@ import typing as t
 from collections import deque
 from concurrent.futures import Future
 
+if t.TYPE_CHECKING:
+    from tap_wistia.http.concurrency import AdaptiveLimit
+
 J = t.TypeVar("J")
 R = t.TypeVar("R")
 
@@ -40,26 +43,39 @@ _live_lock = threading.Lock()
 
 
 class WorkerPool:
-    """`workers` daemon threads running submitted calls; see the module docstring."""
+    """Up to `workers` daemon threads running submitted calls; see the module docstring.
+
+    Threads start when a call finds none idle, so a high `max_concurrency` ceiling costs
+    threads only when the adaptive limit (`concurrency`) actually uses them.
+    """
 
     def __init__(self, workers: int, name: str) -> None:
         self.stopping = threading.Event()
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"{name}_{n}", daemon=True)
-            for n in range(max(workers, 1))
-        ]
+        self._name = name
+        self._max_threads = max(workers, 1)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a task
+        self._queued = 0  # tasks submitted and not yet taken
         with _live_lock:
             _live.add(self)
-        for thread in self._threads:
-            thread.start()
 
     def submit(self, fn: t.Callable[..., R], *args: t.Any) -> Future[R]:
         future: Future[R] = Future()
         if self.stopping.is_set():
             future.cancel()
-        else:
-            self._tasks.put((future, fn, args))
+            return future
+        with self._lock:
+            self._queued += 1
+            if self._queued > self._idle and len(self._threads) < self._max_threads:
+                thread = threading.Thread(
+                    target=self._run, name=f"{self._name}_{len(self._threads)}", daemon=True
+                )
+                self._threads.append(thread)
+                self._idle += 1
+                thread.start()
+        self._tasks.put((future, fn, args))
         return future
 
     def _run(self) -> None:
@@ -67,25 +83,33 @@ class WorkerPool:
             task = self._tasks.get()
             if task is _STOP:
                 return
+            with self._lock:
+                self._idle -= 1
+                self._queued -= 1
             future, fn, args = task
             if self.stopping.is_set() or not future.set_running_or_notify_cancel():
                 future.cancel()
-                continue
-            try:
-                result = fn(*args)
-            except BaseException as error:  # handed to whoever waits on the future
-                future.set_exception(error)
             else:
-                future.set_result(result)
+                try:
+                    result = fn(*args)
+                except BaseException as error:  # handed to whoever waits on the future
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+            with self._lock:
+                self._idle += 1
 
     def close(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         """Stop the workers: queued calls are cancelled, running ones abandoned after
         `timeout` seconds (their threads are daemons and cannot block the exit)."""
         self.stopping.set()
-        for _ in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+            self._max_threads = 0  # no thread starts after this
+        for _ in threads:
             self._tasks.put(_STOP)
         deadline = time.monotonic() + timeout
-        for thread in self._threads:
+        for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(max(deadline - time.monotonic(), 0.0))
         with _live_lock:
@@ -186,13 +210,15 @@ def pages_ahead(
     page_size: int,
     expected_pages: int = 0,
     serial_pages: int = 10,
+    concurrency: AdaptiveLimit | None = None,
 ) -> t.Iterator[list[R]]:
     """Pages 1, 2, ... of a list with no total, in order, up to the first short page.
 
     Looking ahead can ask for pages past the end, so it happens only where the list is
     known to go on: up to `expected_pages` (e.g. from the last run), and past those only
     after `serial_pages` more full pages. A short list therefore costs no wasted request;
-    a long one at most `workers - 1` empty pages.
+    a long one at most `workers - 1` empty pages, and no more than the run's adaptive
+    limit (`concurrency`) has in flight: as many as the latency needs, not the ceiling.
     """
     pool = WorkerPool(workers, "wistia-page")
     pending: deque[Future] = deque()
@@ -200,13 +226,14 @@ def pages_ahead(
 
     def fill(read: int) -> None:
         nonlocal next_page
+        ahead = workers if concurrency is None else min(workers, concurrency.limit)
         if read < expected_pages:  # pages known to exist
-            limit = min(expected_pages, read + workers)
+            limit = min(expected_pages, read + ahead)
         elif read - expected_pages >= serial_pages:  # past them, the list proved long
-            limit = read + workers
+            limit = read + ahead
         else:
             limit = read + 1
-        while next_page <= limit and len(pending) < workers:
+        while next_page <= limit and len(pending) < ahead:
             pending.append(pool.submit(fetch_page, next_page))
             next_page += 1
 

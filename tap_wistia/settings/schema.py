@@ -74,10 +74,11 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
     th.Property(
         "max_concurrency",
         th.IntegerType,
-        default=8,
+        default=40,
         title="Max concurrency",
-        description="Requests in flight at once (event day windows, per-media calls, "
-        "visitor lookups), all within max_requests_per_minute. 1 = serial.",
+        description="Ceiling on requests in flight at once. Below it the tap keeps as many "
+        "in flight as max_requests_per_minute can use at the latency it sees, fewer when "
+        "the API slows down under load or answers 429. 1 = serial.",
     ),
     th.Property(
         "request_timeout",

@@ -35,7 +35,7 @@ from tap_wistia.timeutil import parse_timestamp
 # overflows the socket layer), so it is refused rather than clamped.
 INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "max_requests_per_minute": (1, 1_000_000),
-    "max_concurrency": (1, 64),
+    "max_concurrency": (1, 128),
     "request_timeout": (1, 3600),
     "max_retries": (0, 100),
     "events_lookback_days": (0, 730),

@@ -3,7 +3,7 @@
 - `base`: the declaration every stream makes (`WistiaStream`) and the shared bases;
 - `account`: account-wide listings (projects, visitors);
 - `medias`: the medias listing and the v1 stats read once per media;
-- `events`: viewing sessions in UTC day windows;
+- `events`: viewing sessions in UTC day windows; `open_day`: today's read proven complete;
 - `analytics_base`, `analytics`: the modern API's per-media analytics;
 - `schemas_v1`, `schemas_analytics`: their schemas, written field for field after the
   OpenAPI files and checked against them by `tests/test_schemas.py`;

@@ -119,6 +119,7 @@ class VisitorsStream(CleanRecordsStream):
             workers=self.run.settings.max_concurrency,
             page_size=PAGE_SIZE,
             expected_pages=self.run.planner.changed_visitors.listing_cost or 0,
+            concurrency=self.run.concurrency,
         )
         seen: set[str] = set()
         for page_number, rows in enumerate(pages, start=1):

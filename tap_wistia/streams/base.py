@@ -175,8 +175,12 @@ class WistiaStream(RESTStream):
         response.wistia_payload = parse_json_body(response, endpoint)  # type: ignore[attr-defined]
         self.check_payload_shape(response.wistia_payload, endpoint)  # type: ignore[attr-defined]
 
-    def fetch_page(self, context: Context | None, page: int) -> list[dict]:
-        """One page of a list endpoint, with the same throttle, retries and checks."""
+    def fetch_page(self, context: Context | None, page: int, read: int = 0) -> list[dict]:
+        """One page of a list endpoint, with the same throttle, retries and checks.
+
+        `read` numbers the reads of one listing that changes while it is read (the open
+        day's checks): pages of different reads may repeat each other legitimately, so
+        each read is guarded as a listing of its own."""
         http_request = self.get_http_request(
             page=PageContext(stream_context=context, next_page_token=page)
         )
@@ -188,7 +192,7 @@ class WistiaStream(RESTStream):
         )
         response = send_request(self, prepared, context)
         rows = list(self.parse_response(response))
-        listing = json.dumps(context, sort_keys=True, default=str)
+        listing = json.dumps([context, read] if read else context, sort_keys=True, default=str)
         self.repeated_pages.check(listing, page, rows, describe_request(prepared))
         return rows
 

@@ -6,16 +6,14 @@ by inclusive UTC dates, so each day is one listing (one per media with `media_id
 How a run reads them (the scheduling itself is `page_crawl`):
 - A *closed* day (ended at least `CLOSED_AFTER` before the run started) gets no new
   events, so its pages are fixed: they are read in parallel, several days and several
-  pages of one day at once, within `max_concurrency` requests in flight and the run's
-  request budget.
-- The *open* day (today, while events still arrive at the head of the list) is read one
-  page after the other: reading a later page first could skip the events that a new
-  arrival pushes across a page boundary. In order, a shift only re-lists events, which
-  are dropped as duplicates (`event_key`). It starts first, so its serial chain overlaps
-  the closed days' work.
+  pages of one day at once, as many in flight as the run's request budget can use at
+  the latency seen (`http.concurrency`), at most `max_concurrency`.
+- The *open* day (today, while events still arrive at the head of the list) is read in
+  parallel too, then proven complete by counting the distinct events seen against the
+  listing's total, or read again in order (`open_day`).
 - Records are emitted as pages arrive, not in day order (targets upsert on `event_key`).
-- Memory is bounded by pages held (`2 x max_concurrency` pages of 100 events), not by the
-  size of a day or the number of days.
+- Memory is bounded by pages held (`max_concurrency + PAGES_AHEAD` pages of 100 events),
+  not by the size of a day or the number of days.
 
 State (the bookmark is what the next run trusts; it moves only once what it covers has
 been emitted, and in one `dict.update`, so a STATE written at any moment is complete):
@@ -42,6 +40,7 @@ from tap_wistia.http.page_crawl import Listing, PageCrawl
 from tap_wistia.state.resume_points import read_resume_points
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import PAGE_SIZE, SelfBookmarkingStream
+from tap_wistia.streams.open_day import OpenDayCheck
 from tap_wistia.timeutil import days_between, format_timestamp, parse_timestamp, start_of_day
 
 if t.TYPE_CHECKING:
@@ -51,6 +50,8 @@ if t.TYPE_CHECKING:
 # little after their `received_at`, and a closed day is read in parallel, which a late
 # insertion could make skip events (reading in order it would only re-list some).
 CLOSED_AFTER = dt.timedelta(hours=1)
+# Pages read and not yet emitted, beyond those in flight: what memory is bounded by.
+PAGES_AHEAD = 16
 PROGRESS_SHARE = 0.1  # log progress every 10 % of the days ...
 PROGRESS_SECONDS = 30.0  # ... or every 30 s, whichever comes first
 
@@ -109,7 +110,6 @@ class EventsStream(SelfBookmarkingStream):
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         run = self.run
-        start, end = run.window.start, run.window.end
         days = days_between(self.first_day(), run.window.last_day)
         media_scope: list[str | None] = list(run.settings.media_ids) or [None]
         # project_ids without media_ids: one account-wide listing, filtered here, costs
@@ -120,9 +120,8 @@ class EventsStream(SelfBookmarkingStream):
             else None
         )
         # Visitors and per-media refreshes plan their work from the events read here.
-        changed = run.planner
         if days:
-            changed.events_started(start_of_day(days[0]))
+            run.planner.events_started(start_of_day(days[0]))
         self.logger.info(
             "events: reading %d UTC day(s) %s..%s",
             len(days),
@@ -135,12 +134,14 @@ class EventsStream(SelfBookmarkingStream):
         listings: list[Listing] = []
         skipped: list[str] = []
         for window in windows:
-            stable = self.is_closed(window.day)
-            if stable and window.key in days_read:
+            closed = self.is_closed(window.day)
+            if closed and window.key in days_read:
                 skipped.append(window.key)
                 continue
             todo.append(window)
-            listings.append(Listing(stable, 1 + (pages_read.get(window.key, 0) if stable else 0)))
+            # The open day too is read in parallel, then checked (`open_day`).
+            listings.append(Listing(True, 1 + (pages_read.get(window.key, 0) if closed else 0)))
+        open_windows = {i for i, window in enumerate(todo) if not self.is_closed(window.day)}
         if len(todo) < len(windows):
             # Named: a day skipped is a day not read again, never silently.
             self.logger.info(
@@ -150,44 +151,70 @@ class EventsStream(SelfBookmarkingStream):
                 ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else ""),
                 sum(listing.first_page - 1 for listing in listings),
             )
-        workers = run.settings.max_concurrency
+        workers = run.settings.max_concurrency  # the ceiling; the run's limit adapts
         crawl: PageCrawl[dict] = PageCrawl(
             listings,
             lambda index, page: self.fetch_page(todo[index].context, page),
             workers=workers,
             page_size=PAGE_SIZE,
-            max_held=2 * workers,
+            max_held=workers + PAGES_AHEAD,
             max_open=2 * workers,
             depth=max(workers // 2, 1),
-            interval=run.budget.interval,
-            clock=run.clock,
+            concurrency=run.concurrency,
         )
-        progress = _Progress(self, days, windows, todo, crawl)
+        progress = _Progress(self, days, windows, todo, crawl, open_windows)
         seen: dict[int, set[str]] = {}
         for page in crawl.pages():
-            keys = seen.setdefault(page.listing, set())
-            for row in page.rows:
-                self.require_key(row, "event_key", f"GET {self.path}")
-                if row["event_key"] in keys:
-                    continue
-                keys.add(row["event_key"])
-                if allowed is not None and row.get("media_id") not in allowed:
-                    continue
-                if not self._within(row, start, end):
-                    continue
-                changed.saw_event(row)
-                yield row
-            listing = crawl.consumed(page)
-            if listing.finished:
-                seen.pop(page.listing, None)
-            progress.page_done(page.listing, listing)
+            # Keys are kept for the open day only, whose shifts re-list events and whose
+            # check counts them; a closed day's pages are fixed and cannot overlap, and
+            # keeping its keys would make memory grow with the days open at once.
+            keys = seen.setdefault(page.listing, set()) if page.listing in open_windows else set()
+            yield from self._new_events(page.rows, keys, allowed)
+            progress.page_done(page.listing, crawl.consumed(page))
+        for index in sorted(open_windows):
+            check = OpenDayCheck(
+                lambda number, read, index=index: self.fetch_page(
+                    todo[index].context, number, read
+                ),
+                crawl.listings[index].short_at or 1,
+                seen.setdefault(index, set()),
+            )
+            for rows in check.pages():
+                yield from self._new_events(rows, check.seen, allowed)
+            self.logger.info(
+                "events: open day %s: %s after %d more request(s)",
+                todo[index].key,
+                "every event seen (counted)" if check.verified else "read again in order",
+                check.requests,
+            )
+            progress.checks += check.requests
         progress.all_done()
         self.logger.info(
-            "events: %d day(s) read with %d request(s) (%d past a day's end)",
+            "events: %d day(s) read with %d request(s) (%d past a day's end); requests in "
+            "flight: limit %s",
             len(days),
-            crawl.requests,
+            crawl.requests + progress.checks,
             crawl.wasted,
+            " -> ".join(str(n) for n in run.concurrency.history[-12:]),
         )
+
+    def _new_events(
+        self, rows: list[dict], keys: set[str], allowed: set[str] | None
+    ) -> t.Iterator[dict]:
+        """Rows not seen before in their listing and within scope and the run's window;
+        every row's key goes into `keys`, which is what the open day's count is made of."""
+        start, end = self.run.window.start, self.run.window.end
+        for row in rows:
+            self.require_key(row, "event_key", f"GET {self.path}")
+            if row["event_key"] in keys:
+                continue
+            keys.add(row["event_key"])
+            if allowed is not None and row.get("media_id") not in allowed:
+                continue
+            if not self._within(row, start, end):
+                continue
+            self.run.planner.saw_event(row)
+            yield row
 
     def _resume_points(self) -> tuple[dict[str, int], set[str]]:
         """What an interrupted run recorded of closed days after its bookmark; anything
@@ -238,8 +265,11 @@ class _Progress:
         windows: list[Window],
         todo: list[Window],
         crawl: PageCrawl,
+        open_windows: set[int],
     ) -> None:
         self.stream = stream
+        self.open_windows = open_windows  # never recorded: see the module docstring
+        self.checks = 0  # requests of the open days' checks, after the crawl
         self.days = days
         self.todo = todo
         self.crawl = crawl
@@ -275,9 +305,9 @@ class _Progress:
             if window.day not in self.finished_days and self._day_finished(window.day):
                 self.finished_days.add(window.day)
             self.pages.pop(window, None)
-            if listing.stable:
+            if index not in self.open_windows:
                 self.read.add(window)
-        elif listing.stable and listing.done_through > 0:
+        elif index not in self.open_windows and listing.done_through > 0:
             self.pages[window] = listing.done_through
         self._advance()
         self._write_state()
@@ -321,7 +351,10 @@ class _Progress:
             return
         self.logged_days, self.logged_at = done, now
         self.stream.logger.info(
-            "events: %d/%d days done, %d requests so far", done, total, self.crawl.requests
+            "events: %d/%d days done, %d requests so far",
+            done,
+            total,
+            self.crawl.requests + self.checks,
         )
 
 
