@@ -22,19 +22,9 @@ from tap_wistia.http.budget import Throttle
 from tap_wistia.http.concurrency import HOLD_EPOCHS, AdaptiveLimit, Outcome
 from tap_wistia.http.errors import RateLimited
 from tap_wistia.http.retries import Retrier
+from tests.tap_harness import FakeClock
 
 BUDGET = 600
-
-
-class VirtualClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
 
 
 class Simulation:
@@ -43,7 +33,7 @@ class Simulation:
     def __init__(
         self, latency: t.Callable[[int, float], float], *, ceiling: int = 40, seed: int = 1
     ) -> None:
-        self.clock = VirtualClock()
+        self.clock = FakeClock()
         self.interval = Throttle(BUDGET).interval
         self.limit = AdaptiveLimit(self.interval, ceiling, self.clock)
         self.latency = latency  # (requests at the server, now) -> seconds
@@ -165,7 +155,7 @@ def test_latency_doubling_at_the_same_concurrency_cuts_the_limit():
 
 
 def test_failures_cut_the_limit_by_a_quarter():
-    clock = VirtualClock()
+    clock = FakeClock()
     limit = AdaptiveLimit(0.1, 40, clock, initial=16)
     outcomes = [Outcome.ANSWERED] * 2 + [Outcome.FAILED, *[Outcome.ANSWERED] * 3] * 4
     for outcome in outcomes:  # the first epoch (2 answers), then one of 16 answers
@@ -177,7 +167,7 @@ def test_failures_cut_the_limit_by_a_quarter():
 
 
 def test_admit_blocks_at_the_limit_across_threads():
-    limit = AdaptiveLimit(0.1, 2, VirtualClock())
+    limit = AdaptiveLimit(0.1, 2, FakeClock())
     inside, peak = 0, 0
     lock = threading.Lock()
     release = threading.Event()
@@ -204,7 +194,7 @@ def test_admit_blocks_at_the_limit_across_threads():
 
 
 def test_every_attempt_of_the_run_holds_a_slot_and_a_429_reaches_the_limit():
-    clock = VirtualClock()
+    clock = FakeClock()
     throttle = Throttle(BUDGET, clock=clock)
     limit = AdaptiveLimit(throttle.interval, 40, clock)
     retrier = Retrier(
@@ -233,6 +223,6 @@ def test_every_attempt_of_the_run_holds_a_slot_and_a_429_reaches_the_limit():
 
 
 def test_without_a_real_budget_the_target_assumes_100_requests_a_second():
-    unthrottled = AdaptiveLimit(Throttle(1_000_000).interval, 40, VirtualClock())
+    unthrottled = AdaptiveLimit(Throttle(1_000_000).interval, 40, FakeClock())
     assert unthrottled.target(0.02) == 4  # not the ceiling: 40 in flight cost 340 MB at 1M
-    assert AdaptiveLimit(Throttle(BUDGET).interval, 40, VirtualClock()).target(3.0) == 39
+    assert AdaptiveLimit(Throttle(BUDGET).interval, 40, FakeClock()).target(3.0) == 39

@@ -7,14 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from app.__main__ import streamlit_command
 from app.access_policy import AccessError, AccessPolicy, is_loopback, listening_addresses
 from tests.pipeline.conftest import free_port
-
-SERVER = Path(__file__).resolve().parents[2] / "app" / "server.py"
 
 
 def env_without_login(**extra: str) -> dict[str, str]:
@@ -93,21 +91,7 @@ def test_the_listening_socket_is_what_is_checked():
 def test_server_started_around_the_checks_stops_when_it_listens_beyond_loopback(tmp_path):
     # `streamlit run` directly (not `python -m app`): only the bound-socket check can stop it.
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(SERVER),
-        "--server.address",
-        "0.0.0.0",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command("0.0.0.0", port)
     env = env_without_login(WISTIA_APP_DUCKDB_PATH=str(tmp_path / "any.duckdb"))
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
