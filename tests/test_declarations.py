@@ -1,7 +1,7 @@
 """Each stream is declared once (`tap_wistia.streams.base`); these tests check what is
 derived from the declarations, and name the file to change when a place falls behind.
 
-Checked elsewhere against the same declarations: the README's streams table
+Checked elsewhere against the same declarations: the streams table (docs/streams.md)
 (`test_readme.py`), the dbt sources, Meltano's selection, and the sandbox serving every
 stream (`test_streams.py::test_primary_keys_are_unique` needs records from each).
 """

@@ -1,4 +1,4 @@
-"""The README's settings and streams tables match the code."""
+"""The README's settings table and docs/streams.md's streams table match the code."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.tap import TapWistia
 from tests.settings_check import differences, own_settings, readme_fields
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+STREAMS_DOC = (ROOT / "docs" / "streams.md").read_text()
 
 
-def table_rows(heading: str) -> list[list[str]]:
-    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+def table_rows(heading: str, text: str = README) -> list[list[str]]:
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ")]
     return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]]
 
@@ -34,17 +36,22 @@ def test_settings_table_says_what_the_tap_declares():
 
 def test_streams_table_matches_the_declarations():
     """One row per declared stream, in sync order, with its endpoint, keys and replication."""
-    rows = {row[0]: row for row in table_rows("Streams") if not row[0].startswith("---")}
+    section = STREAMS_DOC.replace("# Streams\n", "## Streams\n", 1)
+    rows = {r[0]: r for r in table_rows("Streams", section) if not r[0].startswith("---")}
     declared = [stream.name for stream in STREAM_TYPES]
     missing = [name for name in declared if name not in rows]
-    assert not missing, f"README.md, section Streams: add a row for {missing}"
-    assert list(rows) == declared, "README.md, section Streams: rows not in sync order"
+    assert not missing, f"docs/streams.md: add a row for {missing}"
+    assert list(rows) == declared, "docs/streams.md: rows not in sync order"
     for stream in STREAM_TYPES:
         row = rows[stream.name]
-        assert f"`{stream.path}" in row[1], f"README.md, Streams, {stream.name}: endpoint"
-        assert row[2] == ", ".join(stream.primary_keys), f"README.md, Streams, {stream.name}: key"
+        assert f"`{stream.path}" in row[1], f"docs/streams.md, {stream.name}: endpoint"
+        assert row[2] == ", ".join(stream.primary_keys), f"docs/streams.md, {stream.name}: key"
         if stream.replication_key:
-            assert stream.replication_key in row[3], f"README.md, Streams, {stream.name}"
+            assert stream.replication_key in row[3], f"docs/streams.md, {stream.name}"
+
+
+def test_readme_links_the_streams_table():
+    assert "[docs/streams.md](docs/streams.md)" in README.split("## Streams\n", 1)[1]
 
 
 def test_quickstart_names_the_test_command_ci_runs():

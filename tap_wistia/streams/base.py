@@ -4,7 +4,7 @@ A stream is declared once, by its class: `name`, `path` (the endpoint), `primary
 `replication_key`, `schema`, and `parent` (the stream whose records it fans out over, as
 the per-media streams do over `medias`) and `planned_from` (streams whose reading this
 one plans its requests from). Defining a concrete class registers it (`declared_streams`);
-the sync order, Meltano's selection, the README's streams table, the dbt sources and the
+the sync order, Meltano's selection, the streams table (docs/streams.md), the dbt sources and the
 tests' lists are derived from, or checked against, these declarations
 (`docs/adding-a-stream.md`).
 
