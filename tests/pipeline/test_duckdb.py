@@ -24,6 +24,7 @@ from tests.pipeline.expected import (
     sort_key,
     spreadsheet_safe,
 )
+from tests.pipeline.expected_catalog_marts import check_channel_attribution
 from tests.pipeline.expected_gold import Options
 from tests.pipeline.gold_checks import active_days, check_gold, dbt_env, pin_across_dst
 
@@ -204,6 +205,8 @@ def test_duckdb_pipeline(pipeline_env):
     assert_analytics_marts(lambda sql: query(db, sql), dataset)
     # Their per-month traffic and per-day conversions, equal to the raw tap tables.
     assert_period_marts(lambda sql: query(db, sql), dataset)
+    # The marts of issue 19 on what the tap already reads.
+    check_channel_attribution(lambda sql: query(db, sql), dataset, GOLD_OPTIONS)
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -31,6 +31,7 @@ import pytest
 from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.conftest import PipelineEnv
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
+from tests.pipeline.expected_catalog_marts import check_channel_attribution
 from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 from tests.pipeline.snowflake_emulator import REDIRECT_MODULE, emulated_snowflake
@@ -123,3 +124,4 @@ def test_snowflake_pipeline_on_emulator(pipeline_env: PipelineEnv, redirected_lo
             ),
         )
         assert_period_marts(fetch, dataset)
+        check_channel_attribution(fetch, dataset, GOLD_OPTIONS)
