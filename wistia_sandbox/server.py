@@ -12,6 +12,7 @@ http_plumbing.py.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import json
 import math
 import socket
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists
+from . import analytics, media_catalog, plain_lists
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -291,7 +292,8 @@ class FakeWistia(V1Routes):
         if rel is None:
             return _error(404, "Not found: the API lives under /v1")
         for prefix in self.forbidden_prefixes:
-            if rel.startswith(prefix):
+            # A prefix ("/analytics"), or a pattern for one feature ("/medias/*/captions").
+            if rel.startswith(prefix) or fnmatch.fnmatchcase(rel, prefix):
                 return _error(403, FORBIDDEN_MESSAGE)
         if method != "GET":
             return _error(405, f"Method {method} not allowed")
@@ -310,6 +312,11 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
+        if parts and parts[0] in ("medias", "stats"):
+            try:
+                return _json(200, media_catalog.dispatch(self.dataset, parts, query))
+            except media_catalog.CatalogError as exc:
+                return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)
         if not parts or parts[0] != "analytics":
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:

@@ -173,6 +173,14 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         description="Fail the run when the account or token cannot read analytics (403, "
         "or 404 on the family). Default: skip the analytics streams with one warning.",
     ),
+    th.Property(
+        "captions_required",
+        th.BooleanType,
+        default=False,
+        title="Captions required",
+        description="Fail the run when the account's plan or token cannot read captions "
+        "(403, or 404 for every media). Default: skip the captions stream with one warning.",
+    ),
 ).to_dict()
 
 # Each setting's default as declared above (None where there is none).

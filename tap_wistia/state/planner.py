@@ -13,7 +13,12 @@ run (`run.RunContext`):
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
   its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
-- `analytics`: the run-wide verdict on whether the analytics family can be read.
+- `media_edits`: which medias a per-media catalog stream (captions, ...) reads
+  (`edit_refresh`: those edited since its last read);
+- `project_list`: the projects in scope, listed once (the `projects` stream hands its
+  listing over) for the per-project streams;
+- `analytics`, `captions`: the run-wide verdicts on whether the analytics family, and the
+  captions feature, can be read.
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
 it, so no planning module imports a stream.
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tap_wistia.state.catalog import MediaCatalog, ProjectScope
+from tap_wistia.state.edit_refresh import plan_by_edits, remember_edits
 from tap_wistia.state.media_refresh import MediaActivity, RefreshPlan
 from tap_wistia.state.visitor_refresh import ChangedVisitors, Plan
 
@@ -87,7 +93,9 @@ class RunPlanner:
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
         self.analytics = AnalyticsGate()
+        self.captions = AnalyticsGate()  # same verdict, for a plan without captions
         self.warned: set[str] = set()
+        self._projects: list[dict] | None = None
 
     @cached_property
     def changed_visitors(self) -> ChangedVisitors:
@@ -140,6 +148,29 @@ class RunPlanner:
             window_start=self.window.start,
             every_days=self.settings.per_media_full_refresh_days,
         )
+
+    def media_edits(self, stream_state: dict) -> RefreshPlan:
+        """Which medias a per-media catalog stream with `stream_state` reads this run."""
+        return plan_by_edits(
+            stream_state,
+            self.catalog.medias(),
+            active=self.settings.per_media_active,
+            every_days=self.settings.per_media_full_refresh_days,
+            now=self.window.run_started,
+        )
+
+    def media_edits_done(self, stream_state: dict) -> None:
+        remember_edits(stream_state, self.window.run_started)
+
+    def saw_projects(self, projects: list[dict]) -> None:
+        """The `projects` stream's complete listing (in scope), kept for `project_list`."""
+        self._projects = projects
+
+    def project_list(self) -> list[dict]:
+        """The projects in scope: the `projects` stream's listing, or one of its own."""
+        if self._projects is None:
+            self._projects = [p for p in self.streams.list_projects() if self.projects.matches(p)]
+        return self._projects
 
     def first_time(self, warning: str) -> bool:
         """True the first time this run meets `warning` (a warning is logged once)."""
