@@ -31,6 +31,36 @@ tags as (
     group by media_id
 ),
 
+-- Published tracks only: a draft caption is not shown to viewers.
+captions as (
+    select
+        media_id,
+        count(distinct language_code) as caption_count,
+        {{ dbt.listagg('language_name', "'; '", 'order by language_name') }}
+            as caption_languages
+    from (
+        select distinct media_id, language_code, coalesce(language_name, language_code)
+            as language_name
+        from {{ ref('stg_wistia__captions') }}
+        where not coalesce(is_draft, false)
+    ) as published
+    group by media_id
+),
+
+localizations as (
+    select
+        media_id,
+        count(*) as localization_count,
+        sum(case when is_enabled then 1 else 0 end) as enabled_localization_count,
+        {{ dbt.listagg('language_name', "'; '", 'order by language_name') }}
+            as localization_languages
+    from (
+        select media_id, coalesce(language_name, language_code) as language_name, is_enabled
+        from {{ ref('stg_wistia__localizations') }}
+    ) as localized
+    group by media_id
+),
+
 plays as (
     select media_id, loads, plays, last_view_at
     from {{ ref('media_overview') }}
@@ -52,6 +82,12 @@ select
     end as folder_path,
     coalesce(t.tag_count, 0) as tag_count,
     t.tags,
+    coalesce(c.caption_count, 0) as caption_count,
+    c.caption_languages,
+    coalesce(c.caption_count, 0) > 0 as has_captions,
+    coalesce(l.localization_count, 0) as localization_count,
+    coalesce(l.enabled_localization_count, 0) as enabled_localization_count,
+    l.localization_languages,
     coalesce(p.loads, 0) as loads,
     coalesce(p.plays, 0) as plays,
     coalesce(p.plays, 0) = 0 as never_played,
@@ -59,5 +95,9 @@ select
 from medias as m
 left join tags as t
     on m.media_id = t.media_id
+left join captions as c
+    on m.media_id = c.media_id
+left join localizations as l
+    on m.media_id = l.media_id
 left join plays as p
     on m.media_id = p.media_id
