@@ -9,6 +9,7 @@ stable number of loads without a play, rates are rounded to 4 places per respons
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,8 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.analytics_expected import local_day
 from tests.pipeline.expected_gold import Options, kept_events
-from wistia_sandbox import Dataset
+from wistia_sandbox import Dataset, media_catalog
 from wistia_sandbox.analytics import extra_loads, traffic_dimensions
+from wistia_sandbox.record_basics import parse_ts
 
 Fetch = Callable[[str], list[tuple]]
 SOURCE_DIMENSIONS = ("utm_source", "utm_medium", "utm_campaign", "referrer_domain")
@@ -121,3 +123,85 @@ def check_channel_attribution(fetch: Fetch, dataset: Dataset, options: Options) 
     assert {kind for kind, _ in got} == {*SOURCE_DIMENSIONS, "embed_page"}
     assert any(v["form_conversions"] for (kind, _), v in got.items() if kind == "embed_page")
     assert any(c != "(none)" and v["sessions"] for (k, c), v in got.items() if k == "utm_source")
+
+
+def _joined(names: list[str]) -> str | None:
+    return "; ".join(sorted(set(names))) if names else None
+
+
+def expected_content_inventory(dataset: Dataset) -> dict[str, dict]:
+    """content_inventory by media: the sandbox's medias and what their catalog endpoints
+    serve (`wistia_sandbox.media_catalog`), plays from their lifetime stats."""
+    expected = {}
+    for media in dataset.medias:
+        subfolder = (media.get("subfolder") or {}).get("name") or None
+        project = media["project"]["name"]
+        tags = [t["name"] for t in media.get("tags") or [] if t.get("name")]
+        published = [c for c in media_catalog._captions(media, {}) if not c["is_draft"]]
+        localized = media_catalog._localizations(media, {})
+        plays = dataset.media_stats(media)["play_count"]
+        expected[media["hashed_id"]] = {
+            "folder_path": f"{project} / {subfolder}" if subfolder else project,
+            "tag_count": len(set(tags)),
+            "tags": _joined(tags),
+            "caption_count": len({c["language"] for c in published}),
+            "caption_languages": _joined([c["english_name"] for c in published]),
+            "has_captions": bool(published),
+            "localization_count": len(localized),
+            "enabled_localization_count": sum(loc["enabled"] for loc in localized),
+            "localization_languages": _joined([loc["language_name"] for loc in localized]),
+            "plays": plays,
+            "never_played": plays == 0,
+        }
+    return expected
+
+
+def check_content_inventory(fetch: Fetch, dataset: Dataset) -> None:
+    want = expected_content_inventory(dataset)
+    columns = list(next(iter(want.values())))
+    got = {
+        media_id: dict(zip(columns, values, strict=True))
+        for media_id, *values in fetch(
+            f"select media_id, {', '.join(columns)} from analytics.content_inventory"
+        )
+    }
+    assert got == want
+    # Both questions the mart answers have medias on each side.
+    assert {row["has_captions"] for row in want.values()} == {True, False}
+    assert {row["never_played"] for row in want.values()} == {True, False}
+    assert any(row["localization_count"] for row in want.values())
+
+
+def check_account_daily_kpis(fetch: Fetch, dataset: Dataset) -> None:
+    """account_daily_kpis: Wistia's totals per UTC day beside the sessions of that day."""
+    by_day: dict[dt.date, list[dict]] = defaultdict(list)
+    for event in dataset.events:
+        by_day[parse_ts(event["received_at"]).date()].append(event)
+    rows = fetch(
+        "select stats_date, plays, sessions, played_sessions, unique_visitors,"
+        " form_conversions, session_hours_watched, plays_minus_sessions, sessions_loaded"
+        " from analytics.account_daily_kpis"
+    )
+    got = {dt.date.fromisoformat(str(row[0])[:10]): row[1:] for row in rows}
+    first, last = min(by_day), max(by_day)
+    served = {
+        dt.date.fromisoformat(r["date"]): r["play_count"]
+        for r in dataset.account_by_date(min(got), max(got))
+    }
+    assert first in got and last in got
+    for day, (plays, sessions, played, visitors, converted, hours, diff, loaded) in got.items():
+        events = by_day.get(day, [])
+        assert plays == served[day] == len(events), day  # Wistia's plays = the day's events
+        assert (sessions, played, visitors, converted, diff) == (
+            len(events),
+            sum(1 for e in events if float(e["percent_viewed"]) > 0),
+            len({e["visitor_key"] for e in events}),
+            sum(1 for e in events if e["conversion_type"]),
+            0,
+        ), day
+        watched = sum(
+            float(e["percent_viewed"]) * float(dataset.find_media(e["media_id"])["duration"] or 0)
+            for e in events
+        )
+        assert math.isclose(hours, watched / 3600, rel_tol=1e-9, abs_tol=1e-9), day
+        assert loaded == (first <= day <= last), day
