@@ -5,6 +5,8 @@ medias and 20 webinars, for this checkout and for another one (the code before t
     python -m benchmarks.catalog_cost                        # this checkout, ~3 min on 2 cores
     python -m benchmarks.catalog_cost --before DIR           # and DIR's code (a git worktree)
     python -m benchmarks.catalog_cost --quick                # 200 medias, 2 webinars, ~20 s
+    python -m benchmarks.catalog_cost --before DIR --checkout webinars=DIR2 ...
+                                       # other checkouts too, each measured the same way
 
 The account (`wistia_sandbox.long_tail.long_tail_dataset`): 2,000 medias of which 200 were
 played, 20,000 events over 90 days, start_date 90 days ago, every stream selected with its
@@ -189,6 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 medias, 2 webinars")
     parser.add_argument("--before", type=Path, help="a checkout of the code before (worktree)")
+    parser.add_argument(
+        "--checkout",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="another checkout to measure, labelled (repeatable)",
+    )
+    parser.add_argument("--no-here", action="store_true", help="skip this checkout")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     shape = QUICK_SHAPE if args.quick else SHAPE
@@ -205,9 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measuring {args.before} ...", file=sys.stderr)
         before = measure_checkout(args.before, args.quick)
         results[f"before ({before['commit']})"] = before
-    print(f"measuring {here} ...", file=sys.stderr)
-    after = measure_checkout(here, args.quick)
-    results[f"after ({after['commit']})"] = after
+    for labelled in args.checkout:
+        label, _, folder = labelled.partition("=")
+        print(f"measuring {folder} ...", file=sys.stderr)
+        other = measure_checkout(Path(folder), args.quick)
+        results[f"{label} ({other['commit']})"] = other
+    if not args.no_here:
+        print(f"measuring {here} ...", file=sys.stderr)
+        after = measure_checkout(here, args.quick)
+        results[f"after ({after['commit']})"] = after
     command = "python -m benchmarks.catalog_cost " + shlex.join(argv or sys.argv[1:])
     print(
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, "
