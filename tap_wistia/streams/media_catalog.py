@@ -300,3 +300,11 @@ class MediaAnalyticsSummaryStream(MonthlyAnalyticsStream):
     primary_keys = ("media_id", "period")
     returns_list = False
     schema = schemas.MEDIA_ANALYTICS_SUMMARY
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        # A month is asked about when an event near its edge may fall in it (the account's
+        # offset is unknown to the tap): a month without a load has nothing to report.
+        if not row.get("unique_loads") and not row.get("plays"):
+            return None
+        return super().post_process(row, context)
