@@ -29,7 +29,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import streamlit as st
 
-from app import metrics, traffic
+from app import inventory, metrics, traffic, webinars
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError, file_version
 
 CACHE_SECONDS = 300
@@ -107,3 +107,8 @@ traffic_by_media = Query(traffic.traffic_by_media)
 conversion_rates = Query(traffic.conversion_rates)
 conversion_totals = Query(traffic.conversion_totals)
 conversions = Query(traffic.conversions)
+
+content_inventory = Query(inventory.content_inventory)
+webinar_list = Query(webinars.webinars)
+webinar_funnel_by_source = Query(webinars.funnel_by_source)
+webinar_audience = Query(webinars.audience)
