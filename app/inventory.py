@@ -17,8 +17,8 @@ from app.metrics import media_filter
 from app.warehouse import Warehouse
 
 INVENTORY_COLUMNS = (
-    "media_id", "media_name", "media_type", "folder_path", "tags", "caption_languages",
-    "has_captions", "localization_languages",
+    "media_id", "media_name", "media_type", "folder_path", "tags", "channels",
+    "episode_count", "caption_languages", "has_captions", "localization_languages",
     "plays", "never_played", "last_view_at", "created_at", "duration_seconds",
 )  # fmt: skip
 

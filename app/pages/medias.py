@@ -97,6 +97,8 @@ ui.table(
         "media_name": "Media",
         "folder_path": "Folder",
         "tags": "Tags",
+        "channels": "Channels",
+        "episode_count": "Episodes",
         "caption_languages": "Captions",
         "localization_languages": "Localizations",
         "plays": "Plays",

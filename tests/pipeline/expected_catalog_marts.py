@@ -132,8 +132,16 @@ def _joined(names: list[str]) -> str | None:
 def expected_content_inventory(dataset: Dataset) -> dict[str, dict]:
     """content_inventory by media: the sandbox's medias and what their catalog endpoints
     serve (`wistia_sandbox.media_catalog`), plays from their lifetime stats."""
+    # The content catalog's channels and episodes, where the sandbox serves them.
+    lists = getattr(dataset, "lists", {})
+    channel_names = {c["hashed_id"]: c["name"] for c in lists.get("/modern/channels", [])}
+    episodes: dict[str, list[dict]] = defaultdict(list)
+    for episode in lists.get("/modern/channel_episodes", []):
+        episodes[episode["media_hashed_id"]].append(episode)
     expected = {}
     for media in dataset.medias:
+        mine = episodes.get(media["hashed_id"], [])
+        names = [channel_names.get(e["channel_hashed_id"], e["channel_hashed_id"]) for e in mine]
         subfolder = (media.get("subfolder") or {}).get("name") or None
         project = media["project"]["name"]
         tags = [t["name"] for t in media.get("tags") or [] if t.get("name")]
@@ -144,6 +152,10 @@ def expected_content_inventory(dataset: Dataset) -> dict[str, dict]:
             "folder_path": f"{project} / {subfolder}" if subfolder else project,
             "tag_count": len(set(tags)),
             "tags": _joined(tags),
+            "channel_count": len(set(names)),
+            "channels": _joined(names),
+            "episode_count": len(mine),
+            "published_episode_count": sum(bool(e["published"]) for e in mine),
             "caption_count": len({c["language"] for c in published}),
             "caption_languages": _joined([c["english_name"] for c in published]),
             "has_captions": bool(published),

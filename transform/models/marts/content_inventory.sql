@@ -61,6 +61,38 @@ localizations as (
     group by media_id
 ),
 
+-- Which channels publish the media, as which episodes (a media may be an episode of
+-- several channels, or several times of one).
+episodes as (
+    select e.media_id, e.episode_hashed_id, e.is_published, c.channel_hashed_id,
+        coalesce(c.channel_name, e.channel_hashed_id) as channel_name
+    from {{ ref('stg_wistia__channel_episodes') }} as e
+    left join {{ ref('stg_wistia__channels') }} as c
+        on e.channel_hashed_id = c.channel_hashed_id
+    where e.media_id is not null
+),
+
+channel_names as (
+    select
+        media_id,
+        {{ dbt.listagg('channel_name', "'; '", 'order by channel_name') }} as channels
+    from (select distinct media_id, channel_name from episodes) as named
+    group by media_id
+),
+
+channels as (
+    select
+        e.media_id,
+        count(distinct e.channel_name) as channel_count,
+        count(*) as episode_count,
+        sum(case when e.is_published then 1 else 0 end) as published_episode_count,
+        max(n.channels) as channels
+    from episodes as e
+    inner join channel_names as n
+        on e.media_id = n.media_id
+    group by e.media_id
+),
+
 plays as (
     select media_id, loads, plays, last_view_at
     from {{ ref('media_overview') }}
@@ -82,6 +114,10 @@ select
     end as folder_path,
     coalesce(t.tag_count, 0) as tag_count,
     t.tags,
+    coalesce(ch.channel_count, 0) as channel_count,
+    ch.channels,
+    coalesce(ch.episode_count, 0) as episode_count,
+    coalesce(ch.published_episode_count, 0) as published_episode_count,
     coalesce(c.caption_count, 0) as caption_count,
     c.caption_languages,
     coalesce(c.caption_count, 0) > 0 as has_captions,
@@ -95,6 +131,8 @@ select
 from medias as m
 left join tags as t
     on m.media_id = t.media_id
+left join channels as ch
+    on m.media_id = ch.media_id
 left join captions as c
     on m.media_id = c.media_id
 left join localizations as l
