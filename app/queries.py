@@ -2,8 +2,8 @@
 `queries.kpis(period, media_ids)`.
 
 Decisions:
-- Named, never dispatched by a string: each query below is made from the metrics.py or
-  traffic.py function itself, so renaming one fails when this module is imported, and a
+- Named, never dispatched by a string: each query below is made from the metrics.py,
+  traffic.py, inventory.py or webinars.py function itself, so renaming one fails when this module is imported, and a
   page calling a name that is not here fails tests/app/test_queries.py (which reads every
   page), not in front of a user. Arguments are checked against the function's signature
   by type checkers (ParamSpec). A new query is one line here.
@@ -109,6 +109,6 @@ conversion_totals = Query(traffic.conversion_totals)
 conversions = Query(traffic.conversions)
 
 content_inventory = Query(inventory.content_inventory)
-webinar_list = Query(webinars.webinars)
-webinar_funnel_by_source = Query(webinars.funnel_by_source)
-webinar_audience = Query(webinars.audience)
+webinar_list = Query(webinars.webinar_list)
+webinar_funnel_by_source = Query(webinars.webinar_funnel_by_source)
+webinar_audience = Query(webinars.webinar_audience)

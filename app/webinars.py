@@ -43,7 +43,7 @@ def _webinar_filter(webinar_id: str | None) -> tuple[str, dict[str, Any]]:
     return "webinar_id = :webinar_id", {"webinar_id": webinar_id}
 
 
-def webinars(wh: Warehouse) -> list[dict[str, Any]] | None:
+def webinar_list(wh: Warehouse) -> list[dict[str, Any]] | None:
     """One row per webinar with its funnel totals, newest first; None without the mart."""
     if not wh.has_table("webinar_attendance"):
         return None
@@ -56,7 +56,7 @@ def webinars(wh: Warehouse) -> list[dict[str, Any]] | None:
     )
 
 
-def funnel_by_source(wh: Warehouse, webinar_id: str | None) -> list[dict[str, Any]]:
+def webinar_funnel_by_source(wh: Warehouse, webinar_id: str | None) -> list[dict[str, Any]]:
     """The funnel per UTM source, for one webinar or all of them, most registrants first."""
     where, params = _webinar_filter(webinar_id)
     return wh.rows(
@@ -67,7 +67,7 @@ def funnel_by_source(wh: Warehouse, webinar_id: str | None) -> list[dict[str, An
     )
 
 
-def audience(wh: Warehouse, webinar_id: str | None) -> list[dict[str, Any]]:
+def webinar_audience(wh: Warehouse, webinar_id: str | None) -> list[dict[str, Any]]:
     """The registrants of one webinar (or all), attendees first, longest watchers first."""
     if not wh.has_table("stg_wistia__webinar_audience"):
         return []
