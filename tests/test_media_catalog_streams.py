@@ -216,3 +216,26 @@ def test_a_plan_without_analytics_skips_the_summary_with_the_family(make_wistia,
     assert len(warnings) == 1 and "media_analytics_summary" in warnings[0]
     with pytest.raises(WistiaError, match="analytics are unavailable"):
         run_sync(tap_config(server, analytics_required=True), streams=("media_analytics_summary",))
+
+
+def test_project_stats_reuse_the_projects_listing_and_follow_project_ids(make_wistia):
+    server = make_wistia(projects=3, medias=6, visitors=10, events=30, days=5)
+    run_sync(tap_config(server), streams=("projects", "project_stats"))
+    assert len([r for r in server.requests if r.path == "/projects"]) == 1
+    chosen = server.dataset.projects[1]["hashedId"]
+    result = run_sync(tap_config(server, project_ids=[chosen]), streams=("project_stats",))
+    assert [r["project_id"] for r in result.records("project_stats")] == [chosen]
+
+
+def test_a_wider_scope_rereads_every_media_of_the_catalog_streams(make_wistia, caplog):
+    server = make_wistia(medias=5, visitors=10, events=30, days=5)
+    one = server.dataset.media_ids()[0]
+    narrow = run_sync(tap_config(server, media_ids=[one]), streams=CATALOG)
+    assert {r["media_id"] for r in narrow.records("customizations")} == {one}
+    with caplog.at_level(logging.WARNING):
+        wide = run_sync(tap_config(server), state=narrow.final_state, streams=CATALOG)
+    # The edits mark was made for one media: the others' catalog was never read.
+    assert {r["media_id"] for r in wide.records("customizations")} == set(
+        server.dataset.media_ids()
+    )
+    assert "customizations: the bookmark was made for media_ids=" in caplog.text
