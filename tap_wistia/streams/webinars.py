@@ -111,7 +111,8 @@ class WebinarsStream(WebinarFamily):
         except FeatureNotFound as exc:
             self.close_family(str(exc))
             return None
-        self.gate.saw_success()
+        # No `saw_success` here: the listing answering does not mean the per-webinar
+        # analytics exist (a 404 on each of them still tells the family is missing).
         for row in rows:
             self.require_key(row, "id", f"GET {self.path}")
         self._listed = [ListedWebinar.of(row) for row in rows]
