@@ -60,15 +60,17 @@ TRAFFIC_DIMENSIONS = ("utm_source", "utm_medium", "utm_campaign", "referrer_doma
 @dataclass(frozen=True)
 class ListedWebinar:
     id: str
-    starts: dt.datetime | None
-    ends: dt.datetime | None  # starts + event_duration
+    ends: dt.datetime | None  # scheduled_for + event_duration; None: not scheduled
 
     @classmethod
     def of(cls, row: dict) -> ListedWebinar:
-        starts = parse_timestamp(row["scheduled_for"]) if row.get("scheduled_for") else None
+        try:
+            starts = parse_timestamp(row["scheduled_for"]) if row.get("scheduled_for") else None
+        except ValueError:  # an unreadable schedule is no schedule (the record keeps it)
+            starts = None
         minutes = row.get("event_duration") or 0
         ends = starts + dt.timedelta(minutes=minutes) if starts else None
-        return cls(str(row["id"]), starts, ends)
+        return cls(str(row["id"]), ends)
 
 
 class WebinarNotEnded(WistiaError):
@@ -105,10 +107,7 @@ class WebinarsStream(WebinarFamily):
             return None
         try:
             rows = list(self.request_records(None))
-        except FeatureUnavailable as exc:
-            self.close_family(str(exc))
-            return None
-        except FeatureNotFound as exc:
+        except (FeatureUnavailable, FeatureNotFound) as exc:
             self.close_family(str(exc))
             return None
         # No `saw_success` here: the listing answering does not mean the per-webinar
