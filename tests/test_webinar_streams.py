@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 import pytest
 
 from tap_wistia.state.bookmarks import BookmarkError
+from tap_wistia.streams.webinars import PerWebinarStream
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import run_cli, run_sync, tap_config
@@ -42,9 +44,28 @@ def unavailable_warnings(caplog) -> list[str]:
 
 
 @pytest.mark.parametrize("workers", [1, 4])
-def test_a_first_run_reads_every_webinar_completely(make_wistia, workers):
+def test_a_first_run_reads_every_webinar_completely(make_wistia, monkeypatch, workers):
     server = make_wistia(**SMALL)
+    overlapped = threading.Event()
+    started: list[str] = []
+    lock = threading.Lock()
+    request_records = PerWebinarStream.request_records
+
+    def tracked(self, context):
+        # With workers, the first call waits until a second one is running beside it.
+        with lock:
+            started.append(threading.current_thread().name)
+            first = len(started) == 1
+        if workers > 1 and first:
+            overlapped.wait(10)
+        elif workers > 1:
+            overlapped.set()
+        yield from request_records(self, context)
+
+    monkeypatch.setattr(PerWebinarStream, "request_records", tracked)
     result = run_sync(tap_config(server, max_concurrency=workers), streams=WEBINAR_STREAMS)
+    assert overlapped.is_set() == (workers > 1)  # two calls in flight at once
+    assert (len(set(started)) > 1) == (workers > 1)  # on worker threads
     expected = expected_webinar_keys(server.dataset, result.tap.run.window.run_started)
     for name in WEBINAR_STREAMS:
         assert keys_of(result, name) == expected[name], name
