@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import threading
 
 import pytest
 
 from tap_wistia.state.bookmarks import BookmarkError
-from tap_wistia.streams.webinars import PerWebinarStream
+from tap_wistia.streams.webinars import PerWebinarStream, WebinarAudienceStream
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
 from tests.tap_harness import run_cli, run_sync, tap_config
@@ -78,6 +79,19 @@ def test_a_first_run_reads_every_webinar_completely(make_wistia, monkeypatch, wo
     }
     for row in result.records("webinar_audience"):
         assert row["played_time"] == source[(row["webinar_id"], row["email"])]["played_time"]
+
+
+def test_the_audience_follows_cursor_pages(make_wistia, monkeypatch):
+    server = make_wistia(**SMALL)
+    monkeypatch.setattr(WebinarAudienceStream, "query", {"per_page": "4"})
+    result = run_sync(tap_config(server), streams=("webinar_audience",))
+    for webinar_id, rows in server.dataset.webinars.audience.items():
+        calls = server.requests_to(f"/analytics/webinars/{webinar_id}/audience")
+        assert len(calls) == math.ceil(len(rows) / 4)
+        assert ["cursor" in r.query for r in calls] == [False] + [True] * (len(calls) - 1)
+    assert len(result.records("webinar_audience")) == sum(
+        len(rows) for rows in server.dataset.webinars.audience.values()
+    )
 
 
 def test_a_daily_run_rereads_only_the_webinars_within_the_refresh_window(make_wistia):
