@@ -11,6 +11,8 @@ from types import FrameType
 from .data import generate_dataset
 from .server import FakeWistia
 
+NO_CAPTIONS = "/medias/*/captions"  # a pattern of forbidden_prefixes: a plan without captions
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -41,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer 403 to every webinar call (/modern/webinars, /modern/analytics/webinars), "
         "like an account whose plan has no webinars",
     )
+    p.add_argument(
+        "--no-captions",
+        action="store_true",
+        help="answer 403 to every /modern/medias/{id}/captions call, like an account whose "
+        "plan has no captions",
+    )
     return p
 
 
@@ -67,6 +75,8 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
     server.dataset.webinars.available = not args.no_webinars
+    if args.no_captions:
+        server.forbidden_prefixes.add(NO_CAPTIONS)
     return server
 
 
@@ -82,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
-    if server.forbidden_prefixes:
+    if "/analytics" in server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if NO_CAPTIONS in server.forbidden_prefixes:
+        print("captions: every /modern/medias/{id}/captions call answers 403", flush=True)
     if not server.dataset.webinars.available:
         print("webinars: every webinar call answers 403", flush=True)
     try:
