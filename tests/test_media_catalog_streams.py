@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from tap_wistia.streams.base import WistiaError
-from tests.analytics_expected import local_day
-from tests.media_catalog_expected import expected_catalog_counts, summary_keys
+from tests.analytics_expected import expected_keys, local_day
+from tests.media_catalog_expected import expected_catalog_counts
 from tests.tap_harness import run_sync, tap_config
 from wistia_sandbox.media_catalog import caption_languages, password_of
 from wistia_sandbox.record_basics import parse_ts
@@ -57,6 +57,8 @@ def test_first_run_is_complete_with_unique_keys(wistia, first_run):
     first = parse_ts(config["start_date"]).date()
     last_day = result.tap.run.window.last_day
     expected = expected_catalog_counts(wistia.dataset, first, last_day)
+    summary = expected_keys(wistia.dataset, first, last_day + dt.timedelta(days=1))
+    expected["media_analytics_summary"] = len(summary["media_analytics_summary"])
     assert {name: len(result.records(name)) for name in STREAMS} == expected
     for name in STREAMS:
         assert len(set(keys(result, name))) == len(keys(result, name)) > 0, name
@@ -119,7 +121,8 @@ def test_the_monthly_summary_counts_each_months_visitors_once(wistia, first_run)
             month = local_day(event).strftime("%Y-%m")
             by_month.setdefault((event["media_id"], month), []).append(event)
     rows = {(r["media_id"], r["period"]): r for r in result.records("media_analytics_summary")}
-    assert set(rows) == summary_keys(wistia.dataset, first, result.tap.run.window.last_day)
+    end = result.tap.run.window.last_day + dt.timedelta(days=1)
+    assert set(rows) == expected_keys(wistia.dataset, first, end)["media_analytics_summary"]
     for key, row in rows.items():
         assert row["plays"] == len(by_month[key])
         assert row["unique_plays"] == len({e["visitor_key"] for e in by_month[key]})
@@ -216,3 +219,26 @@ def test_a_plan_without_analytics_skips_the_summary_with_the_family(make_wistia,
     assert len(warnings) == 1 and "media_analytics_summary" in warnings[0]
     with pytest.raises(WistiaError, match="analytics are unavailable"):
         run_sync(tap_config(server, analytics_required=True), streams=("media_analytics_summary",))
+
+
+def test_project_stats_reuse_the_projects_listing_and_follow_project_ids(make_wistia):
+    server = make_wistia(projects=3, medias=6, visitors=10, events=30, days=5)
+    run_sync(tap_config(server), streams=("projects", "project_stats"))
+    assert len([r for r in server.requests if r.path == "/projects"]) == 1
+    chosen = server.dataset.projects[1]["hashedId"]
+    result = run_sync(tap_config(server, project_ids=[chosen]), streams=("project_stats",))
+    assert [r["project_id"] for r in result.records("project_stats")] == [chosen]
+
+
+def test_a_wider_scope_rereads_every_media_of_the_catalog_streams(make_wistia, caplog):
+    server = make_wistia(medias=5, visitors=10, events=30, days=5)
+    one = server.dataset.media_ids()[0]
+    narrow = run_sync(tap_config(server, media_ids=[one]), streams=CATALOG)
+    assert {r["media_id"] for r in narrow.records("customizations")} == {one}
+    with caplog.at_level(logging.WARNING):
+        wide = run_sync(tap_config(server), state=narrow.final_state, streams=CATALOG)
+    # The edits mark was made for one media: the others' catalog was never read.
+    assert {r["media_id"] for r in wide.records("customizations")} == set(
+        server.dataset.media_ids()
+    )
+    assert "customizations: the bookmark was made for media_ids=" in caplog.text

@@ -15,6 +15,7 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
 from tests.openapi_yaml import load_document
 from wistia_sandbox import FakeWistia
+from wistia_sandbox.__main__ import build_parser, build_server
 from wistia_sandbox.media_catalog import password_of
 from wistia_sandbox.record_basics import parse_ts
 
@@ -128,3 +129,11 @@ def test_a_plan_without_captions_answers_403_to_captions_only(make_wistia):
     media_id = srv.dataset.media_ids()[0]
     assert get(srv, f"/medias/{media_id}/captions").status_code == 403
     assert get(srv, f"/medias/{media_id}/localizations").status_code == 200
+
+
+def test_the_no_captions_flag_plays_a_plan_without_captions():
+    server = build_server(build_parser().parse_args(["--port", "0", "--no-captions"]))
+    with server:
+        media_id = server.dataset.media_ids()[0]
+        assert get(server, f"/medias/{media_id}/captions").status_code == 403
+        assert get(server, f"/medias/{media_id}/customizations").status_code == 200

@@ -11,6 +11,8 @@ from types import FrameType
 from .data import generate_dataset
 from .server import FakeWistia
 
+NO_CAPTIONS = "/medias/*/captions"  # a pattern of forbidden_prefixes: a plan without captions
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -26,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visitors", type=int, default=250)
     p.add_argument("--events", type=int, default=2000)
     p.add_argument("--days", type=int, default=180)
+    p.add_argument("--webinars", type=int, default=5)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
@@ -33,6 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 403 to every /modern/analytics call, like an account whose plan or "
         "token cannot read analytics (the v1 API still answers)",
+    )
+    p.add_argument(
+        "--no-webinars",
+        action="store_true",
+        help="answer 403 to every webinar call (/modern/webinars, /modern/analytics/webinars), "
+        "like an account whose plan has no webinars",
+    )
+    p.add_argument(
+        "--no-captions",
+        action="store_true",
+        help="answer 403 to every /modern/medias/{id}/captions call, like an account whose "
+        "plan has no captions",
     )
     return p
 
@@ -46,6 +61,7 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         visitors=args.visitors,
         events=args.events,
         days=args.days,
+        webinars=args.webinars,
     )
     server = FakeWistia(
         dataset,
@@ -58,6 +74,9 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
+    server.dataset.webinars.available = not args.no_webinars
+    if args.no_captions:
+        server.forbidden_prefixes.add(NO_CAPTIONS)
     return server
 
 
@@ -73,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
-    if server.forbidden_prefixes:
+    if "/analytics" in server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if NO_CAPTIONS in server.forbidden_prefixes:
+        print("captions: every /modern/medias/{id}/captions call answers 403", flush=True)
+    if not server.dataset.webinars.available:
+        print("webinars: every webinar call answers 403", flush=True)
     try:
         while not stop.wait(1.0):
             pass

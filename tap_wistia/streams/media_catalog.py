@@ -18,9 +18,9 @@ Decisions (measured on the default sandbox in `tests/test_media_catalog_streams.
   Rows are upserted by key; nothing is deleted when a caption is removed.
 * **A plan without captions** (403, or 404 for the first medias asked with no success
   before) costs one warning and the run goes on, unless `captions_required` is set: the
-  same run-wide verdict as the analytics family (`state.planner.AnalyticsGate`,
-  `docs/analytics.md`). `media_analytics_summary` is an analytics stream: it shares the
-  analytics verdict and `analytics_required`.
+  captions are an optional family like the analytics and the webinars (`optional_family`).
+  `media_analytics_summary` is an analytics stream: it shares the analytics verdict and
+  `analytics_required`.
 * **Customizations** keep the spec's fields (plugins as nested JSON) except `encrypted`,
   the media's viewing password in clear, which is dropped before anything sees it.
 * **account_daily_stats** is incremental on its UTC `date`: one call per run, from the
@@ -57,26 +57,20 @@ from tap_wistia.streams.base import (
     ModernApi,
     ResourceNotFound,
     ScopedStream,
-    WistiaAuthError,
-    WistiaError,
 )
 from tap_wistia.streams.medias import PerMediaStream
+from tap_wistia.streams.optional_family import FeatureUnavailable, OptionalFamily
 
 if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-    from tap_wistia.state.catalog import CatalogMedia
     from tap_wistia.state.media_refresh import RefreshPlan
-    from tap_wistia.state.planner import AnalyticsGate
-
-
-class FeatureUnavailable(WistiaAuthError):
-    """403 on a feature's endpoint: the plan or the token does not include it."""
 
 
 class MediaCatalogStream(ModernApi, PerMediaStream):
-    """One call per media edited since the stream's last read (see the module docstring)."""
+    """One call per media edited since the stream's last read (see the module docstring).
+    With `OptionalFamily` first in its bases, a plan without the feature skips it."""
 
     planned_from = ()  # the medias listing (its `updated`) is the whole plan
     replication_key = None
@@ -84,8 +78,6 @@ class MediaCatalogStream(ModernApi, PerMediaStream):
         **ScopedStream.state_fields,
         EDITS_THROUGH: bookmarks.TIMESTAMP,
     }
-    # The plan feature the endpoint needs ("captions"), None when every plan has it.
-    feature: t.ClassVar[str | None] = None
 
     @property
     @override
@@ -111,22 +103,9 @@ class MediaCatalogStream(ModernApi, PerMediaStream):
         super().sync(context)
 
     @override
-    def validate_response(self, response: requests.Response) -> None:
-        try:
-            super().validate_response(response)
-        except WistiaAuthError as exc:
-            if self.feature and response.status_code == 403:
-                raise FeatureUnavailable(str(exc)) from None
-            raise
-
-    @property
-    def gate(self) -> AnalyticsGate | None:
-        return self.run.planner.captions if self.feature == "captions" else None
-
-    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        gate = self.gate
-        if gate is not None and gate.closed:
+        family = self if isinstance(self, OptionalFamily) else None
+        if family is not None and family.gate.closed:
             return
         medias = self.refresh_plan.medias
         fetched = ordered_prefetch(
@@ -134,59 +113,44 @@ class MediaCatalogStream(ModernApi, PerMediaStream):
             lambda media: self.request_records({"media_id": media.hashed_id}),
             workers=self.run.settings.max_concurrency,
         )
-        # Closing the prefetch when the feature turns out unavailable stops its workers.
+        # Closing the prefetch when the family turns out unavailable stops its workers.
         with contextlib.closing(fetched):
             for done, (media, rows) in enumerate(fetched, start=1):
                 try:
                     shaped = [self.shape(row, media) for row in rows]
-                except FeatureUnavailable as exc:
-                    self._feature_unavailable(str(exc))
+                except FeatureUnavailable as exc:  # only an optional family's 403
+                    t.cast("OptionalFamily", family).close_family(str(exc))
                     return
                 except ResourceNotFound:
-                    if gate is not None and self._feature_missing(gate, media):
+                    in_scope = len(self.run.planner.catalog.medias())
+                    if family is not None and family.family_missing(
+                        media.hashed_id, in_scope, "medias the v1 API lists"
+                    ):
                         return
                     self.logger.warning(
                         "%s: media %s is gone (404); skipped.", self.name, media.hashed_id
                     )
                     continue
-                if gate is not None:
-                    gate.saw_success()
+                if family is not None:
+                    family.gate.saw_success()
                 yield from shaped
                 if done % PROGRESS_EVERY == 0 or done == len(medias):
                     self.logger.info("%s: %d/%d medias done", self.name, done, len(medias))
         self.refresh_done()
 
-    def _feature_missing(self, gate: AnalyticsGate, media: CatalogMedia) -> bool:
-        if not gate.saw_not_found(media.hashed_id, len(self.run.planner.catalog.medias())):
-            return False
-        self._feature_unavailable(f"{self.path} answered 404 for {len(gate.missing)} medias")
-        return True
 
-    def _feature_unavailable(self, reason: str) -> None:
-        if self.run.settings.captions_required:
-            raise WistiaError(
-                f"Wistia {self.feature} are unavailable: {reason}. The plan must include "
-                f"{self.feature} and the token must read media data (captions_required is set)."
-            )
-        t.cast("AnalyticsGate", self.gate).close()
-        self.logger.warning(
-            "Wistia %s are unavailable (%s): skipping %s; the run goes on. Set "
-            "captions_required: true to make this fatal.",
-            self.feature,
-            reason,
-            self.name,
-        )
-
-
-class CaptionsStream(MediaCatalogStream):
+class CaptionsStream(OptionalFamily, MediaCatalogStream):
     """Caption tracks per media: language and SRT text (none: a video without captions)."""
+
+    family = "captions"
+    family_label = "Wistia captions"
+    family_needs = "The plan must include captions and the token must read media data"
 
     name = "captions"
     path = "/medias/{media_id}/captions"
     primary_keys = ("id",)
     returns_list = True
     schema = schemas.CAPTION
-    feature = "captions"
 
     @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:

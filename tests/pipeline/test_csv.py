@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.analytics_expected import expected_counts, played_medias
 from tests.declared import stream_names
+from tests.media_catalog_expected import expected_catalog_counts
 from tests.pipeline.expected import STREAM_COLUMNS, VIEW_COLUMNS, expected_csv_rows
 from tests.pipeline.expected_gold import protect
 from tests.pipeline.gold_checks import documented_stream_map
@@ -83,6 +84,7 @@ def test_runs_keep_every_record_and_build_the_export(pipeline_env):
         "events": len(dataset.events),
         "visitors": len(dataset.visitors),
         **expected_counts(dataset, pipeline_env.env, today),
+        **expected_catalog_counts(dataset, start, today),
     }
     assert {r["event_key"] for r in tables["events"][1]} == dataset.event_keys()
     first_bytes = {path: path.read_bytes() for files in first.values() for path in files}
