@@ -4,9 +4,10 @@
 Decisions:
 - Named, never dispatched by a string: each query below is made from the metrics.py,
   traffic.py, inventory.py or webinars.py function itself, so renaming one fails when this
-  module is imported, and a page calling a name that is not here fails tests/app/test_queries.py (which reads every
-  page), not in front of a user. Arguments are checked against the function's signature
-  by type checkers (ParamSpec). A new query is one line here.
+  module is imported, and a page calling a name that is not here fails
+  tests/app/test_queries.py (which reads every page), not in front of a user. Arguments
+  are checked against the function's signature by type checkers (ParamSpec). A new query
+  is one line here.
 - One `st.cache_data` function behind them all: results are kept CACHE_SECONDS per
   (warehouse, its file's version, query, arguments), so moving a widget does not re-run
   every query, and `clear()` (Refresh data on the Data status page) empties them at
