@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer 403 to every /modern/analytics call, like an account whose plan or "
         "token cannot read analytics (the v1 API still answers)",
     )
+    p.add_argument(
+        "--undeclared-fields",
+        action="store_true",
+        help="medias, events, visitors and the daily analytics timeseries answer fields "
+        "the tap's schemas do not declare (schema drift), one of each JSON type",
+    )
     return p
 
 
@@ -54,6 +60,7 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         port=args.port,
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
+        undeclared_fields=args.undeclared_fields,
     )
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
@@ -75,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"token: {server.token}", flush=True)
     if server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if server.undeclared_fields:
+        print("schema drift: medias, events, visitors and timeseries carry new fields", flush=True)
     try:
         while not stop.wait(1.0):
             pass

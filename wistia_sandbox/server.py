@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists
+from . import analytics, drift, plain_lists
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -77,6 +77,7 @@ class FakeWistia(V1Routes):
         *,
         latency: float = 0.0,
         rate_limit_per_minute: int | None = None,
+        undeclared_fields: bool = False,
     ) -> None:
         self.dataset: Dataset = dataset if dataset is not None else generate_dataset()
         self.token = token
@@ -86,6 +87,9 @@ class FakeWistia(V1Routes):
         self.faults = FaultSet()
         self.forbidden_prefixes: set[str] = set()
         self.latency = latency
+        # Schema drift: medias, events, visitors and the daily timeseries answer fields the
+        # tap does not declare (drift.py).
+        self.undeclared_fields = undeclared_fields
         # Called (under `lock`) with (path, query) before each authorised request is routed,
         # so a test can change the data between two pages of one listing.
         self.on_request: Callable[[str, dict[str, list[str]]], None] | None = None
@@ -221,6 +225,10 @@ class FakeWistia(V1Routes):
                 if self.on_request is not None:
                     self.on_request(log_path, query)
                 response = self._route(method, rel, query, modern, api_version)
+                if self.undeclared_fields and response.status == 200 and rel is not None:
+                    # Every 200 the routes answer is JSON (http_plumbing._json).
+                    body = drift.with_undeclared(rel, modern, json.loads(response.body))
+                    response = _json(200, body, response.headers)
                 if fault is not None and fault.kind == "truncate":
                     cut = response.body[: len(response.body) // 2]
                     response = _Response(200, cut, JSON_TYPE, response.headers)
