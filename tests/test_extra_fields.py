@@ -1,0 +1,132 @@
+"""Fields the API sends that a schema does not declare reach the target in `extra_fields`
+(one JSON column, also when the SDK flattens), named in one warning per stream and run."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tap_wistia.streams.extra_fields import EXTRA_FIELDS, UndeclaredFields
+from tap_wistia.streams.registry import STREAM_TYPES
+from tests.tap_harness import run_sync, tap_config
+from wistia_sandbox.drift import ASSET_FIELD, THUMBNAIL_FIELD, THUMBNAIL_VALUE, UNDECLARED
+
+DRIFTING = ("medias", "events", "visitors", "media_analytics_daily")
+DATASET = {"seed": 5, "medias": 4, "visitors": 12, "events": 80, "days": 15}
+SCHEMA = {
+    "properties": {
+        "id": {"type": ["string"]},
+        "thumbnail": {"type": ["object", "null"], "properties": {"url": {"type": ["string"]}}},
+        "assets": {
+            "type": ["array", "null"],
+            "items": {"type": ["object"], "properties": {"url": {"type": ["string"]}}},
+        },
+        "settings": {"type": ["object", "null"]},  # free-form: kept whole
+        EXTRA_FIELDS: {"type": ["object", "null"]},
+    }
+}
+
+
+def test_keep_moves_undeclared_fields_by_path_and_leaves_declared_ones() -> None:
+    kept = UndeclaredFields()
+    record = {
+        "id": "a",
+        "new": [1, {"x": None}],
+        "thumbnail": {"url": "u", "alt": "text"},
+        "assets": [{"url": "0", "cdn": "e0"}, {"url": "1"}, "odd"],
+        "settings": {"anything": True},
+        EXTRA_FIELDS: "sent by the API",
+    }
+    assert kept.keep(record, SCHEMA) == {
+        "id": "a",
+        "thumbnail": {"url": "u"},
+        "assets": [{"url": "0"}, {"url": "1"}, "odd"],
+        "settings": {"anything": True},
+        EXTRA_FIELDS: {
+            EXTRA_FIELDS: "sent by the API",
+            "new": [1, {"x": None}],
+            "thumbnail.alt": "text",
+            "assets[].cdn": ["e0", None, None],
+        },
+    }
+    assert kept.keep({"id": "b", "thumbnail": None}, SCHEMA)[EXTRA_FIELDS] is None
+    assert kept.records_with == {
+        EXTRA_FIELDS: 1, "new": 1, "thumbnail.alt": 1, "assets[].cdn": 1,
+    }  # fmt: skip
+
+
+def test_every_stream_declares_extra_fields_last_without_sub_properties() -> None:
+    for stream in STREAM_TYPES:
+        assert list(stream.schema["properties"])[-1] == EXTRA_FIELDS, stream.name
+        assert stream.schema["properties"][EXTRA_FIELDS]["type"] == ["object", "null"]
+        assert "properties" not in stream.schema["properties"][EXTRA_FIELDS], stream.name
+
+
+def _expected_extra(stream: str, record: dict) -> dict:
+    if stream != "medias":
+        return UNDECLARED
+    assets = [f"edge-{position}" for position in range(len(record["assets"] or []))]
+    nested = {f"thumbnail.{THUMBNAIL_FIELD}": THUMBNAIL_VALUE}
+    return {**UNDECLARED, **nested, **({f"assets[].{ASSET_FIELD}": assets} if assets else {})}
+
+
+def test_undeclared_fields_arrive_unchanged_with_one_warning_per_stream(
+    make_wistia, caplog: pytest.LogCaptureFixture
+) -> None:
+    srv = make_wistia(**DATASET, undeclared_fields=True)
+    with caplog.at_level(logging.WARNING):
+        result = run_sync(tap_config(srv))
+    counts = result.record_counts()
+    for stream in DRIFTING:
+        records = result.records(stream)
+        assert records, stream
+        for record in records:
+            assert record[EXTRA_FIELDS] == _expected_extra(stream, record), stream
+            assert not set(UNDECLARED) & set(record), stream  # moved, not copied
+        warnings = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stream + ":")]
+        drift = [w for w in warnings if "does not declare" in w]
+        assert len(drift) == 1, (stream, warnings)
+        for name in UNDECLARED:
+            assert f"{name} ({counts[stream]} records)" in drift[0], (stream, name)
+        assert "docs/adding-a-stream.md" in drift[0]
+    assert f"thumbnail.{THUMBNAIL_FIELD} ({counts['medias']} records)" in caplog.text
+    for quiet in ("projects", "media_stats", "media_traffic"):
+        assert result.records(quiet), quiet
+        assert all(record[EXTRA_FIELDS] is None for record in result.records(quiet)), quiet
+        assert not [r for r in caplog.records if r.getMessage().startswith(f"{quiet}: the API")]
+    assert "not found in catalog schema" not in caplog.text  # nothing left for the SDK to drop
+
+
+def test_without_new_fields_the_column_is_null_and_nothing_is_said(
+    make_wistia, caplog: pytest.LogCaptureFixture
+) -> None:
+    srv = make_wistia(**DATASET)
+    with caplog.at_level(logging.WARNING):
+        result = run_sync(tap_config(srv), streams=("projects", "medias", "events"))
+    for stream in ("projects", "medias", "events"):
+        assert result.records(stream)
+        assert all(record[EXTRA_FIELDS] is None for record in result.records(stream))
+    assert "does not declare" not in caplog.text
+
+
+def test_flattening_writes_one_json_column(make_wistia) -> None:
+    """As Meltano runs it (meltano/extractors.meltano.yml): one string column holding the
+    object's JSON, never `extra_fields__<name>` columns."""
+    srv = make_wistia(**DATASET, undeclared_fields=True)
+    config = tap_config(srv, flattening_enabled=True, flattening_max_depth=3)
+    result = run_sync(config, streams=("medias", "events"))
+    schemas = {m["stream"]: m["schema"] for m in result.messages if m["type"] == "SCHEMA"}
+    for stream in ("medias", "events"):
+        properties = schemas[stream]["properties"]
+        assert properties[EXTRA_FIELDS]["type"] == ["string", "null"], stream
+        assert not [name for name in properties if name.startswith(EXTRA_FIELDS + "__")]
+        for record in result.records(stream):
+            assert not [name for name in record if name.startswith(EXTRA_FIELDS + "__")]
+            assert json.loads(record[EXTRA_FIELDS]) == _expected_extra(stream, _unflat(record))
+            assert "thumbnail__url" in record and "thumbnail__drift_alt" not in record
+
+
+def _unflat(record: dict) -> dict:
+    return {"assets": json.loads(record["assets"]) if record.get("assets") else None}
