@@ -31,8 +31,8 @@ def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
     """Factory: ``make_wistia(**generate_dataset_kwargs)`` -> a started, private FakeWistia.
 
     Also accepts ``token=`` and ``undeclared_fields=True`` (answers carry fields the tap
-    does not declare: wistia_sandbox/drift.py). Servers are stopped at teardown. Use it to mutate data or
-    inject faults.
+    does not declare: wistia_sandbox/drift.py). Servers are stopped at teardown. Use it to
+    mutate data or inject faults.
     """
     servers: list[FakeWistia] = []
 

@@ -85,7 +85,7 @@ def test_undeclared_fields_arrive_unchanged_with_one_warning_per_stream(
         for record in records:
             assert record[EXTRA_FIELDS] == _expected_extra(stream, record), stream
             assert not set(UNDECLARED) & set(record), stream  # moved, not copied
-        warnings = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stream + ":")]
+        warnings = [m for m in caplog.messages if m.startswith(stream + ":")]
         drift = [w for w in warnings if "does not declare" in w]
         assert len(drift) == 1, (stream, warnings)
         for name in UNDECLARED:

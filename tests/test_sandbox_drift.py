@@ -3,13 +3,12 @@ fields the tap does not declare, one of each JSON type, and stay valid against t
 
 from __future__ import annotations
 
-from wistia_sandbox import FakeWistia
-from wistia_sandbox.__main__ import build_parser, build_server
-from wistia_sandbox.drift import ASSET_FIELD, THUMBNAIL_FIELD, UNDECLARED
-
 from tests import test_sandbox_analytics as modern
 from tests.sandbox_client import get_json
 from tests.v1_spec_checks import response_validator, undeclared
+from wistia_sandbox import FakeWistia
+from wistia_sandbox.__main__ import build_parser, build_server
+from wistia_sandbox.drift import ASSET_FIELD, THUMBNAIL_FIELD, UNDECLARED
 
 DRIFT = sorted(UNDECLARED)
 
