@@ -10,10 +10,10 @@ import pytest
 
 from tap_wistia.streams.extra_fields import EXTRA_FIELDS, UndeclaredFields
 from tap_wistia.streams.registry import STREAM_TYPES
+from tests.drift_expected import DRIFTING, UNCHANGED, expected_extra_fields
 from tests.tap_harness import run_sync, tap_config
-from wistia_sandbox.drift import ASSET_FIELD, THUMBNAIL_FIELD, THUMBNAIL_VALUE, UNDECLARED
+from wistia_sandbox.drift import THUMBNAIL_FIELD, UNDECLARED
 
-DRIFTING = ("medias", "events", "visitors", "media_analytics_daily")
 DATASET = {"seed": 5, "medias": 4, "visitors": 12, "events": 80, "days": 15}
 SCHEMA = {
     "properties": {
@@ -65,11 +65,7 @@ def test_every_stream_declares_extra_fields_last_without_sub_properties() -> Non
 
 
 def _expected_extra(stream: str, record: dict) -> dict:
-    if stream != "medias":
-        return UNDECLARED
-    assets = [f"edge-{position}" for position in range(len(record["assets"] or []))]
-    nested = {f"thumbnail.{THUMBNAIL_FIELD}": THUMBNAIL_VALUE}
-    return {**UNDECLARED, **nested, **({f"assets[].{ASSET_FIELD}": assets} if assets else {})}
+    return expected_extra_fields(stream, len(record.get("assets") or []))
 
 
 def test_undeclared_fields_arrive_unchanged_with_one_warning_per_stream(
@@ -92,7 +88,7 @@ def test_undeclared_fields_arrive_unchanged_with_one_warning_per_stream(
             assert f"{name} ({counts[stream]} records)" in drift[0], (stream, name)
         assert "docs/adding-a-stream.md" in drift[0]
     assert f"thumbnail.{THUMBNAIL_FIELD} ({counts['medias']} records)" in caplog.text
-    for quiet in ("projects", "media_stats", "media_traffic"):
+    for quiet in UNCHANGED:
         assert result.records(quiet), quiet
         assert all(record[EXTRA_FIELDS] is None for record in result.records(quiet)), quiet
         assert not [r for r in caplog.records if r.getMessage().startswith(f"{quiet}: the API")]
@@ -124,9 +120,6 @@ def test_flattening_writes_one_json_column(make_wistia) -> None:
         assert not [name for name in properties if name.startswith(EXTRA_FIELDS + "__")]
         for record in result.records(stream):
             assert not [name for name in record if name.startswith(EXTRA_FIELDS + "__")]
-            assert json.loads(record[EXTRA_FIELDS]) == _expected_extra(stream, _unflat(record))
+            assets = json.loads(record["assets"]) if record.get("assets") else None
+            assert json.loads(record[EXTRA_FIELDS]) == _expected_extra(stream, {"assets": assets})
             assert "thumbnail__url" in record and "thumbnail__drift_alt" not in record
-
-
-def _unflat(record: dict) -> dict:
-    return {"assets": json.loads(record["assets"]) if record.get("assets") else None}
