@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
 
@@ -10,8 +12,9 @@ import pytest
 
 from tap_wistia.streams.extra_fields import EXTRA_FIELDS, UndeclaredFields
 from tap_wistia.streams.registry import STREAM_TYPES
+from tap_wistia.tap import TapWistia
 from tests.drift_expected import DRIFTING, UNCHANGED, expected_extra_fields
-from tests.tap_harness import run_sync, tap_config
+from tests.tap_harness import FakeClock, run_sync, tap_config
 from wistia_sandbox.drift import THUMBNAIL_FIELD, UNDECLARED
 
 DATASET = {"seed": 5, "medias": 4, "visitors": 12, "events": 80, "days": 15}
@@ -123,3 +126,26 @@ def test_flattening_writes_one_json_column(make_wistia) -> None:
             assets = json.loads(record["assets"]) if record.get("assets") else None
             assert json.loads(record[EXTRA_FIELDS]) == _expected_extra(stream, {"assets": assets})
             assert "thumbnail__url" in record and "thumbnail__drift_alt" not in record
+
+
+def test_deselecting_extra_fields_drops_them_and_still_names_them(
+    make_wistia, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The opt-out docs/adding-a-stream.md gives (`!*.extra_fields` in Meltano's select)."""
+    srv = make_wistia(**DATASET, undeclared_fields=True)
+    config = tap_config(srv)
+    catalog = TapWistia(config=config, parse_env_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] == "medias"
+            if metadata["breadcrumb"] == ["properties", EXTRA_FIELDS]:
+                metadata["metadata"]["selected"] = False
+    tap = TapWistia(config=config, catalog=catalog, parse_env_config=False, clock=FakeClock())
+    out = io.StringIO()
+    with caplog.at_level(logging.WARNING), contextlib.redirect_stdout(out):
+        tap.sync_all()
+    records = [m["record"] for m in map(json.loads, out.getvalue().splitlines()) if "record" in m]
+    assert len(records) == DATASET["medias"]
+    assert not [r for r in records if EXTRA_FIELDS in r or set(UNDECLARED) & set(r)]
+    assert f"drift_label ({DATASET['medias']} records)" in caplog.text
