@@ -1,10 +1,11 @@
 """Schema drift end to end: the sandbox answers fields the tap does not declare on medias,
 events, visitors and media_analytics_daily; `meltano run tap-wistia <loader>` (flattening on,
 as configured) lands them in each raw table's one `extra_fields` column, values unchanged,
-on DuckDB and PostgreSQL. Streams without new fields have it null."""
+on DuckDB and PostgreSQL, and in one CSV cell. Streams without new fields have it null."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from typing import Any
@@ -88,3 +89,20 @@ def test_postgres_keeps_undeclared_fields(pipeline_env, postgres_server) -> None
     check_raw_tables(fetch, pipeline_env.wistia.dataset)
     label = fetch("select distinct extra_fields::jsonb ->> 'drift_label' from tap_wistia.events")
     assert label == [("added in a later release",)]
+
+
+def test_csv_keeps_undeclared_fields_in_one_cell(pipeline_env) -> None:
+    pipeline_env.wistia.undeclared_fields = True
+    pipeline_env.env["TAP_WISTIA__SELECT"] = json.dumps(["medias.*", "projects.*"])
+    pipeline_env.run("run", "tap-wistia", "target-csv")
+    dataset = pipeline_env.wistia.dataset
+    assets = {media["hashed_id"]: len(media.get("assets") or []) for media in dataset.medias}
+    (medias,) = (pipeline_env.csv_dir / "medias").glob("*.csv")
+    rows = list(csv.DictReader(medias.open(encoding="utf-8", newline="")))
+    assert len(rows) == len(dataset.medias)
+    assert not [name for name in rows[0] if name.startswith("extra_fields__")]
+    for row in rows:
+        expected = expected_extra_fields("medias", assets[row["hashed_id"]])
+        assert json.loads(row["extra_fields"]) == expected
+    (projects,) = (pipeline_env.csv_dir / "projects").glob("*.csv")
+    assert {row["extra_fields"] for row in csv.DictReader(projects.open(encoding="utf-8"))} == {""}
