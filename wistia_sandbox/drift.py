@@ -16,8 +16,11 @@ whose answers carry nothing new).
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
+
+from .http_plumbing import _Response
 
 # One of each JSON type (a float and an integer), names no schema declares.
 UNDECLARED: dict[str, Any] = {
@@ -47,6 +50,18 @@ def drifting_stream(path: str, modern: bool) -> str | None:
         if is_modern == modern and pattern.match(path):
             return stream
     return None
+
+
+def add_undeclared(response: _Response, path: str, modern: bool) -> None:
+    """Rewrite a 200 answer at `path` with the undeclared fields; any other answer, and one
+    a fault cut short (not JSON any more), is left as it is."""
+    if response.status != 200 or drifting_stream(path, modern) is None:
+        return
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return
+    response.body = json.dumps(with_undeclared(path, modern, body), ensure_ascii=False).encode()
 
 
 def with_undeclared(path: str, modern: bool, body: Any) -> Any:

@@ -98,9 +98,6 @@ class WistiaStream(RESTStream):
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "schema" in cls.__dict__:
-            # Every stream keeps what its schema does not declare (`extra_fields`).
-            cls.schema = with_extra_fields(cls.__dict__["schema"])
         if "name" in cls.__dict__ and cls.__dict__.get("discoverable", True):
             _DECLARED.append(cls)
 
@@ -277,6 +274,12 @@ class CleanRecordsStream(WistiaStream):
     and reported once when the stream ends. Fields the schema does not declare are kept in
     `extra_fields`, and named in one warning when the stream ends (`extra_fields`).
     """
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "schema" in cls.__dict__:
+            # Declared by every stream, last: what its schema does not declare.
+            cls.schema = with_extra_fields(cls.__dict__["schema"])
 
     @cached_property
     def sanitiser(self) -> Sanitiser:
