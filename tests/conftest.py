@@ -30,17 +30,13 @@ def api() -> Iterator[FakeWistia]:
 def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
     """Factory: ``make_wistia(**generate_dataset_kwargs)`` -> a started, private FakeWistia.
 
-    Also accepts ``token=`` and ``undeclared_fields=True`` (answers carry fields the tap
-    does not declare: wistia_sandbox/drift.py). Servers are stopped at teardown. Use it to
-    mutate data or inject faults.
+    Also accepts ``token=``. Servers are stopped at teardown. Use it to mutate data or
+    inject faults.
     """
     servers: list[FakeWistia] = []
 
-    def factory(
-        *, token: str = "test-token", undeclared_fields: bool = False, **kwargs: Any
-    ) -> FakeWistia:
-        dataset = generate_dataset(**kwargs)
-        srv = FakeWistia(dataset, token=token, undeclared_fields=undeclared_fields).start()
+    def factory(*, token: str = "test-token", **kwargs: Any) -> FakeWistia:
+        srv = FakeWistia(generate_dataset(**kwargs), token=token).start()
         servers.append(srv)
         return srv
 

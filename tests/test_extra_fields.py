@@ -76,7 +76,8 @@ def _expected_extra(stream: str, record: dict) -> dict:
 def test_undeclared_fields_arrive_unchanged_with_one_warning_per_stream(
     make_wistia, caplog: pytest.LogCaptureFixture
 ) -> None:
-    srv = make_wistia(**DATASET, undeclared_fields=True)
+    srv = make_wistia(**DATASET)
+    srv.undeclared_fields = True
     with caplog.at_level(logging.WARNING):
         result = run_sync(tap_config(srv))
     counts = result.record_counts()
@@ -115,7 +116,8 @@ def test_without_new_fields_the_column_is_null_and_nothing_is_said(
 def test_flattening_writes_one_json_column(make_wistia) -> None:
     """As Meltano runs it (meltano/extractors.meltano.yml): one string column holding the
     object's JSON, never `extra_fields__<name>` columns."""
-    srv = make_wistia(**DATASET, undeclared_fields=True)
+    srv = make_wistia(**DATASET)
+    srv.undeclared_fields = True
     config = tap_config(srv, flattening_enabled=True, flattening_max_depth=3)
     result = run_sync(config, streams=("medias", "events"))
     schemas = {m["stream"]: m["schema"] for m in result.messages if m["type"] == "SCHEMA"}
@@ -134,7 +136,8 @@ def test_deselecting_extra_fields_drops_them_and_still_names_them(
     make_wistia, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The opt-out docs/adding-a-stream.md gives (`!*.extra_fields` in Meltano's select)."""
-    srv = make_wistia(**DATASET, undeclared_fields=True)
+    srv = make_wistia(**DATASET)
+    srv.undeclared_fields = True
     config = tap_config(srv)
     catalog = TapWistia(config=config, parse_env_config=False).catalog_dict
     for entry in catalog["streams"]:

@@ -29,16 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
-        "--no-analytics",
-        action="store_true",
-        help="answer 403 to every /modern/analytics call, like an account whose plan or "
-        "token cannot read analytics (the v1 API still answers)",
-    )
-    p.add_argument(
         "--undeclared-fields",
         action="store_true",
         help="medias, events, visitors and the daily analytics timeseries answer fields "
         "the tap's schemas do not declare (schema drift), one of each JSON type",
+    )
+    p.add_argument(
+        "--no-analytics",
+        action="store_true",
+        help="answer 403 to every /modern/analytics call, like an account whose plan or "
+        "token cannot read analytics (the v1 API still answers)",
     )
     return p
 
@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
-    if server.forbidden_prefixes:
-        print("analytics: every /modern/analytics call answers 403", flush=True)
     if server.undeclared_fields:
         print("schema drift: medias, events, visitors and timeseries carry new fields", flush=True)
+    if server.forbidden_prefixes:
+        print("analytics: every /modern/analytics call answers 403", flush=True)
     try:
         while not stop.wait(1.0):
             pass

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, drift, plain_lists
+from . import analytics, plain_lists
 from .data import generate_dataset
 from .dataset import Dataset
+from .drift import add_undeclared
 from .faults import Fault, FaultSet
 from .http_plumbing import (
     API_PREFIX,
@@ -231,7 +232,7 @@ class FakeWistia(V1Routes):
                 elif fault is not None and fault.kind == "delay":
                     response.delay = float(fault.delay or 0.0)
                 if self.undeclared_fields and rel is not None:
-                    drift.add_undeclared(response, rel, modern)
+                    add_undeclared(response, rel, modern)
             entry = RequestLog(
                 method=method,
                 path=log_path,
