@@ -27,13 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events", type=int, default=2000)
     p.add_argument("--days", type=int, default=180)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
-    p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
         "--undeclared-fields",
         action="store_true",
         help="medias, events, visitors and the daily analytics timeseries answer fields "
         "the tap's schemas do not declare (schema drift), one of each JSON type",
     )
+    p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
         "--no-analytics",
         action="store_true",
@@ -80,8 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
-    if server.undeclared_fields:
-        print("schema drift: medias, events, visitors and timeseries carry new fields", flush=True)
     if server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
     try:
