@@ -23,7 +23,11 @@ SDK's type conforming (which would drop every key it does not know) and out of i
 flattening: with `flattening_enabled` (meltano/extractors.meltano.yml) a property without
 sub-properties is flattened to ONE string column holding the object's JSON, never to
 `extra_fields__<name>` columns that would appear and change type as Wistia adds fields.
-Without flattening, loaders get an object (JSON/JSONB/VARIANT by target).
+Without flattening, loaders get an object (JSON/JSONB/VARIANT by target). Flattened, every
+loader types the column as the flattened schema says, text: VARCHAR in the in-repo DuckDB
+loader too, like the array columns (`assets`, `engagement_data`), rather than a rule that
+singles out one column name; DuckDB's JSON operators read it as is
+(`extra_fields->>'$.name'`), and staging casts it to the warehouse's JSON type.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Schema drift end to end: the sandbox answers fields the tap does not declare on medias,
 events, visitors and media_analytics_daily; `meltano run tap-wistia <loader>` (flattening on,
 as configured) lands them in each raw table's one `extra_fields` column, values unchanged,
-on DuckDB and PostgreSQL, and in one CSV cell. Streams without new fields have it null."""
+on DuckDB and PostgreSQL, and in one CSV cell (Snowflake, emulated: in
+test_snowflake_emulated.py, whose run has them too). Streams without new fields have it null."""
 
 from __future__ import annotations
 
