@@ -272,7 +272,8 @@ class CleanRecordsStream(WistiaStream):
     upserted or deduplicated: the run fails naming the endpoint rather than emit it.
     Repairs (and records skipped for a required date-time that does not parse) are counted
     and reported once when the stream ends. Fields the schema does not declare are kept in
-    `extra_fields`, and named in one warning when the stream ends (`extra_fields`).
+    the record's `extra_fields`, which this class adds to every schema, and named in one
+    warning when the stream ends (module `extra_fields`).
     """
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:

@@ -1,13 +1,16 @@
 """Fields a response carries that the stream's schema does not declare: kept, and reported.
 
 Wistia ships a dated release every few months and adds fields to its answers. The SDK drops
-every field its schema does not declare (one INFO-level line says so); here nothing is lost:
+every field its schema does not declare (one log line per run says so); here nothing is lost:
 
 - every stream's schema gains one property, `extra_fields` (an object, added by the base
-  stream to every declared schema, so a stream added later has it with no code);
+  stream `CleanRecordsStream` to every declared schema, so a stream added later has it with
+  no code);
 - each record's undeclared fields move into it, keyed by name, values unchanged (any JSON
-  type). A record that carries none has `extra_fields` null, so a table's column is null
-  until the day Wistia adds something;
+  type; repaired like every value by `sanitise` first, so a loader can take them). A record
+  that carries none has `extra_fields` null, so a table's column is null until the day
+  Wistia adds something. A field the API itself names `extra_fields` is kept in it under
+  that name;
 - a field undeclared inside a declared object (a new `thumbnail.alt` on medias) is kept
   under its dotted path (`"thumbnail.alt"`); inside the objects of a declared array (a new
   `url_v2` on each of a media's `assets`), under `"assets[].url_v2"`, as a list with one
