@@ -173,6 +173,13 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         description="Fail the run when the account or token cannot read analytics (403, "
         "or 404 on the family). Default: skip the analytics streams with one warning.",
     ),
+    th.Property(
+        "required_streams",
+        th.ArrayType(th.StringType),
+        title="Required streams",
+        description="Catalog streams (e.g. channels) whose 403 or 404 fails the run. "
+        "Default: a stream the plan lacks is skipped with one warning.",
+    ),
 ).to_dict()
 
 # Each setting's default as declared above (None where there is none).

@@ -272,6 +272,7 @@ class Settings:
     per_media_active: bool  # per_media_refresh is 'active'
     per_media_full_refresh_days: int
     analytics_required: bool
+    required_streams: frozenset[str]  # their 403/404 fails the run (`feature_gate`)
     flattening_enabled: bool  # the SDK's setting: null objects become {} (`streams.base`)
 
     @property
@@ -317,6 +318,7 @@ def check_settings(
         per_media_active=values["per_media_refresh"] == PER_MEDIA_ACTIVE,
         per_media_full_refresh_days=int(values["per_media_full_refresh_days"]),
         analytics_required=bool(values["analytics_required"]),
+        required_streams=frozenset(values.get("required_streams") or ()),
         flattening_enabled=bool(values.get("flattening_enabled")),
     )
     window = RunWindow.of(

@@ -13,7 +13,9 @@ run (`run.RunContext`):
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
   its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
-- `analytics`: the run-wide verdict on whether the analytics family can be read.
+- `analytics`, `feature`: the run-wide verdict on whether the analytics family, or one
+  catalog endpoint, can be read;
+- `folders`: the folders changed since a time, listed once for the folder streams.
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
 it, so no planning module imports a stream.
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tap_wistia.state.catalog import MediaCatalog, ProjectScope
+from tap_wistia.state.folder_listing import FolderListing
 from tap_wistia.state.media_refresh import MediaActivity, RefreshPlan
 from tap_wistia.state.visitor_refresh import ChangedVisitors, Plan
 
@@ -55,9 +58,10 @@ FAMILY_404_MEDIAS = 3
 
 
 @dataclass
-class AnalyticsGate:
-    """Run-wide verdict on whether the analytics endpoints can be read: once one stream
-    finds them unavailable (403, or 404 for the whole family), the others ask nothing."""
+class FeatureGate:
+    """Run-wide verdict on whether a feature's endpoints (the analytics family, one catalog
+    endpoint) can be read: once one stream finds them unavailable (403, or 404 for the whole
+    family), the others ask nothing. `streams.feature_gate` decides what it costs the run."""
 
     closed: bool = False
     succeeded: bool = False
@@ -66,13 +70,14 @@ class AnalyticsGate:
     def saw_success(self) -> None:
         self.succeeded = True
 
-    def saw_not_found(self, media_id: str, medias_in_scope: int) -> bool:
-        """A media answered 404: True when that means the whole family is missing (no
-        success yet and `FAMILY_404_MEDIAS` medias, or every media, answered 404)."""
+    def saw_not_found(self, item_id: str, items_in_scope: int) -> bool:
+        """An item (a media, a folder) answered 404: True when that means the whole family
+        is missing (no success yet and `FAMILY_404_MEDIAS` items, or every item, answered
+        404)."""
         if self.succeeded:
             return False
-        self.missing.add(media_id)
-        return len(self.missing) >= min(FAMILY_404_MEDIAS, medias_in_scope)
+        self.missing.add(item_id)
+        return len(self.missing) >= min(FAMILY_404_MEDIAS, items_in_scope)
 
     def close(self) -> None:
         self.closed = True
@@ -86,7 +91,9 @@ class RunPlanner:
         self.projects = ProjectScope(set(settings.project_ids), streams.list_projects)
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
-        self.analytics = AnalyticsGate()
+        self.analytics = FeatureGate()
+        self._features: dict[str, FeatureGate] = {}
+        self.folders = FolderListing()
         self.warned: set[str] = set()
 
     @cached_property
@@ -140,6 +147,10 @@ class RunPlanner:
             window_start=self.window.start,
             every_days=self.settings.per_media_full_refresh_days,
         )
+
+    def feature(self, name: str) -> FeatureGate:
+        """The verdict on one feature other than analytics (a catalog endpoint)."""
+        return self._features.setdefault(name, FeatureGate())
 
     def first_time(self, warning: str) -> bool:
         """True the first time this run meets `warning` (a warning is logged once)."""

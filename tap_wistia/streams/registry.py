@@ -10,13 +10,13 @@ from them). A dependency on a stream that is not declared, or a cycle, fails at 
 
 from __future__ import annotations
 
-from tap_wistia.streams import account, analytics, events, medias
+from tap_wistia.streams import account, analytics, catalog, events, medias
 from tap_wistia.streams.analytics_base import AnalyticsStream
 from tap_wistia.streams.base import WistiaStream, declared_streams
 
 # Every module that declares streams, in the order their streams sync where no
 # dependency decides: importing them is what declares their streams.
-MODULES = (account, medias, events, analytics)
+MODULES = (account, catalog, medias, events, analytics)
 
 
 def sync_order(declared: list[type[WistiaStream]]) -> tuple[type[WistiaStream], ...]:
