@@ -1,5 +1,6 @@
 """A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
-under /v1, and the modern API's media analytics under /modern (see ``analytics``).
+under /v1, and the modern API's media analytics (``analytics``) and content catalog
+(``catalog``) under /modern.
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists
+from . import analytics, catalog, plain_lists
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -310,6 +311,9 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
+        answer = catalog.dispatch(self.dataset, parts, query)
+        if answer is not None:
+            return answer
         if not parts or parts[0] != "analytics":
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:
