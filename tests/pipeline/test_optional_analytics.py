@@ -1,7 +1,8 @@
 """The pipeline without Wistia's analytics: an account whose plan or token cannot read them
 (the sandbox answers 403 to every /modern/analytics call), and a run that selects only the
-v1 streams (no analytics, no modern catalog). Either way `meltano run` exits 0, the v1 marts
-have every row and the analytics marts exist, empty (transform/macros/wistia_optional_source.sql)."""
+v1 streams (no analytics, no modern catalog). Either way `meltano run` exits 0, the v1
+marts have every row and the analytics marts exist, empty
+(transform/macros/wistia_optional_source.sql)."""
 
 from __future__ import annotations
 
