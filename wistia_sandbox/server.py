@@ -1,6 +1,6 @@
 """A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
-under /v1, and the modern API's media analytics (``analytics``) and content catalog
-(``catalog``) under /modern.
+under /v1, and the modern API's media analytics (``analytics``), content catalog
+(``catalog``) and webinars (``webinars``) under /modern.
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
@@ -21,10 +21,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, catalog, plain_lists
+from . import analytics, catalog, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -314,9 +315,13 @@ class FakeWistia(V1Routes):
         answer = catalog.dispatch(self.dataset, parts, query)
         if answer is not None:
             return answer
-        if not parts or parts[0] != "analytics":
+        is_webinars = parts[:1] == ["webinars"] or parts[:2] == ["analytics", "webinars"]
+        if not is_webinars and parts[:1] != ["analytics"]:
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:
+            if is_webinars:
+                now = datetime.now(UTC)
+                return _json(200, webinars.dispatch(self.dataset.webinars, parts, query, now))
             return _json(200, analytics.dispatch(self.dataset, parts[1:], query))
-        except analytics.AnalyticsError as exc:
+        except (analytics.AnalyticsError, webinars.WebinarError) as exc:
             return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)

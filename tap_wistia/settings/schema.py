@@ -174,11 +174,20 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         "or 404 on the family). Default: skip the analytics streams with one warning.",
     ),
     th.Property(
+        "webinar_refresh_days",
+        th.IntegerType,
+        default=30,
+        title="Webinar refresh days",
+        description="A webinar's analytics (audience, registrations, traffic, histograms) "
+        "are re-read every run until this many days after it ended, then once more and never "
+        "again. See docs/webinars.md.",
+    ),
+    th.Property(
         "required_streams",
         th.ArrayType(th.StringType),
         title="Required streams",
-        description="Catalog streams (e.g. channels) whose 403 or 404 fails the run. "
-        "Default: a stream the plan lacks is skipped with one warning.",
+        description="Streams (e.g. webinars, channels, captions) whose 403 or 404 fails the "
+        "run. Default: a family of streams the plan lacks is skipped with one warning.",
     ),
 ).to_dict()
 

@@ -42,6 +42,7 @@ INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "max_rate_limit_wait_minutes": (0, 24 * 60),
     "visitors_full_refresh_days": (0, 730),
     "per_media_full_refresh_days": (0, 730),
+    "webinar_refresh_days": (0, 3650),
 }
 # A token is printable ASCII without spaces: anything else cannot go in an HTTP header.
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")
@@ -272,7 +273,8 @@ class Settings:
     per_media_active: bool  # per_media_refresh is 'active'
     per_media_full_refresh_days: int
     analytics_required: bool
-    required_streams: frozenset[str]  # their 403/404 fails the run (`feature_gate`)
+    webinar_refresh_days: int
+    required_streams: frozenset[str]  # their family's 403/404 fails the run (`optional_family`)
     flattening_enabled: bool  # the SDK's setting: null objects become {} (`streams.base`)
 
     @property
@@ -318,6 +320,7 @@ def check_settings(
         per_media_active=values["per_media_refresh"] == PER_MEDIA_ACTIVE,
         per_media_full_refresh_days=int(values["per_media_full_refresh_days"]),
         analytics_required=bool(values["analytics_required"]),
+        webinar_refresh_days=int(values["webinar_refresh_days"]),
         required_streams=frozenset(values.get("required_streams") or ()),
         flattening_enabled=bool(values.get("flattening_enabled")),
     )

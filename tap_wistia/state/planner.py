@@ -13,8 +13,8 @@ run (`run.RunContext`):
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
   its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
-- `analytics`, `feature`: the run-wide verdict on whether the analytics family, or one
-  catalog endpoint, can be read;
+- `gate(family)`: the run-wide verdict on whether an optional family of streams (the
+  analytics, the webinars, a catalog endpoint) can be read;
 - `folders`: the folders changed since a time, listed once for the folder streams.
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
@@ -52,32 +52,33 @@ class StreamAccess:
     is_selected: t.Callable[[str], bool]
 
 
-# A 404 on the family (not on one deleted media) shows as 404 for every media: this many
-# distinct medias answering 404 before any success means the endpoints are not there.
-FAMILY_404_MEDIAS = 3
+# A 404 on the family (not on one deleted media or webinar) shows as 404 for every item:
+# this many distinct items answering 404 before any success means the endpoints are not there.
+FAMILY_404_ITEMS = 3
 
 
 @dataclass
 class FeatureGate:
-    """Run-wide verdict on whether a feature's endpoints (the analytics family, one catalog
-    endpoint) can be read: once one stream finds them unavailable (403, or 404 for the whole
-    family), the others ask nothing. `streams.feature_gate` decides what it costs the run."""
+    """Run-wide verdict on whether a family of endpoints (the analytics, the webinars, a
+    catalog endpoint) can be read: once one stream finds them unavailable (403, or 404 for
+    the whole family), the others ask nothing. `streams.optional_family` decides what it
+    costs the run."""
 
     closed: bool = False
     succeeded: bool = False
-    missing: set[str] = field(default_factory=set)  # medias that answered 404 so far
+    missing: set[str] = field(default_factory=set)  # items (medias, webinars) that answered 404
 
     def saw_success(self) -> None:
         self.succeeded = True
 
     def saw_not_found(self, item_id: str, items_in_scope: int) -> bool:
-        """An item (a media, a folder) answered 404: True when that means the whole family
-        is missing (no success yet and `FAMILY_404_MEDIAS` items, or every item, answered
-        404)."""
+        """An item (a media, a webinar, a folder) answered 404: True when that means the
+        whole family is missing (no success yet and `FAMILY_404_ITEMS` items, or every item,
+        answered 404)."""
         if self.succeeded:
             return False
         self.missing.add(item_id)
-        return len(self.missing) >= min(FAMILY_404_MEDIAS, items_in_scope)
+        return len(self.missing) >= min(FAMILY_404_ITEMS, items_in_scope)
 
     def close(self) -> None:
         self.closed = True
@@ -91,8 +92,7 @@ class RunPlanner:
         self.projects = ProjectScope(set(settings.project_ids), streams.list_projects)
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
-        self.analytics = FeatureGate()
-        self._features: dict[str, FeatureGate] = {}
+        self.gates: dict[str, FeatureGate] = {}
         self.folders = FolderListing()
         self.warned: set[str] = set()
 
@@ -148,9 +148,9 @@ class RunPlanner:
             every_days=self.settings.per_media_full_refresh_days,
         )
 
-    def feature(self, name: str) -> FeatureGate:
-        """The verdict on one feature other than analytics (a catalog endpoint)."""
-        return self._features.setdefault(name, FeatureGate())
+    def gate(self, family: str) -> FeatureGate:
+        """The verdict shared by every stream of `family` (created on first use)."""
+        return self.gates.setdefault(family, FeatureGate())
 
     def first_time(self, warning: str) -> bool:
         """True the first time this run meets `warning` (a warning is logged once)."""

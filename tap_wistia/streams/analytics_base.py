@@ -11,9 +11,9 @@ like any 5xx) and concurrency. What differs:
   days, at most two years apart;
 * an account whose plan or token cannot read analytics (403, or 404 on the whole family)
   costs one warning naming the streams skipped, and the run goes on, unless
-  `analytics_required` is set. The verdict is run-wide (`state.planner.FeatureGate`):
-  once one stream finds the family unavailable, the others make no request. The decision
-  is `feature_gate`'s, shared with the catalog streams.
+  `analytics_required` is set or one of them is in `required_streams` (`optional_family`,
+  shared with the webinars, catalog and captions). The verdict is run-wide: once one
+  stream finds the family unavailable, the others make no request.
 
 The streams themselves are in `analytics`.
 """
@@ -27,13 +27,13 @@ import typing as t
 from typing_extensions import override
 
 from tap_wistia.http.workers import ordered_prefetch
-from tap_wistia.streams.base import (
-    PROGRESS_EVERY,
-    ModernApi,
-    declared_streams,
-)
-from tap_wistia.streams.feature_gate import FeatureNotFound, FeatureUnavailable, GatedStream
+from tap_wistia.streams.base import PROGRESS_EVERY, ModernApi
 from tap_wistia.streams.medias import PerMediaStream
+from tap_wistia.streams.optional_family import (
+    FeatureNotFound,
+    FeatureUnavailable,
+    OptionalFamily,
+)
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -44,46 +44,14 @@ if t.TYPE_CHECKING:
 MAX_RANGE_DAYS = 730  # "The date range between start_date and end_date must not exceed 2 years"
 
 
-class AnalyticsUnavailable(FeatureUnavailable):
-    """403 on an analytics call: the plan or the token does not include analytics."""
-
-
-class AnalyticsNotFound(FeatureNotFound):
-    """404 on an analytics call: one media is gone, or the whole family is missing."""
-
-
-class AnalyticsStream(ModernApi, GatedStream, PerMediaStream):
+class AnalyticsStream(OptionalFamily, ModernApi, PerMediaStream):
     """Base of the analytics streams: one or more requests per media, each a date window."""
 
+    family = "analytics"
+    family_label = "Wistia analytics"
+    family_needs = "The token needs 'Read detailed stats' and the plan must include analytics"
+    required_setting = "analytics_required"
     returns_list = True
-    feature_label = "analytics"
-    feature_needs = "The token needs 'Read detailed stats' and the plan must include analytics"
-    unavailable_error = AnalyticsUnavailable
-    not_found_error = AnalyticsNotFound
-
-    @property
-    @override
-    def feature_gate(self) -> FeatureGate:
-        return self.run.planner.analytics
-
-    @property
-    @override
-    def feature_required(self) -> bool:
-        return self.run.settings.analytics_required
-
-    @property
-    @override
-    def feature_setting(self) -> tuple[str, str]:
-        return ("analytics_required is set", "set analytics_required: true")
-
-    @override
-    def feature_streams(self) -> list[str]:
-        return [
-            stream_type.name
-            for stream_type in declared_streams()
-            if issubclass(stream_type, AnalyticsStream)
-            and self.run.planner.streams.is_selected(stream_type.name)
-        ]
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
@@ -125,7 +93,7 @@ class AnalyticsStream(ModernApi, GatedStream, PerMediaStream):
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        gate = self.feature_gate
+        gate = self.gate
         if gate.closed:
             return
         medias = self.refresh_plan.medias
@@ -154,11 +122,12 @@ class AnalyticsStream(ModernApi, GatedStream, PerMediaStream):
         for done, ((media, request), rows) in enumerate(fetched, start=1):
             try:
                 shaped = [self.shape_analytics(row, media, request) for row in rows]
-            except AnalyticsUnavailable as exc:
-                self.close_feature(gate, str(exc))
+            except FeatureUnavailable as exc:
+                self.close_family(str(exc))
                 return
-            except AnalyticsNotFound:
-                if self._family_missing(gate, media):
+            except FeatureNotFound:
+                medias_in_scope = len(self.run.planner.catalog.medias())
+                if self.family_missing(media.hashed_id, medias_in_scope, "medias the v1 API lists"):
                     return
                 if media.hashed_id not in gone:
                     gone.add(media.hashed_id)
@@ -190,15 +159,3 @@ class AnalyticsStream(ModernApi, GatedStream, PerMediaStream):
                 request["end_date"],
                 top,
             )
-
-    # --- family-wide unavailability -----------------------------------------------
-
-    def _family_missing(self, gate: FeatureGate, media: CatalogMedia) -> bool:
-        if not gate.saw_not_found(media.hashed_id, len(self.run.planner.catalog.medias())):
-            return False
-        self.close_feature(
-            gate,
-            f"the analytics endpoints answered 404 for {len(gate.missing)} medias the v1 API "
-            f"lists (API release {self.http_headers['X-Wistia-API-Version']})",
-        )
-        return True

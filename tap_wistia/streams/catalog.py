@@ -23,10 +23,12 @@ Decisions:
   changes; deleting the stream's state re-reads every folder.
   `/channel_episodes` account-wide rather than per channel: one request per 100 episodes,
   not one per channel.
-* **A plan without the feature** (403, or 404 on the endpoint): the stream is skipped with
-  one warning, or the run fails when the stream is in `required_streams` (`feature_gate`,
-  the mechanism the analytics streams use). For the per-folder streams, a 404 for one
-  folder after others answered means the folder was deleted mid-run: skipped with a warning.
+* **A plan without the feature** (403, or 404 on the endpoint): each endpoint is an
+  optional family of its own (`channels` and `channel_episodes` one family: episodes are
+  part of the channels feature), skipped with one warning, or the run fails when one of its
+  streams is in `required_streams` (`optional_family`, the mechanism the analytics and
+  webinars use). For the per-folder streams, a 404 for one folder after others answered
+  means the folder was deleted mid-run: skipped with a warning.
 """
 
 from __future__ import annotations
@@ -45,8 +47,12 @@ from tap_wistia.state import bookmarks
 from tap_wistia.state.folder_listing import Listing, updated_at
 from tap_wistia.streams import schemas_catalog as schemas
 from tap_wistia.streams.base import PROGRESS_EVERY, CleanRecordsStream, ModernApi
-from tap_wistia.streams.feature_gate import FeatureNotFound, FeatureUnavailable, GatedStream
 from tap_wistia.streams.medias import CursorPaginator
+from tap_wistia.streams.optional_family import (
+    FeatureNotFound,
+    FeatureUnavailable,
+    OptionalFamily,
+)
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -58,7 +64,7 @@ if t.TYPE_CHECKING:
 FOLDERS_THROUGH = "folders_through"  # per-folder streams: folders read up to this time
 
 
-class CatalogStream(ModernApi, GatedStream, CleanRecordsStream):
+class CatalogStream(OptionalFamily, ModernApi, CleanRecordsStream):
     """A catalog endpoint, read in full in offset pages of 100 ordered by `sort_by`."""
 
     sort_by: t.ClassVar[str] = "id"
@@ -70,7 +76,7 @@ class CatalogStream(ModernApi, GatedStream, CleanRecordsStream):
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        gate = self.feature_gate
+        gate = self.gate
         if gate.closed:
             return
         try:
@@ -78,7 +84,7 @@ class CatalogStream(ModernApi, GatedStream, CleanRecordsStream):
                 gate.saw_success()
                 yield row
         except (FeatureUnavailable, FeatureNotFound) as exc:
-            self.close_feature(gate, str(exc))
+            self.close_family(str(exc))
 
     def read(self, context: Context | None) -> t.Iterable[dict]:
         return self.request_records(context)
@@ -93,7 +99,7 @@ class AccountStream(CatalogStream):
     replication_key = None
     schema = schemas.ACCOUNT
     paginated = False
-    feature_label = "account details"
+    family_label = "Wistia account details"
 
 
 class UpdatedFirstStream(ManualBookmarks, CatalogStream):
@@ -208,9 +214,9 @@ class PerFolderStream(CatalogStream):
                 try:
                     shaped = [{**row, "folder_hashed_id": folder["hashed_id"]} for row in rows]
                 except FeatureNotFound as exc:
-                    self.folder_not_found(self.feature_gate, folder, len(folders), exc)
+                    self.folder_not_found(self.gate, folder, len(folders), exc)
                     continue
-                self.feature_gate.saw_success()
+                self.gate.saw_success()
                 yield from shaped
                 if done % PROGRESS_EVERY == 0:
                     self.logger.info("%s: %d/%d folders done", self.name, done, len(folders))
@@ -277,6 +283,7 @@ class ChannelEpisodesStream(UpdatedFirstStream):
     """Which media is which episode of which channel, incremental on `updated`."""
 
     name = "channel_episodes"
+    family = "channels"
     path = "/channel_episodes"
     primary_keys = ("hashed_id",)
     schema = schemas.CHANNEL_EPISODE

@@ -14,15 +14,19 @@ import duckdb
 import yaml
 
 from tap_wistia.streams.base import ModernApi
-from tap_wistia.streams.feature_gate import GatedStream
-from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES, STREAM_TYPES
+from tap_wistia.streams.registry import (
+    ANALYTICS_STREAM_TYPES,
+    OPTIONAL_STREAM_TYPES,
+    STREAM_TYPES,
+)
 from tests.pipeline.expected_gold import Options
 from tests.pipeline.gold_checks import check_gold
 
 # Derived from the declarations: a new analytics stream is covered without editing this file.
 ANALYTICS_STREAMS = [stream.name for stream in ANALYTICS_STREAM_TYPES]
-# Every stream a plan may lack (analytics, the modern catalog): read by wistia_optional_source.
-OPTIONAL_STREAMS = [stream.name for stream in STREAM_TYPES if issubclass(stream, GatedStream)]
+# Every stream a plan may lack (analytics, webinars, the modern catalog): read by
+# wistia_optional_source.
+OPTIONAL_STREAMS = [stream.name for stream in OPTIONAL_STREAM_TYPES]
 V1_STREAMS = [stream.name for stream in STREAM_TYPES if not issubclass(stream, ModernApi)]
 ANALYTICS_MARTS = [
     "media_traffic_sources",
