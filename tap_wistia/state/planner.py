@@ -156,7 +156,6 @@ class RunPlanner:
             self.catalog.medias(),
             active=self.settings.per_media_active,
             every_days=self.settings.per_media_full_refresh_days,
-            now=self.window.run_started,
         )
 
     def media_edits_done(self, stream_state: dict) -> None:
