@@ -98,9 +98,11 @@ def test_every_modern_call_sends_the_api_version_and_exclusive_end(wistia, analy
     assert calls
     assert {r.api_version for r in calls} == {"2026-03"}
     end = (result.tap.run.window.last_day + dt.timedelta(days=1)).isoformat()
-    assert {r.query["end_date"][0] for r in calls if not r.path.endswith("/traffic")} == {end}
-    # Traffic goes month by month: each month ends where the next starts.
-    traffic = [r.query for r in calls if r.path.endswith("/traffic")]
+    # Traffic and the summary (`/analytics/medias/{id}`) go month by month.
+    monthly = [r for r in calls if r.path.endswith("/traffic") or r.path.count("/") == 3]
+    assert {r.query["end_date"][0] for r in calls if r not in monthly} == {end}
+    # Each month ends where the next starts.
+    traffic = [r.query for r in monthly]
     months = sorted({(q["start_date"][0], q["end_date"][0]) for q in traffic})
     assert months[0][0] == config["start_date"][:10] and months[-1][1] == end
     assert all(a[1] == b[0] and b[0].endswith("-01") for a, b in itertools.pairwise(months))

@@ -39,6 +39,8 @@ def test_every_stream_syncs_after_what_it_depends_on():
         "media_daily_stats", "media_analytics_daily", "media_traffic", "media_conversions",
         "media_embed_locations", "media_languages", "webinars", "webinar_analytics",
         "webinar_audience", "webinar_registrations", "webinar_traffic", "webinar_histograms",
+        "captions", "localizations", "customizations", "account_daily_stats", "project_stats",
+        "media_analytics_summary",
     ]  # fmt: skip
 
 

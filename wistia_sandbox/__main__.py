@@ -11,6 +11,8 @@ from types import FrameType
 from .data import generate_dataset
 from .server import FakeWistia
 
+NO_CAPTIONS = "/medias/*/captions"  # a pattern of forbidden_prefixes: a plan without captions
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -28,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=180)
     p.add_argument("--webinars", type=int, default=5)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    p.add_argument(
+        "--undeclared-fields",
+        action="store_true",
+        help="medias, events, visitors and the daily analytics timeseries answer fields "
+        "the tap's schemas do not declare (schema drift), one of each JSON type",
+    )
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
         "--no-analytics",
@@ -40,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 403 to every webinar call (/modern/webinars, /modern/analytics/webinars), "
         "like an account whose plan has no webinars",
+    )
+    p.add_argument(
+        "--no-captions",
+        action="store_true",
+        help="answer 403 to every /modern/medias/{id}/captions call, like an account whose "
+        "plan has no captions",
     )
     return p
 
@@ -62,11 +76,14 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         port=args.port,
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
+        undeclared_fields=args.undeclared_fields,
     )
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
     server.dataset.webinars.available = not args.no_webinars
+    if args.no_captions:
+        server.forbidden_prefixes.add(NO_CAPTIONS)
     return server
 
 
@@ -82,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
-    if server.forbidden_prefixes:
+    if "/analytics" in server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if NO_CAPTIONS in server.forbidden_prefixes:
+        print("captions: every /modern/medias/{id}/captions call answers 403", flush=True)
     if not server.dataset.webinars.available:
         print("webinars: every webinar call answers 403", flush=True)
     try:

@@ -1,6 +1,7 @@
 """A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
 under /v1, and the modern API's media analytics (``analytics``), content catalog
-(``catalog``) and webinars (``webinars``) under /modern.
+(``catalog``), webinars (``webinars``) and media catalog and account statistics
+(``media_catalog``) under /modern.
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
@@ -13,6 +14,7 @@ http_plumbing.py.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import json
 import math
 import socket
@@ -25,9 +27,10 @@ from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, catalog, plain_lists, webinars
+from . import analytics, catalog, media_catalog, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
+from .drift import add_undeclared
 from .faults import Fault, FaultSet
 from .http_plumbing import (
     API_PREFIX,
@@ -79,6 +82,7 @@ class FakeWistia(V1Routes):
         *,
         latency: float = 0.0,
         rate_limit_per_minute: int | None = None,
+        undeclared_fields: bool = False,
     ) -> None:
         self.dataset: Dataset = dataset if dataset is not None else generate_dataset()
         self.token = token
@@ -88,6 +92,9 @@ class FakeWistia(V1Routes):
         self.faults = FaultSet()
         self.forbidden_prefixes: set[str] = set()
         self.latency = latency
+        # Schema drift: medias, events, visitors and the daily timeseries answer fields the
+        # tap does not declare (drift.py).
+        self.undeclared_fields = undeclared_fields
         # Called (under `lock`) with (path, query) before each authorised request is routed,
         # so a test can change the data between two pages of one listing.
         self.on_request: Callable[[str, dict[str, list[str]]], None] | None = None
@@ -228,6 +235,8 @@ class FakeWistia(V1Routes):
                     response = _Response(200, cut, JSON_TYPE, response.headers)
                 elif fault is not None and fault.kind == "delay":
                     response.delay = float(fault.delay or 0.0)
+                if self.undeclared_fields and rel is not None:
+                    add_undeclared(response, rel, modern)
             entry = RequestLog(
                 method=method,
                 path=log_path,
@@ -293,7 +302,8 @@ class FakeWistia(V1Routes):
         if rel is None:
             return _error(404, "Not found: the API lives under /v1")
         for prefix in self.forbidden_prefixes:
-            if rel.startswith(prefix):
+            # A prefix ("/analytics"), or a pattern for one feature ("/medias/*/captions").
+            if rel.startswith(prefix) or fnmatch.fnmatchcase(rel, prefix):
                 return _error(403, FORBIDDEN_MESSAGE)
         if method != "GET":
             return _error(405, f"Method {method} not allowed")
@@ -315,6 +325,11 @@ class FakeWistia(V1Routes):
         answer = catalog.dispatch(self.dataset, parts, query)
         if answer is not None:
             return answer
+        if parts and parts[0] in ("medias", "stats"):
+            try:
+                return _json(200, media_catalog.dispatch(self.dataset, parts, query))
+            except media_catalog.CatalogError as exc:
+                return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)
         is_webinars = parts[:1] == ["webinars"] or parts[:2] == ["analytics", "webinars"]
         if not is_webinars and parts[:1] != ["analytics"]:
             return _error(404, f"No route for /modern/{'/'.join(parts)}")

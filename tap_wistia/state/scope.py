@@ -39,10 +39,18 @@ def covers(recorded: Scope, current: Scope) -> bool:
     return True
 
 
-def adopt_scope(stream_name: str, state: dict, current: Scope, logger: logging.Logger) -> None:
-    """Drop a stream `state` made for a scope that does not cover `current`; record it."""
+def adopt_scope(
+    stream_name: str,
+    state: dict,
+    current: Scope,
+    logger: logging.Logger,
+    marks: tuple[str, ...] = ("replication_key_value",),
+) -> None:
+    """Drop a stream `state` made for a scope that does not cover `current`; record it.
+    `marks`: the state fields that say what was read (a stream without a bookmark keeps
+    its own, like the catalog streams' `edits_through`)."""
     holders = [state, *state.get("partitions", [])]
-    bookmarked = any(h.get("replication_key_value") is not None for h in holders)
+    bookmarked = any(h.get(mark) is not None for h in holders for mark in marks)
     recorded = state.get("scope")
     if bookmarked and (recorded is None or not covers(recorded, current)):
         logger.warning(

@@ -42,12 +42,12 @@ class ProjectsStream(CleanRecordsStream):
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         scope = self.run.planner.projects
-        if not scope.wanted:
-            yield from self.request_records(context)
-            return
         projects = list(self.request_records(context))  # small: one request per 100
         scope.check(projects)
-        yield from (p for p in projects if scope.matches(p))
+        in_scope = [p for p in projects if scope.matches(p)]
+        # The per-project streams fan out over this listing rather than list again.
+        self.run.planner.saw_projects(in_scope)
+        yield from in_scope
 
 
 class VisitorsStream(CleanRecordsStream):

@@ -10,14 +10,22 @@ from them). A dependency on a stream that is not declared, or a cycle, fails at 
 
 from __future__ import annotations
 
-from tap_wistia.streams import account, analytics, catalog, events, medias, webinars
+from tap_wistia.streams import (
+    account,
+    analytics,
+    catalog,
+    events,
+    media_catalog,
+    medias,
+    webinars,
+)
 from tap_wistia.streams.analytics_base import AnalyticsStream
 from tap_wistia.streams.base import WistiaStream, declared_streams
 from tap_wistia.streams.optional_family import OptionalFamily
 
 # Every module that declares streams, in the order their streams sync where no
 # dependency decides: importing them is what declares their streams.
-MODULES = (account, catalog, medias, events, analytics, webinars)
+MODULES = (account, catalog, medias, events, analytics, webinars, media_catalog)
 
 
 def sync_order(declared: list[type[WistiaStream]]) -> tuple[type[WistiaStream], ...]:

@@ -157,7 +157,41 @@ STREAM_COLUMNS = {
         "webinar_id", "attendees_histogram", "chat_histogram",
         "visual_focus_played_histogram"
     ],
+    "captions": ["id", "media_id", "language", "english_name", "native_name", "text", "is_draft"],
+    "localizations": [
+        "hashed_id", "media_id", "language_code", "iso639_2_language_code", "language_name",
+        "native_language_name", "created_at", "updated_at", "ordered_at", "enabled_at",
+        "enabled", "source_media__hashed_id", "source_media__name", "source_media__duration",
+        "source_media__created_at", "source_media__updated_at", "transcript__hashed_id",
+        "transcript__language_name", "transcript__native_language_name", "transcript__text",
+        "transcript__created_at", "transcript__updated_at",
+    ],
+    "customizations": [
+        "media_id", "playerColor", "stillUrl", "autoPlay", "bpbTime", "controlsVisibleOnLoad",
+        "endVideoBehavior", "fullscreenButton", "branding", "playbar", "playButton",
+        "settingsControl", "showCustomerLogo", "qualityControl", "playbackRateControl",
+        "smallPlayButton", "spherical", "volumeControl", "copyLinkAndThumbnailEnabled",
+        "doNotTrack", "email", "fitStrategy", "fullscreenOnRotateToLandscape", "muted",
+        "playlistLinks", "playlistLoop", "playsinline", "playPauseNotifier",
+        "playSuspendedOffScreen", "preload", "qualityMax", "qualityMin", "resumable", "seo",
+        "silentAutoPlay", "time", "thumbnailAltText", "videoFoam", "volume", "wmode",
+        "keyMoments", "plugin", "private",
+    ],
+    "account_daily_stats": ["date", "load_count", "play_count", "hours_watched"],
+    "project_stats": [
+        "project_id", "snapshot_date", "load_count", "play_count", "hours_watched",
+        "number_of_videos",
+    ],
+    "media_analytics_summary": [
+        "media_id", "period", "period_start", "period_end", "unique_loads", "unique_plays",
+        "plays", "play_rate", "played_time", "unique_visitors", "engagement_rate",
+        "cta_impressions", "cta_conversions", "cta_conversion_rate", "form_conversions",
+    ],
 }  # fmt: skip
+# The base stream adds `extra_fields` (fields the schema does not declare, one JSON column)
+# last to every stream (tap_wistia/streams/extra_fields.py).
+for _columns in STREAM_COLUMNS.values():
+    _columns.append("extra_fields")
 
 
 def _text(value: Any) -> str | None:
