@@ -10,7 +10,9 @@ from wistia_sandbox import Dataset
 from wistia_sandbox.media_catalog import caption_languages, localization_languages
 
 
-def expected_catalog_counts(data: Dataset, first: dt.date, last_day: dt.date) -> dict[str, int]:
+def expected_media_catalog_counts(
+    data: Dataset, first: dt.date, last_day: dt.date
+) -> dict[str, int]:
     return {
         "captions": sum(len(caption_languages(m)) for m in data.medias),
         "localizations": sum(len(localization_languages(m)) for m in data.medias),

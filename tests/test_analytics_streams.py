@@ -13,6 +13,7 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia.streams import analytics as analytics_streams
 from tap_wistia.streams.analytics import MediaConversionsStream
+from tap_wistia.streams.base import WistiaError
 from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
@@ -224,6 +225,16 @@ def test_analytics_required_makes_a_403_fatal(make_wistia, tmp_path):
     assert run.returncode == 1
     assert "Wistia analytics are unavailable" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_one_analytics_stream_in_required_streams_makes_the_family_required(make_wistia):
+    server = make_wistia(medias=2, visitors=10, events=20, days=5)
+    server.forbidden_prefixes.add("/analytics")
+    config = tap_config(server, required_streams=["media_languages"], max_concurrency=1)
+    # media_traffic syncs first and meets the 403: the family's verdict, not the stream's.
+    with pytest.raises(WistiaError, match=r"analytics are unavailable.*media_languages is in"):
+        run_sync(config, streams=("media_traffic", "media_languages"))
+    assert len(server.requests_to("/analytics")) == 1
 
 
 def test_503_is_retried_like_a_5xx(make_wistia):

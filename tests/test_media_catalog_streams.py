@@ -1,7 +1,7 @@
 """The media catalog and account statistics streams against the sandbox: complete, keys
 unique, values tied to the sandbox's data; a second run costs what changed (counted in the
 sandbox's request log); a plan without captions or analytics skips the stream with one
-warning, or fails when `captions_required` / `analytics_required` is set."""
+warning, or fails when the stream is in `required_streams` (or `analytics_required` is set)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from tap_wistia.streams.base import WistiaError
 from tests.analytics_expected import expected_keys, local_day
-from tests.media_catalog_expected import expected_catalog_counts
+from tests.media_catalog_expected import expected_media_catalog_counts
 from tests.tap_harness import run_sync, tap_config
 from wistia_sandbox.media_catalog import caption_languages, password_of
 from wistia_sandbox.record_basics import parse_ts
@@ -56,7 +56,7 @@ def test_first_run_is_complete_with_unique_keys(wistia, first_run):
     config, result = first_run
     first = parse_ts(config["start_date"]).date()
     last_day = result.tap.run.window.last_day
-    expected = expected_catalog_counts(wistia.dataset, first, last_day)
+    expected = expected_media_catalog_counts(wistia.dataset, first, last_day)
     summary = expected_keys(wistia.dataset, first, last_day + dt.timedelta(days=1))
     expected["media_analytics_summary"] = len(summary["media_analytics_summary"])
     assert {name: len(result.records(name)) for name in STREAMS} == expected
@@ -181,7 +181,7 @@ def test_a_plan_without_captions_skips_them_with_one_warning(make_wistia, caplog
     warnings = [
         r.getMessage() for r in caplog.records if "captions are unavailable" in r.getMessage()
     ]
-    assert len(warnings) == 1 and "403" in warnings[0] and "captions_required" in warnings[0]
+    assert len(warnings) == 1 and "403" in warnings[0] and "required_streams" in warnings[0]
     # Skipped: no mark, so a later run (the plan upgraded) reads every media.
     assert "edits_through" not in result.bookmark("captions")
 
@@ -196,11 +196,11 @@ def test_404_on_every_media_skips_captions_after_three(make_wistia, caplog):
     assert caplog.text.count("captions are unavailable") == 1
 
 
-def test_captions_required_makes_a_403_fatal(make_wistia):
+def test_required_captions_make_a_403_fatal(make_wistia):
     server = make_wistia(medias=3, visitors=10, events=20, days=5)
     server.forbidden_prefixes.add("/medias/*/captions")
-    with pytest.raises(WistiaError, match=r"captions are unavailable.*captions_required"):
-        run_sync(tap_config(server, captions_required=True), streams=("captions",))
+    with pytest.raises(WistiaError, match=r"captions are unavailable.*captions is in required"):
+        run_sync(tap_config(server, required_streams=["captions"]), streams=("captions",))
 
 
 def test_a_plan_without_analytics_skips_the_summary_with_the_family(make_wistia, caplog):

@@ -63,9 +63,15 @@ def spec_types(spec: dict, node: dict) -> set[str]:
     return {t for t in declared if t and t != "null"}
 
 
-# Paging metadata, not data: the medias stream pages by `cursor` and leaves it out of its
-# records (a media's cursor changes with the sort order asked for).
-PAGING_FIELDS = {"/medias.cursor", "/medias/{mediaHashedId}/captions.cursor"}
+# Paging metadata, not data: the medias and folders streams page by `cursor` and leave it
+# out of their records (a record's cursor changes with the sort order asked for); the
+# modern lists declare it on every record.
+PAGING_FIELDS = {
+    "/medias.cursor", "/folders.cursor", "/folders/{folderId}/subfolders.cursor",
+    "/folders/{folderId}/sharings.cursor", "/tags.cursor", "/channels.cursor",
+    "/channel_episodes.cursor", "/allowed_domains.cursor",
+    "/medias/{mediaHashedId}/captions.cursor",
+}  # fmt: skip
 # A secret: the media's viewing password, in clear; dropped before anything sees it.
 WITHHELD_FIELDS = {"/medias/{mediaId}/customizations.encrypted"}
 

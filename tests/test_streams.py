@@ -11,7 +11,8 @@ import pytest
 from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.timeutil import parse_timestamp
 from tests.analytics_expected import expected_counts, played_medias
-from tests.media_catalog_expected import expected_catalog_counts
+from tests.catalog_expected import expected_catalog_counts
+from tests.media_catalog_expected import expected_media_catalog_counts
 from tests.tap_harness import run_sync, tap_config
 from tests.webinars_expected import expected_webinar_counts
 
@@ -50,8 +51,9 @@ def test_every_stream_emits_exactly_what_the_server_holds(wistia, full_sync):
         "events": len(events_since(data.events, config["start_date"])),
         "visitors": len(data.visitors),
         **expected_counts(data, config, result.tap.run.window.last_day),
+        **expected_catalog_counts(data),
         **expected_webinar_counts(data, result.tap.run.window.run_started),
-        **expected_catalog_counts(data, first, result.tap.run.window.last_day),
+        **expected_media_catalog_counts(data, first, result.tap.run.window.last_day),
     }
     unexpected = sorted(set(STREAMS) - set(expected))
     assert not unexpected, f"tests/test_streams.py: say how many records {unexpected} emit"

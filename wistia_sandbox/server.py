@@ -1,5 +1,7 @@
 """A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
-under /v1, and the modern API's media analytics under /modern (see ``analytics``).
+under /v1, and the modern API's media analytics (``analytics``), content catalog
+(``catalog``), webinars (``webinars``) and media catalog and account statistics
+(``media_catalog``) under /modern.
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
@@ -25,7 +27,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, media_catalog, plain_lists, webinars
+from . import analytics, catalog, media_catalog, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
 from .drift import add_undeclared
@@ -320,6 +322,9 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
+        answer = catalog.dispatch(self.dataset, parts, query)
+        if answer is not None:
+            return answer
         if parts and parts[0] in ("medias", "stats"):
             try:
                 return _json(200, media_catalog.dispatch(self.dataset, parts, query))

@@ -184,20 +184,11 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         "again. See docs/webinars.md.",
     ),
     th.Property(
-        "webinars_required",
-        th.BooleanType,
-        default=False,
-        title="Webinars required",
-        description="Fail the run when the account or token cannot read webinars (403, or "
-        "404 on the family). Default: skip the webinar streams with one warning.",
-    ),
-    th.Property(
-        "captions_required",
-        th.BooleanType,
-        default=False,
-        title="Captions required",
-        description="Fail the run when the account's plan or token cannot read captions "
-        "(403, or 404 for every media). Default: skip the captions stream with one warning.",
+        "required_streams",
+        th.ArrayType(th.StringType),
+        title="Required streams",
+        description="Streams (e.g. webinars, channels, captions) whose 403 or 404 fails the "
+        "run. Default: a family of streams the plan lacks is skipped with one warning.",
     ),
 ).to_dict()
 

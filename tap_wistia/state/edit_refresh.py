@@ -6,13 +6,15 @@ these streams follow the media's edits rather than its plays (`media_refresh` is
 plays): with `per_media_refresh: active` (the default) a stream reads
 
 - on its first run (no `edits_through` in its state), every media in scope;
-- afterwards, the medias whose `updated` is at or after the stream's last read
-  (`edits_through`, the run's start minus `CLOCK_SKEW` for Wistia's clock), plus each media
-  on its periodic turn (`refresh_turns`, every `per_media_full_refresh_days`), a safety net
-  for a change that did not move `updated`.
+- afterwards, only the medias whose `updated` is at or after the stream's last read
+  (`edits_through`: the run's start minus `CLOCK_SKEW` for Wistia's clock), or that have no
+  readable `updated`.
 
-Every media is read with `per_media_refresh: all` or `per_media_full_refresh_days: 0`. The
-mark is written only after a complete read, so a failed run repeats its reads.
+No periodic re-read: it would cost 3 M / N requests a day (every media of a 500-media
+library once a week, for each of the three streams) to guard against a change that does not
+move `updated`; `per_media_refresh: all` (or `per_media_full_refresh_days: 0`) reads every
+media every run for an account where that happens. The mark is written only after a
+complete read, so a failed run repeats its reads.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import typing as t
 
 from tap_wistia.state.bookmarks import CLOCK_SKEW
 from tap_wistia.state.media_refresh import RefreshPlan
-from tap_wistia.state.refresh_turns import due_turns, turn_of
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -37,7 +38,6 @@ def plan_by_edits(
     *,
     active: bool,
     every_days: int,
-    now: dt.datetime,
 ) -> RefreshPlan:
     """Which of `medias` a catalog stream with `state` reads this run, and why."""
     if not active:
@@ -48,16 +48,9 @@ def plan_by_edits(
     if not through:
         return RefreshPlan(medias, True, "first read: every media")
     since = parse_timestamp(through)
-    turns = due_turns(since.date(), now.date(), every_days)
-    on_turn = {m.hashed_id for m in medias if turn_of(m.hashed_id, every_days) in turns}
-    edited = {m.hashed_id for m in medias if _edited(m, since)}
-    chosen = [m for m in medias if m.hashed_id in on_turn | edited]
+    chosen = [m for m in medias if _edited(m, since)]
     return RefreshPlan(
-        chosen,
-        False,
-        f"{len(chosen)} of {len(medias)} medias: {len(edited)} edited since {through}, "
-        f"{len(on_turn)} on their periodic turn",
-        on_turn=frozenset(on_turn),
+        chosen, False, f"{len(chosen)} of {len(medias)} medias edited since {through}"
     )
 
 

@@ -11,8 +11,9 @@ like any 5xx) and concurrency. What differs:
   days, at most two years apart;
 * an account whose plan or token cannot read analytics (403, or 404 on the whole family)
   costs one warning naming the streams skipped, and the run goes on, unless
-  `analytics_required` is set (`optional_family`, shared with the webinars). The verdict
-  is run-wide: once one stream finds the family unavailable, the others make no request.
+  `analytics_required` is set or one of them is in `required_streams` (`optional_family`,
+  shared with the webinars, catalog and captions). The verdict is run-wide: once one
+  stream finds the family unavailable, the others make no request.
 
 The streams themselves are in `analytics`.
 """
@@ -51,6 +52,7 @@ class AnalyticsStream(OptionalFamily, ModernApi, PerMediaStream):
     family = "analytics"
     family_label = "Wistia analytics"
     family_needs = "The token needs 'Read detailed stats' and the plan must include analytics"
+    required_setting = "analytics_required"
     returns_list = True
 
     @override

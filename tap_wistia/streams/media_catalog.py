@@ -12,15 +12,15 @@ Decisions (measured on the default sandbox in `tests/test_media_catalog_streams.
   size.
 * **The per-media catalog streams follow the medias' edits** (`state.edit_refresh`): a
   media's captions, localizations and player settings change when it is edited, which
-  moves its `updated`. The first run reads every media; a later run reads the medias
-  edited since the stream's last read plus each media on its periodic turn
-  (`per_media_full_refresh_days`); `per_media_refresh: all` reads every media every run.
-  Rows are upserted by key; nothing is deleted when a caption is removed.
+  moves its `updated`. The first run reads every media; a later run only the medias
+  edited since the stream's last read (no periodic re-read: `edit_refresh` says why);
+  `per_media_refresh: all` reads every media every run. Rows are upserted by key;
+  nothing is deleted when a caption is removed.
 * **A plan without captions** (403, or 404 for the first medias asked with no success
-  before) costs one warning and the run goes on, unless `captions_required` is set: the
-  captions are an optional family like the analytics and the webinars (`optional_family`).
-  `media_analytics_summary` is an analytics stream: it shares the analytics verdict and
-  `analytics_required`.
+  before) costs one warning and the run goes on, unless `captions` is in
+  `required_streams`: the captions are an optional family like the analytics and the
+  webinars (`optional_family`). `media_analytics_summary` is an analytics stream: it shares
+  the analytics verdict and `analytics_required`.
 * **Customizations** keep the spec's fields (plugins as nested JSON) except `encrypted`,
   the media's viewing password in clear, which is dropped before anything sees it.
 * **account_daily_stats** is incremental on its UTC `date`: one call per run, from the

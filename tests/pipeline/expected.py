@@ -97,6 +97,31 @@ STREAM_COLUMNS = {
         "media_id", "snapshot_date", "language", "plays", "percent_of_total_plays",
         "captions_support",
     ],
+    "account": [
+        "id", "name", "url", "media_count", "video_limit", "folder_count", "channel_count",
+    ],
+    "folders": [
+        "hashed_id", "id", "name", "description", "media_count", "medias__id", "medias__name",
+        "medias__type", "medias__archived", "medias__created", "medias__updated",
+        "medias__duration", "medias__embedCode", "medias__hashed_id", "medias__description",
+        "medias__progress", "medias__status", "medias__section", "medias__thumbnail__url",
+        "medias__thumbnail__width", "medias__thumbnail__height", "created", "updated", "public",
+        "public_id", "anonymous_can_upload", "anonymous_can_download",
+    ],
+    "subfolders": [
+        "hashed_id", "folder_hashed_id", "name", "description", "position", "created", "updated",
+    ],
+    "folder_sharings": [
+        "id", "folder_hashed_id", "is_admin", "can_share", "can_download", "can_upload",
+        "share__id", "share__name", "share__type", "share__email", "folder__id", "folder__name",
+    ],
+    "tags": ["name", "taggingsCount", "created", "updated"],
+    "channels": ["hashed_id", "id", "name", "description", "media_count", "created", "updated"],
+    "channel_episodes": [
+        "hashed_id", "channel_hashed_id", "media_hashed_id", "title", "description", "summary",
+        "published", "publish_at", "created", "updated",
+    ],
+    "allowed_domains": ["domain", "created_at"],
     "webinars": [
         "id", "title", "description", "scheduled_for", "event_duration",
         "lifecycle_status", "registration_status", "created_at", "updated_at",

@@ -12,11 +12,13 @@ from collections import Counter
 from pathlib import Path
 
 from tests.analytics_expected import expected_counts, played_medias
+from tests.catalog_expected import expected_catalog_counts
 from tests.declared import stream_names
-from tests.media_catalog_expected import expected_catalog_counts
+from tests.media_catalog_expected import expected_media_catalog_counts
 from tests.pipeline.expected import STREAM_COLUMNS, VIEW_COLUMNS, expected_csv_rows
 from tests.pipeline.expected_gold import protect
 from tests.pipeline.gold_checks import documented_stream_map
+from tests.webinars_expected import expected_webinar_counts
 
 SALT = "gdpr-salt-éà"
 
@@ -84,7 +86,9 @@ def test_runs_keep_every_record_and_build_the_export(pipeline_env):
         "events": len(dataset.events),
         "visitors": len(dataset.visitors),
         **expected_counts(dataset, pipeline_env.env, today),
-        **expected_catalog_counts(dataset, start, today),
+        **expected_media_catalog_counts(dataset, start, today),
+        **expected_catalog_counts(dataset),
+        **expected_webinar_counts(dataset, dt.datetime.now(dt.UTC)),
     }
     assert {r["event_key"] for r in tables["events"][1]} == dataset.event_keys()
     first_bytes = {path: path.read_bytes() for files in first.values() for path in files}
