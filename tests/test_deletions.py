@@ -47,6 +47,7 @@ def test_deleted_media_gets_one_tombstone_under_a_narrow_schema(server):
     second = run_sync(tap_config(server), state=first.final_state, streams=("medias",))
 
     full, narrow = schemas(second, "medias")
+    assert DELETED_AT in full["schema"]["properties"] and "name" in full["schema"]["properties"]
     assert set(narrow["schema"]["properties"]) == {"hashed_id", DELETED_AT}
     assert narrow["key_properties"] == ["hashed_id"]
     (tombstone,) = tombstones(second, "medias")
