@@ -4,6 +4,7 @@ else changes; restored, it is live again; a scoped run marks nothing (docs/delet
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -113,3 +114,30 @@ def test_deleted_media_is_marked_dropped_from_current_figures_and_restored(pipel
     assert gone in {row[0] for row in fetch("select media_id from analytics.media_overview")}
     # The media deleted during the scoped run is found by this unscoped one.
     assert fetch("select count(*) from analytics.stg_wistia__medias where is_deleted") == [(1,)]
+
+
+def test_csv_files_keep_the_mark_and_the_exports_keep_the_deleted_media(pipeline_env):
+    """target-csv appends: the mark is a later file of the key and `_sdc_deleted_at`
+    (a new sink, so a new timestamped file), and the exports built from the files still
+    name the deleted media's views."""
+    dataset = pipeline_env.wistia.dataset
+    pipeline_env.run("run", "tap-wistia", "target-csv")
+    gone = max(dataset.media_ids(), key=lambda m: len(dataset.events_of_media(m)))
+    record = dataset.delete_media(gone)
+    pipeline_env.run("run", "tap-wistia", "target-csv", "dbt-duckdb:build-from-csv")
+
+    files = sorted((pipeline_env.csv_dir / "medias").glob("*.csv"))
+    with files[-1].open(newline="", encoding="utf-8") as handle:
+        tombstones = list(csv.DictReader(handle))
+    assert len(files) == 3  # run 1, run 2's records (none updated), run 2's marks
+    assert [(t["hashed_id"], bool(t["_sdc_deleted_at"])) for t in tombstones] == [(gone, True)]
+    assert "name" not in tombstones[0]
+
+    with (pipeline_env.views_csv.parent / "wistia_views_detailed.csv").open(
+        newline="", encoding="utf-8"
+    ) as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Media ID"] == gone]
+    assert len(rows) == len(dataset.events_of_media(gone)) > 0
+    assert {(r["Media Name"], r["Project"]) for r in rows} == {
+        (record["name"], record["project"]["name"])
+    }
