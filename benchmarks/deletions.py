@@ -5,7 +5,7 @@
 
 The account (`wistia_sandbox.long_tail`): `--medias` medias of which 50 were ever played,
 20,000 events over 90 days. Streams: projects, medias, events and visitors (the listings;
-the per-media streams do not take part in deletions, their requests are in the long-tail
+the per-media streams do not take part in deletions; their requests are in the long-tail
 table). The first run starts without state; then 5 medias are deleted and 300 events
 added, the state is aged by a day, and the daily run resumes from it: its requests are
 counted at the server, its time measured in this process (virtual budget clock: no
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         print("first run ...", file=sys.stderr)
         first, _ = sync(config, None)
         state = [m["value"] for m in first if m["type"] == "STATE"][-1]
-        for media_id in dataset.media_ids()[:DELETED]:
+        for media_id in dataset.media_ids()[-DELETED:]:  # from the quiet tail
             dataset.delete_media(media_id)
         add_plays(dataset, 300)
         server.clear_requests()
@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| the listing at the 600/min budget | >= {requests['/medias'] / 10:.0f} s |\n"
         f"| tracking CPU (note {args.medias:,} ids, compare) | "
         f"{tracking_cpu(sorted(dataset.media_ids())) * 1000:.1f} ms |\n"
-        f"| `known_ids` in the medias state | {known / 1024:.0f} KB ({known / args.medias:.1f} B/media) |\n"
+        f"| `known_ids` in the medias state | {known / 1024:.0f} KB "
+        f"({known / args.medias:.1f} B/media) |\n"
         f"| whole state (last STATE message) | {state_bytes[-1] / 1024:.0f} KB |\n"
         f"| STATE messages in the run / their bytes | {len(states)} / "
         f"{sum(state_bytes) / 1024 / 1024:.1f} MB |"
