@@ -133,6 +133,23 @@ def test_csv_files_keep_the_mark_and_the_exports_keep_the_deleted_media(pipeline
     assert [(t["hashed_id"], bool(t["_sdc_deleted_at"])) for t in tombstones] == [(gone, True)]
     assert "name" not in tombstones[0]
 
+    # The staging model, as dbt compiled it, over the files: the media is marked deleted.
+    compiled = next(
+        (pipeline_env.workdir / "dbt_target" / "compiled").rglob("stg_wistia__medias.sql")
+    )
+    with duckdb.connect() as conn:
+        conn.execute("create schema tap_wistia")
+        conn.execute(
+            "create view tap_wistia.medias as select * from read_csv("
+            f"'{pipeline_env.csv_dir}/medias/*.csv', header = true, all_varchar = true, "
+            "union_by_name = true)"
+        )
+        staged = conn.execute(
+            f"select media_id, media_name, is_deleted from ({compiled.read_text()}) as s"
+        ).fetchall()
+    assert len(staged) == len(dataset.medias) + 1
+    assert [row for row in staged if row[2]] == [(gone, record["name"], True)]
+
     with (pipeline_env.views_csv.parent / "wistia_views_detailed.csv").open(
         newline="", encoding="utf-8"
     ) as handle:
