@@ -20,10 +20,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists
+from . import analytics, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
 from .faults import Fault, FaultSet
@@ -310,9 +311,13 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
-        if not parts or parts[0] != "analytics":
+        is_webinars = parts[:1] == ["webinars"] or parts[:2] == ["analytics", "webinars"]
+        if not is_webinars and parts[:1] != ["analytics"]:
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:
+            if is_webinars:
+                now = datetime.now(UTC)
+                return _json(200, webinars.dispatch(self.dataset.webinars, parts, query, now))
             return _json(200, analytics.dispatch(self.dataset, parts[1:], query))
-        except analytics.AnalyticsError as exc:
+        except (analytics.AnalyticsError, webinars.WebinarError) as exc:
             return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)
