@@ -23,6 +23,13 @@ def tombstones(result, stream: str) -> list[dict]:
     return [r for r in result.records(stream) if r.get(DELETED_AT)]
 
 
+def delete_whole_project(dataset, project: dict) -> None:
+    """As Wistia does: the project's medias go with it."""
+    for media in [m for m in dataset.medias if m["project"]["id"] == project["id"]]:
+        dataset.delete_media(media["hashed_id"])
+    dataset.delete_project(project["hashedId"])
+
+
 @pytest.fixture
 def server(make_wistia):
     return make_wistia(**DATASET)
@@ -90,10 +97,7 @@ def test_restored_media_is_emitted_in_full_although_not_updated(server):
 def test_deleted_project_is_marked_with_its_integer_id(server):
     first = run_sync(tap_config(server), streams=("projects",))
     project = server.dataset.projects[0]
-    for media_id in [m["hashed_id"] for m in server.dataset.medias]:
-        if server.dataset.find_media(media_id)["project"]["id"] == project["id"]:
-            server.dataset.delete_media(media_id)
-    server.dataset.delete_project(project["hashedId"])
+    delete_whole_project(server.dataset, project)
     second = run_sync(tap_config(server), state=first.final_state, streams=("projects",))
     (tombstone,) = tombstones(second, "projects")
     narrow = schemas(second, "projects")[-1]
@@ -101,6 +105,21 @@ def test_deleted_project_is_marked_with_its_integer_id(server):
     assert set(tombstone) == {*narrow["key_properties"], DELETED_AT}
     assert tombstone["id"] == project["id"]  # an integer, as the schema says
     assert len(second.records("projects")) == len(server.dataset.projects) + 1
+
+
+def test_media_ids_do_not_narrow_the_projects_listing(server):
+    kept = server.dataset.media_ids()[0]
+    first = run_sync(tap_config(server, media_ids=[kept]), streams=("projects",))
+    project = next(
+        p
+        for p in server.dataset.projects
+        if p["id"] != server.dataset.find_media(kept)["project"]["id"]
+    )
+    delete_whole_project(server.dataset, project)
+    second = run_sync(
+        tap_config(server, media_ids=[kept]), state=first.final_state, streams=("projects",)
+    )
+    assert [t["id"] for t in tombstones(second, "projects")] == [project["id"]]
 
 
 def test_scoped_run_marks_nothing_and_keeps_the_known_ids(server):

@@ -44,6 +44,10 @@ class ProjectsStream(TracksDeletions, CleanRecordsStream):
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
     @override
+    def lists_whole_account(self) -> bool:
+        return not self.run.settings.project_ids  # `media_ids` does not narrow projects
+
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         scope = self.run.planner.projects
         if not scope.wanted:

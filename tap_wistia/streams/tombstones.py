@@ -37,10 +37,15 @@ class TracksDeletions(WistiaStream):
     # The field that identifies a record in the account (its key within the account).
     record_id_field: t.ClassVar[str]
 
+    def lists_whole_account(self) -> bool:
+        """Whether this run's listing covers the whole account (not `media_ids` /
+        `project_ids`); a stream narrowed by fewer settings says so."""
+        return not self.run.settings.scoped
+
     @cached_property
     def deletions(self) -> DeletionTracker | None:
-        """None on a scoped run: part of the account is listed, nothing can be concluded."""
-        if self.run.settings.scoped:
+        """None when part of the account is listed: nothing can be concluded."""
+        if not self.lists_whole_account():
             return None
         return DeletionTracker(self.stream_state)
 
