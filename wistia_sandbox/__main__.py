@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=180)
     p.add_argument("--webinars", type=int, default=5)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    p.add_argument(
+        "--undeclared-fields",
+        action="store_true",
+        help="medias, events, visitors and the daily analytics timeseries answer fields "
+        "the tap's schemas do not declare (schema drift), one of each JSON type",
+    )
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
         "--no-analytics",
@@ -62,6 +68,7 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         port=args.port,
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
+        undeclared_fields=args.undeclared_fields,
     )
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import analytics, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
+from .drift import add_undeclared
 from .faults import Fault, FaultSet
 from .http_plumbing import (
     API_PREFIX,
@@ -78,6 +79,7 @@ class FakeWistia(V1Routes):
         *,
         latency: float = 0.0,
         rate_limit_per_minute: int | None = None,
+        undeclared_fields: bool = False,
     ) -> None:
         self.dataset: Dataset = dataset if dataset is not None else generate_dataset()
         self.token = token
@@ -87,6 +89,9 @@ class FakeWistia(V1Routes):
         self.faults = FaultSet()
         self.forbidden_prefixes: set[str] = set()
         self.latency = latency
+        # Schema drift: medias, events, visitors and the daily timeseries answer fields the
+        # tap does not declare (drift.py).
+        self.undeclared_fields = undeclared_fields
         # Called (under `lock`) with (path, query) before each authorised request is routed,
         # so a test can change the data between two pages of one listing.
         self.on_request: Callable[[str, dict[str, list[str]]], None] | None = None
@@ -227,6 +232,8 @@ class FakeWistia(V1Routes):
                     response = _Response(200, cut, JSON_TYPE, response.headers)
                 elif fault is not None and fault.kind == "delay":
                     response.delay = float(fault.delay or 0.0)
+                if self.undeclared_fields and rel is not None:
+                    add_undeclared(response, rel, modern)
             entry = RequestLog(
                 method=method,
                 path=log_path,

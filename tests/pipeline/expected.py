@@ -133,6 +133,10 @@ STREAM_COLUMNS = {
         "visual_focus_played_histogram"
     ],
 }  # fmt: skip
+# The base stream adds `extra_fields` (fields the schema does not declare, one JSON column)
+# last to every stream (tap_wistia/streams/extra_fields.py).
+for _columns in STREAM_COLUMNS.values():
+    _columns.append("extra_fields")
 
 
 def _text(value: Any) -> str | None:
