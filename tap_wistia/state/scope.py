@@ -45,10 +45,14 @@ def adopt_scope(
     current: Scope,
     logger: logging.Logger,
     marks: tuple[str, ...] = ("replication_key_value",),
+    keep: tuple[str, ...] = (),
 ) -> None:
     """Drop a stream `state` made for a scope that does not cover `current`; record it.
+
     `marks`: the state fields that say what was read (a stream without a bookmark keeps
-    its own, like the catalog streams' `edits_through`)."""
+    its own, like the media catalog streams' `edits_through`). The fields in `keep`
+    describe the whole account, not the scope's reading (the ids a complete listing
+    returned, `state.deletions`): they stay."""
     holders = [state, *state.get("partitions", [])]
     bookmarked = any(h.get(mark) is not None for h in holders for mark in marks)
     recorded = state.get("scope")
@@ -62,7 +66,9 @@ def adopt_scope(
         )
         # Everything else the state holds (per-media activity marks, partitions) was
         # made under that scope too.
+        kept = {name: state[name] for name in keep if name in state}
         state.clear()
+        state.update(kept)
     state["scope"] = current
 
 

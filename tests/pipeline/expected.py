@@ -41,7 +41,7 @@ VIEW_COLUMNS = [
 STREAM_COLUMNS = {
     "projects": [
         "id", "hashedId", "name", "description", "mediaCount", "created", "updated", "public",
-        "publicId", "anonymousCanUpload", "anonymousCanDownload",
+        "publicId", "anonymousCanUpload", "anonymousCanDownload", "_sdc_deleted_at",
     ],
     "medias": [
         "hashed_id", "id", "name", "type", "archived", "protected", "created", "updated",
@@ -49,7 +49,7 @@ STREAM_COLUMNS = {
         "thumbnail__url", "thumbnail__width", "thumbnail__height", "project__id",
         "project__name", "project__hashedId", "assets", "subfolder__hashed_id",
         "subfolder__name", "subfolder__description", "subfolder__position",
-        "subfolder__created", "subfolder__updated", "tags",
+        "subfolder__created", "subfolder__updated", "tags", "_sdc_deleted_at",
     ],
     "media_stats": [
         "media_id", "snapshot_date", "load_count", "play_count", "play_rate", "hours_watched",

@@ -1,7 +1,7 @@
 """The pipeline without Wistia's analytics: an account whose plan or token cannot read them
 (the sandbox answers 403 to every /modern/analytics call), and a run that selects only the
-v1 streams (no analytics, no modern catalog). Either way `meltano run` exits 0, the v1
-marts have every row and the analytics marts exist, empty
+streams a plan cannot lack (no analytics, webinars, catalog or captions). Either way
+`meltano run` exits 0, the v1 marts have every row and the analytics marts exist, empty
 (transform/macros/wistia_optional_source.sql)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from tap_wistia.streams.base import ModernApi
 from tap_wistia.streams.registry import (
     ANALYTICS_STREAM_TYPES,
     OPTIONAL_STREAM_TYPES,
@@ -27,7 +26,8 @@ ANALYTICS_STREAMS = [stream.name for stream in ANALYTICS_STREAM_TYPES]
 # Every stream a plan may lack (analytics, webinars, the modern catalog): read by
 # wistia_optional_source.
 OPTIONAL_STREAMS = [stream.name for stream in OPTIONAL_STREAM_TYPES]
-V1_STREAMS = [stream.name for stream in STREAM_TYPES if not issubclass(stream, ModernApi)]
+# Every stream a plan cannot lack (the v1 API's, and modern ones such as localizations).
+V1_STREAMS = [stream.name for stream in STREAM_TYPES if stream not in OPTIONAL_STREAM_TYPES]
 ANALYTICS_MARTS = [
     "media_traffic_sources",
     "media_traffic_monthly",
