@@ -15,6 +15,8 @@ with medias as (
         subfolder_name,
         tags_json
     from {{ ref('stg_wistia__medias') }}
+    -- current figures: a media deleted in Wistia needs no captions (docs/deletions.md)
+    where not is_deleted
 ),
 
 tag_rows as (
