@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tap_wistia.streams.registry import STREAM_TYPES
 from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.conftest import PipelineEnv
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
@@ -48,20 +49,8 @@ GOLD_OPTIONS = Options(
 FAILING_LOAD_STATEMENTS = {"PUT", "REMOVE"}
 # Fails on Snowflake too: snowflake-sqlalchemy's probe for a table not created yet.
 ALWAYS_FAILING = {"DESC TABLE"}
-STREAMS = {
-    "PROJECTS",
-    "MEDIAS",
-    "MEDIA_STATS",
-    "MEDIA_ENGAGEMENT",
-    "VISITORS",
-    "EVENTS",
-    "MEDIA_DAILY_STATS",
-    "MEDIA_ANALYTICS_DAILY",
-    "MEDIA_TRAFFIC",
-    "MEDIA_CONVERSIONS",
-    "MEDIA_EMBED_LOCATIONS",
-    "MEDIA_LANGUAGES",
-}
+# Every declared stream gets its table (derived, so a new stream needs no edit here).
+STREAMS = {stream.name.upper() for stream in STREAM_TYPES}
 
 
 @pytest.fixture
