@@ -47,9 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--days", type=int, default=90)
     p.add_argument("--events", type=int, default=2000)
     p.add_argument("--latency", type=float, default=0.1, help="seconds added to each response")
+    p.add_argument("--workdir", help="keep the logs here (default: a temp dir, removed)")
     args = p.parse_args(argv)
     args.load_before = os.getloadavg()[0]  # the machine may be shared: say how busy it was
-    work = Path(tempfile.mkdtemp(prefix="tap-wistia-accounts-"))
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="tap-wistia-accounts-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         with sandbox(args) as (url, tokens), postgres(work) as port:
             project = recipe_project(work)
@@ -59,17 +61,23 @@ def main(argv: list[str] | None = None) -> int:
                 psql(port, f"create database {dbname}")
                 env = meltano_env(work, url, tokens, port, dbname, args.days)
                 began = time.monotonic()
+                logs = [work / f"{dbname}-{extractor}.log" for extractor in EXTRACTORS]
                 if dbname == "sequential":
-                    for extractor in EXTRACTORS:
-                        run(project, [extractor], env, work / f"{dbname}-{extractor}.log").wait()
+                    codes = [
+                        run(project, extractor, env, log).wait()
+                        for extractor, log in zip(EXTRACTORS, logs, strict=True)
+                    ]
                 else:
                     runs = [
-                        run(project, [extractor], env, work / f"{dbname}-{extractor}.log")
-                        for extractor in EXTRACTORS
+                        run(project, extractor, env, log)
+                        for extractor, log in zip(EXTRACTORS, logs, strict=True)
                     ]
-                    for proc in runs:
-                        proc.wait()
+                    codes = [proc.wait() for proc in runs]
                 figures[mode] = time.monotonic() - began
+                for code, log in zip(codes, logs, strict=True):
+                    if code:
+                        print(log.read_text()[-3000:], file=sys.stderr)
+                        raise SystemExit(f"{log.name}: meltano exited {code}")
                 counts = psql(
                     port,
                     "select account_id, count(*) from tap_wistia.events group by 1 order by 1",
@@ -80,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         report(args, figures)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
@@ -223,11 +232,11 @@ def meltano_env(
     }
 
 
-def run(project: Path, extractors: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+def run(project: Path, extractor: str, env: dict[str, str], log: Path) -> subprocess.Popen:
     meltano = shutil.which("meltano", path=str(Path(sys.executable).parent)) or "meltano"
     with log.open("w") as out:
         return subprocess.Popen(
-            [meltano, "run", *extractors, "target-postgres"],
+            [meltano, "run", extractor, "target-postgres"],
             cwd=project,
             env=env,
             stdout=out,
