@@ -34,13 +34,18 @@ def api() -> Iterator[FakeWistia]:
 def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
     """Factory: ``make_wistia(**generate_dataset_kwargs)`` -> a started, private FakeWistia.
 
-    Also accepts ``token=``. Servers are stopped at teardown. Use it to mutate data or
-    inject faults.
+    Also accepts ``token=`` and ``no_webinars=True`` (a plan without webinars: 403, like
+    ``wistia-sandbox --no-webinars``). Servers are stopped at teardown. Use it to mutate
+    data or inject faults.
     """
     servers: list[FakeWistia] = []
 
-    def factory(*, token: str = "test-token", **kwargs: Any) -> FakeWistia:
-        srv = FakeWistia(generate_dataset(**kwargs), token=token).start()
+    def factory(
+        *, token: str = "test-token", no_webinars: bool = False, **kwargs: Any
+    ) -> FakeWistia:
+        dataset = generate_dataset(**kwargs)
+        dataset.webinars.available = not no_webinars
+        srv = FakeWistia(dataset, token=token).start()
         servers.append(srv)
         return srv
 

@@ -35,7 +35,8 @@ def test_every_stream_syncs_after_what_it_depends_on():
     assert list(position) == [
         "projects", "medias", "events", "visitors", "media_stats", "media_engagement",
         "media_daily_stats", "media_analytics_daily", "media_traffic", "media_conversions",
-        "media_embed_locations", "media_languages",
+        "media_embed_locations", "media_languages", "webinars", "webinar_analytics",
+        "webinar_audience", "webinar_registrations", "webinar_traffic", "webinar_histograms",
     ]  # fmt: skip
 
 

@@ -142,4 +142,5 @@ def test_about_names_both_apis_and_every_setting():
     )
     info = json.loads(about.stdout)
     assert "Data API v1" in info["description"] and "modern" in info["description"]
+    assert "webinars" in info["description"]
     assert set(TapWistia.config_jsonschema["properties"]) <= set(info["settings"]["properties"])

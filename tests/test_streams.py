@@ -12,6 +12,7 @@ from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.timeutil import parse_timestamp
 from tests.analytics_expected import expected_counts, played_medias
 from tests.tap_harness import run_sync, tap_config
+from tests.webinars_expected import expected_webinar_counts
 
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
 
@@ -43,6 +44,7 @@ def test_every_stream_emits_exactly_what_the_server_holds(wistia, full_sync):
         "events": len(events_since(data.events, config["start_date"])),
         "visitors": len(data.visitors),
         **expected_counts(data, config, result.tap.run.window.last_day),
+        **expected_webinar_counts(data, result.tap.run.window.run_started),
     }
     unexpected = sorted(set(STREAMS) - set(expected))
     assert not unexpected, f"tests/test_streams.py: say how many records {unexpected} emit"

@@ -27,7 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visitors", type=int, default=250)
     p.add_argument("--events", type=int, default=2000)
     p.add_argument("--days", type=int, default=180)
+    p.add_argument("--webinars", type=int, default=5)
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    p.add_argument(
+        "--undeclared-fields",
+        action="store_true",
+        help="medias, events, visitors and the daily analytics timeseries answer fields "
+        "the tap's schemas do not declare (schema drift), one of each JSON type",
+    )
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
         "--accounts",
@@ -44,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer 403 to every /modern/analytics call, like an account whose plan or "
         "token cannot read analytics (the v1 API still answers)",
     )
+    p.add_argument(
+        "--no-webinars",
+        action="store_true",
+        help="answer 403 to every webinar call (/modern/webinars, /modern/analytics/webinars), "
+        "like an account whose plan has no webinars",
+    )
     return p
 
 
@@ -55,6 +68,7 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         "visitors": args.visitors,
         "events": args.events,
         "days": args.days,
+        "webinars": args.webinars,
     }
     dataset = generate_dataset(seed=args.seed, **counts)
     server = FakeWistia(
@@ -64,12 +78,14 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         port=args.port,
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
+        undeclared_fields=args.undeclared_fields,
     )
     if args.accounts == 2:
         add_second_account(server, **counts)
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
+    server.dataset.webinars.available = not args.no_webinars
     return server
 
 
@@ -89,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"token: {token} (account {dataset.account_id}, {dataset.account_name})", flush=True)
     if server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if not server.dataset.webinars.available:
+        print("webinars: every webinar call answers 403", flush=True)
     try:
         while not stop.wait(1.0):
             pass

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from .dataset import Dataset
 from .record_basics import PLAYABLE_TYPES, Record, _utc, parse_ts
 from .record_factory import _Factory
+from .webinars import generate_webinars
 
 
 def generate_dataset(
@@ -24,6 +25,7 @@ def generate_dataset(
     events: int = 2000,
     days: int = 180,
     now: datetime | None = None,
+    webinars: int = 5,
 ) -> Dataset:
     """A deterministic dataset (for a given seed and ``now``) with exactly the given counts.
 
@@ -34,6 +36,7 @@ def generate_dataset(
         ("medias", medias),
         ("visitors", visitors),
         ("events", events),
+        ("webinars", webinars),
     ):
         if value < 0:
             raise ValueError(f"{label} must be >= 0")
@@ -176,4 +179,6 @@ def generate_dataset(
             profile["extra_loads"] = max(1, profile["extra_loads"])
     ds._refresh_projects()
     ds._refresh_visitors()
+    # Last, with its own random numbers: the other records do not depend on it.
+    ds.webinars = generate_webinars(webinars, visitor_recs, now, seed)
     return ds

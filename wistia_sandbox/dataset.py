@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from .dataset_stats import DatasetStats
 from .record_basics import PLAYABLE_TYPES, Record, _utc, format_ts, parse_ts
 from .record_factory import _Factory
+from .webinars import WebinarData
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Dataset(DatasetStats):
     # Plain list endpoints by API path ("/v1/tags", "/modern/folders"): records served as
     # they are, paged and sorted generically (plain_lists.py). Nothing derives from them.
     lists: dict[str, list[Record]] = field(default_factory=dict)
+    # /webinars and /analytics/webinars/* (webinars.py), derived from their audience rows.
+    webinars: WebinarData = field(default_factory=WebinarData)
     _factory: _Factory = field(default_factory=lambda: _Factory(0), repr=False)
     _profiles: dict[str, Record] = field(default_factory=dict, repr=False)
     _subfolders: dict[str, list[Record]] = field(default_factory=dict, repr=False)

@@ -23,12 +23,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists
+from . import analytics, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
+from .drift import add_undeclared
 from .faults import Fault, FaultSet
 from .http_plumbing import (
     API_PREFIX,
@@ -80,6 +82,7 @@ class FakeWistia(V1Routes):
         *,
         latency: float = 0.0,
         rate_limit_per_minute: int | None = None,
+        undeclared_fields: bool = False,
     ) -> None:
         self.dataset: Dataset = dataset if dataset is not None else generate_dataset()
         self.token = token
@@ -91,6 +94,9 @@ class FakeWistia(V1Routes):
         self.faults = FaultSet()
         self.forbidden_prefixes: set[str] = set()
         self.latency = latency
+        # Schema drift: medias, events, visitors and the daily timeseries answer fields the
+        # tap does not declare (drift.py).
+        self.undeclared_fields = undeclared_fields
         # Called (under `lock`) with (path, query) before each authorised request is routed,
         # so a test can change the data between two pages of one listing.
         self.on_request: Callable[[str, dict[str, list[str]]], None] | None = None
@@ -244,6 +250,8 @@ class FakeWistia(V1Routes):
                     response = _Response(200, cut, JSON_TYPE, response.headers)
                 elif fault is not None and fault.kind == "delay":
                     response.delay = float(fault.delay or 0.0)
+                if self.undeclared_fields and rel is not None:
+                    add_undeclared(response, rel, modern)
             entry = RequestLog(
                 method=method,
                 path=log_path,
@@ -332,9 +340,13 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, ds: Dataset, parts: list[str], query: dict[str, list[str]]) -> _Response:
-        if not parts or parts[0] != "analytics":
+        is_webinars = parts[:1] == ["webinars"] or parts[:2] == ["analytics", "webinars"]
+        if not is_webinars and parts[:1] != ["analytics"]:
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:
+            if is_webinars:
+                now = datetime.now(UTC)
+                return _json(200, webinars.dispatch(ds.webinars, parts, query, now))
             return _json(200, analytics.dispatch(ds, parts[1:], query))
-        except analytics.AnalyticsError as exc:
+        except (analytics.AnalyticsError, webinars.WebinarError) as exc:
             return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)

@@ -173,6 +173,23 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         description="Fail the run when the account or token cannot read analytics (403, "
         "or 404 on the family). Default: skip the analytics streams with one warning.",
     ),
+    th.Property(
+        "webinar_refresh_days",
+        th.IntegerType,
+        default=30,
+        title="Webinar refresh days",
+        description="A webinar's analytics (audience, registrations, traffic, histograms) "
+        "are re-read every run until this many days after it ended, then once more and never "
+        "again. See docs/webinars.md.",
+    ),
+    th.Property(
+        "webinars_required",
+        th.BooleanType,
+        default=False,
+        title="Webinars required",
+        description="Fail the run when the account or token cannot read webinars (403, or "
+        "404 on the family). Default: skip the webinar streams with one warning.",
+    ),
 ).to_dict()
 
 # Each setting's default as declared above (None where there is none).

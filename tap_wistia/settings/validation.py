@@ -42,6 +42,7 @@ INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "max_rate_limit_wait_minutes": (0, 24 * 60),
     "visitors_full_refresh_days": (0, 730),
     "per_media_full_refresh_days": (0, 730),
+    "webinar_refresh_days": (0, 3650),
 }
 # A token is printable ASCII without spaces: anything else cannot go in an HTTP header.
 _TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")
@@ -272,6 +273,8 @@ class Settings:
     per_media_active: bool  # per_media_refresh is 'active'
     per_media_full_refresh_days: int
     analytics_required: bool
+    webinar_refresh_days: int
+    webinars_required: bool
     flattening_enabled: bool  # the SDK's setting: null objects become {} (`streams.base`)
 
     @property
@@ -317,6 +320,8 @@ def check_settings(
         per_media_active=values["per_media_refresh"] == PER_MEDIA_ACTIVE,
         per_media_full_refresh_days=int(values["per_media_full_refresh_days"]),
         analytics_required=bool(values["analytics_required"]),
+        webinar_refresh_days=int(values["webinar_refresh_days"]),
+        webinars_required=bool(values["webinars_required"]),
         flattening_enabled=bool(values.get("flattening_enabled")),
     )
     window = RunWindow.of(

@@ -13,7 +13,8 @@ run (`run.RunContext`):
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
   its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
-- `analytics`: the run-wide verdict on whether the analytics family can be read.
+- `gate(family)`: the run-wide verdict on whether an optional family of streams (the
+  analytics, the webinars) can be read.
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
 it, so no planning module imports a stream.
@@ -49,30 +50,31 @@ class StreamAccess:
     is_selected: t.Callable[[str], bool]
 
 
-# A 404 on the family (not on one deleted media) shows as 404 for every media: this many
-# distinct medias answering 404 before any success means the endpoints are not there.
-FAMILY_404_MEDIAS = 3
+# A 404 on the family (not on one deleted media or webinar) shows as 404 for every item:
+# this many distinct items answering 404 before any success means the endpoints are not there.
+FAMILY_404_ITEMS = 3
 
 
 @dataclass
-class AnalyticsGate:
-    """Run-wide verdict on whether the analytics endpoints can be read: once one stream
-    finds them unavailable (403, or 404 for the whole family), the others ask nothing."""
+class FeatureGate:
+    """Run-wide verdict on whether a family of endpoints (the analytics, the webinars) can
+    be read: once one stream finds them unavailable (403, or 404 for the whole family), the
+    others ask nothing."""
 
     closed: bool = False
     succeeded: bool = False
-    missing: set[str] = field(default_factory=set)  # medias that answered 404 so far
+    missing: set[str] = field(default_factory=set)  # items (medias, webinars) that answered 404
 
     def saw_success(self) -> None:
         self.succeeded = True
 
-    def saw_not_found(self, media_id: str, medias_in_scope: int) -> bool:
-        """A media answered 404: True when that means the whole family is missing (no
-        success yet and `FAMILY_404_MEDIAS` medias, or every media, answered 404)."""
+    def saw_not_found(self, item_id: str, items_in_scope: int) -> bool:
+        """An item answered 404: True when that means the whole family is missing (no
+        success yet and `FAMILY_404_ITEMS` items, or every item, answered 404)."""
         if self.succeeded:
             return False
-        self.missing.add(media_id)
-        return len(self.missing) >= min(FAMILY_404_MEDIAS, medias_in_scope)
+        self.missing.add(item_id)
+        return len(self.missing) >= min(FAMILY_404_ITEMS, items_in_scope)
 
     def close(self) -> None:
         self.closed = True
@@ -86,7 +88,7 @@ class RunPlanner:
         self.projects = ProjectScope(set(settings.project_ids), streams.list_projects)
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
-        self.analytics = AnalyticsGate()
+        self.gates: dict[str, FeatureGate] = {}
         self.warned: set[str] = set()
 
     @cached_property
@@ -140,6 +142,10 @@ class RunPlanner:
             window_start=self.window.start,
             every_days=self.settings.per_media_full_refresh_days,
         )
+
+    def gate(self, family: str) -> FeatureGate:
+        """The verdict shared by every stream of `family` (created on first use)."""
+        return self.gates.setdefault(family, FeatureGate())
 
     def first_time(self, warning: str) -> bool:
         """True the first time this run meets `warning` (a warning is logged once)."""

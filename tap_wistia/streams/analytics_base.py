@@ -11,8 +11,8 @@ like any 5xx) and concurrency. What differs:
   days, at most two years apart;
 * an account whose plan or token cannot read analytics (403, or 404 on the whole family)
   costs one warning naming the streams skipped, and the run goes on, unless
-  `analytics_required` is set. The verdict is run-wide (`state.planner.AnalyticsGate`):
-  once one stream finds the family unavailable, the others make no request.
+  `analytics_required` is set (`optional_family`, shared with the webinars). The verdict
+  is run-wide: once one stream finds the family unavailable, the others make no request.
 
 The streams themselves are in `analytics`.
 """
@@ -23,57 +23,38 @@ import contextlib
 import datetime as dt
 import typing as t
 
-import requests
 from typing_extensions import override
 
 from tap_wistia.http.workers import ordered_prefetch
-from tap_wistia.streams.base import (
-    PROGRESS_EVERY,
-    ModernApi,
-    ResourceNotFound,
-    WistiaAuthError,
-    WistiaError,
-    declared_streams,
-)
+from tap_wistia.streams.base import PROGRESS_EVERY, ModernApi
 from tap_wistia.streams.medias import PerMediaStream
+from tap_wistia.streams.optional_family import (
+    FeatureNotFound,
+    FeatureUnavailable,
+    OptionalFamily,
+)
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_wistia.state.catalog import CatalogMedia
-    from tap_wistia.state.planner import AnalyticsGate
+    from tap_wistia.state.planner import FeatureGate
 
 MAX_RANGE_DAYS = 730  # "The date range between start_date and end_date must not exceed 2 years"
 
 
-class AnalyticsUnavailable(WistiaAuthError):
-    """403 on an analytics call: the plan or the token does not include analytics."""
-
-
-class AnalyticsNotFound(ResourceNotFound):
-    """404 on an analytics call: one media is gone, or the whole family is missing."""
-
-
-class AnalyticsStream(ModernApi, PerMediaStream):
+class AnalyticsStream(OptionalFamily, ModernApi, PerMediaStream):
     """Base of the analytics streams: one or more requests per media, each a date window."""
 
+    family = "analytics"
+    family_label = "Wistia analytics"
+    family_needs = "The token needs 'Read detailed stats' and the plan must include analytics"
     returns_list = True
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         # The request's context carries its query (dates, group_by, ...) next to media_id.
         return {k: v for k, v in (context or {}).items() if k != "media_id"}
-
-    @override
-    def validate_response(self, response: requests.Response) -> None:
-        try:
-            super().validate_response(response)
-        except WistiaAuthError as exc:
-            if response.status_code == 403:
-                raise AnalyticsUnavailable(str(exc)) from None
-            raise
-        except ResourceNotFound as exc:
-            raise AnalyticsNotFound(str(exc)) from None
 
     # --- windows -------------------------------------------------------------------
 
@@ -110,7 +91,7 @@ class AnalyticsStream(ModernApi, PerMediaStream):
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        gate = self.run.planner.analytics
+        gate = self.gate
         if gate.closed:
             return
         medias = self.refresh_plan.medias
@@ -133,17 +114,18 @@ class AnalyticsStream(ModernApi, PerMediaStream):
         self,
         jobs: list[tuple[CatalogMedia, dict]],
         fetched: t.Iterator[tuple[tuple[CatalogMedia, dict], t.Iterator[dict]]],
-        gate: AnalyticsGate,
+        gate: FeatureGate,
     ) -> t.Iterator[dict]:
         gone: set[str] = set()
         for done, ((media, request), rows) in enumerate(fetched, start=1):
             try:
                 shaped = [self.shape_analytics(row, media, request) for row in rows]
-            except AnalyticsUnavailable as exc:
-                self._close_family(gate, str(exc))
+            except FeatureUnavailable as exc:
+                self.close_family(str(exc))
                 return
-            except AnalyticsNotFound:
-                if self._family_missing(gate, media):
+            except FeatureNotFound:
+                medias_in_scope = len(self.run.planner.catalog.medias())
+                if self.family_missing(media.hashed_id, medias_in_scope, "medias the v1 API lists"):
                     return
                 if media.hashed_id not in gone:
                     gone.add(media.hashed_id)
@@ -175,36 +157,3 @@ class AnalyticsStream(ModernApi, PerMediaStream):
                 request["end_date"],
                 top,
             )
-
-    # --- family-wide unavailability -----------------------------------------------
-
-    def _family_missing(self, gate: AnalyticsGate, media: CatalogMedia) -> bool:
-        if not gate.saw_not_found(media.hashed_id, len(self.run.planner.catalog.medias())):
-            return False
-        self._close_family(
-            gate,
-            f"the analytics endpoints answered 404 for {len(gate.missing)} medias the v1 API "
-            f"lists (API release {self.http_headers['X-Wistia-API-Version']})",
-        )
-        return True
-
-    def _close_family(self, gate: AnalyticsGate, reason: str) -> None:
-        if self.run.settings.analytics_required:
-            raise WistiaError(
-                f"Wistia analytics are unavailable: {reason}. The token needs 'Read detailed "
-                "stats' and the plan must include analytics (analytics_required is set)."
-            )
-        gate.close()
-        skipped = [
-            stream_type.name
-            for stream_type in declared_streams()
-            if issubclass(stream_type, AnalyticsStream)
-            and self.run.planner.streams.is_selected(stream_type.name)
-        ]
-        self.logger.warning(
-            "Wistia analytics are unavailable (%s): skipping %s; the run goes on. The token "
-            "needs 'Read detailed stats' and the plan must include analytics; set "
-            "analytics_required: true to make this fatal.",
-            reason,
-            ", ".join(skipped),
-        )

@@ -49,6 +49,7 @@ from tap_wistia.http.transport import new_session
 from tap_wistia.sdk_private import ManualBookmarks, send_request
 from tap_wistia.state import bookmarks
 from tap_wistia.state.scope import adopt_scope
+from tap_wistia.streams.extra_fields import UndeclaredFields, with_extra_fields
 from tap_wistia.streams.sanitise import Sanitiser
 from tap_wistia.timeutil import canonical_timestamp
 
@@ -301,12 +302,24 @@ class CleanRecordsStream(WistiaStream):
     A record without its key, or with one that is not a string or integer, cannot be
     upserted or deduplicated: the run fails naming the endpoint rather than emit it.
     Repairs (and records skipped for a required date-time that does not parse) are counted
-    and reported once when the stream ends.
+    and reported once when the stream ends. Fields the schema does not declare are kept in
+    the record's `extra_fields`, which this class adds to every schema, and named in one
+    warning when the stream ends (module `extra_fields`).
     """
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "schema" in cls.__dict__:
+            # Declared by every stream, last: what its schema does not declare.
+            cls.schema = with_extra_fields(cls.__dict__["schema"])
 
     @cached_property
     def sanitiser(self) -> Sanitiser:
         return Sanitiser()
+
+    @cached_property
+    def undeclared_fields(self) -> UndeclaredFields:
+        return UndeclaredFields()
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
@@ -319,6 +332,8 @@ class CleanRecordsStream(WistiaStream):
         if processed is not None:
             for key in self.primary_keys:
                 self.require_key(processed, key, f"GET {self.path}")
+            # Last: what the stream itself added (media_id, date) is declared.
+            self.undeclared_fields.keep(processed, self.schema)
         return processed
 
     @override
@@ -327,6 +342,7 @@ class CleanRecordsStream(WistiaStream):
             super().sync(context)
         finally:
             self.sanitiser.report(self.name, self.logger)
+            self.undeclared_fields.report(self.name, self.logger)
 
 
 class ModernApi(WistiaStream):

@@ -110,7 +110,46 @@ STREAM_COLUMNS = {
         "media_id", "snapshot_date", "language", "plays", "percent_of_total_plays",
         "captions_support",
     ],
+    "webinars": [
+        "id", "title", "description", "scheduled_for", "event_duration",
+        "lifecycle_status", "registration_status", "created_at", "updated_at",
+        "audience_link", "host_link", "panelist_link"
+    ],
+    "webinar_analytics": [
+        "webinar_id", "registrations", "imported_registrations",
+        "on_demand_registrations", "imported_on_demand_registrations",
+        "total_watch_time", "average_watch_time", "attendance", "chatted_attendees",
+        "engagement_rate", "chats", "currently_watching", "engaged_attendees",
+        "impressions", "on_demand_impressions", "on_demand_plays",
+        "on_demand_engagement_rate", "event_time", "qa_questions", "poll_questions"
+    ],
+    "webinar_audience": [
+        "webinar_id", "email", "first_name", "last_name", "phone_number", "company",
+        "job_title", "country", "registered_at", "attended_at", "attendance_status",
+        "restriction_status", "origin_method", "utm_campaign", "utm_source",
+        "utm_medium", "referrer_domain", "ip_country", "ip_city", "engagement_rate",
+        "focused_rate", "played_time", "focused_played_time", "chat_count",
+        "annotation_click_count", "poll_responses_count", "attendee_histogram",
+        "focused_attendee_histogram", "chats"
+    ],
+    "webinar_registrations": [
+        "webinar_id", "timestamp", "registrations", "impressions",
+        "on_demand_registrations", "on_demand_impressions", "completion_rate",
+        "on_demand_completion_rate"
+    ],
+    "webinar_traffic": [
+        "webinar_id", "dimension", "value", "utm_campaign", "utm_source", "utm_medium",
+        "referrer_domain", "registrations", "attendees", "impressions"
+    ],
+    "webinar_histograms": [
+        "webinar_id", "attendees_histogram", "chat_histogram",
+        "visual_focus_played_histogram"
+    ],
 }  # fmt: skip
+# The base stream adds `extra_fields` (fields the schema does not declare, one JSON column)
+# last to every stream (tap_wistia/streams/extra_fields.py).
+for _columns in STREAM_COLUMNS.values():
+    _columns.append("extra_fields")
 
 
 def _text(value: Any) -> str | None:

@@ -78,6 +78,7 @@ def test_snowflake_pipeline_on_emulator(pipeline_env: PipelineEnv, redirected_lo
         pipeline_env.env.update(dbt_env(GOLD_OPTIONS))
         dataset = pipeline_env.wistia.dataset
         unplayed = zero_some_sessions(pipeline_env)
+        pipeline_env.wistia.undeclared_fields = True  # schema drift, checked below
 
         run = pipeline_env.run(
             "run", "tap-wistia", "target-snowflake", "dbt-snowflake:build", check=False
@@ -95,6 +96,15 @@ def test_snowflake_pipeline_on_emulator(pipeline_env: PipelineEnv, redirected_lo
         ]
         loaded = snowflake.load_singer_messages(messages, schema="TAP_WISTIA")
         assert loaded["events"] == len(dataset.events)
+        # Undeclared fields: ONE column target-snowflake made, queried as Snowflake does.
+        drift = snowflake.fetch(
+            "select column_name, data_type from information_schema.columns where "
+            "table_schema = 'TAP_WISTIA' and table_name = 'EVENTS' and column_name like 'EXTRA%'"
+        )
+        assert drift == [("EXTRA_FIELDS", "TEXT")]
+        labels = "select distinct parse_json(extra_fields):drift_label::string from tap_wistia.%s"
+        for table in ("medias", "events", "visitors", "media_analytics_daily"):
+            assert snowflake.fetch(labels % table) == [("added in a later release",)], table
 
         snowflake.failed.clear()
         pipeline_env.run("invoke", "dbt-snowflake:build")

@@ -1,0 +1,29 @@
+-- Webinars, one row per webinar: the latest copy (the list is read in full every run).
+with source as (
+    select * from {{ wistia_optional_source('webinars') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('id') }} as webinar_id,
+        {{ wistia_text('title') }} as title,
+        {{ wistia_text('description') }} as description,
+        cast({{ wistia_col('scheduled_for') }} as {{ dbt.type_timestamp() }}) as scheduled_for,
+        cast({{ wistia_col('event_duration') }} as {{ dbt.type_bigint() }}) as event_duration_minutes,
+        {{ wistia_text('lifecycle_status') }} as lifecycle_status,
+        {{ wistia_text('registration_status') }} as registration_status,
+        cast({{ wistia_col('created_at') }} as {{ dbt.type_timestamp() }}) as created_at,
+        cast({{ wistia_col('updated_at') }} as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ wistia_text('audience_link') }} as audience_link,
+        {{ wistia_text('host_link') }} as host_link,
+        {{ wistia_text('panelist_link') }} as panelist_link,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+)
+
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['webinar_id'],
+    order_by=['loaded_at desc nulls last'],
+    required=['webinar_id']
+) }}
