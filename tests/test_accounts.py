@@ -90,7 +90,7 @@ def test_a_stream_declared_later_gets_the_account_for_free():
 
     assert LaterStream.declared_keys == ("code",)
     assert LaterStream.primary_keys == ("account_id", "code")
-    assert list(LaterStream.schema["properties"]) == ["account_id", "code"]
+    assert list(LaterStream.schema["properties"])[:2] == ["account_id", "code"]
     assert LaterStream.schema["required"] == ["account_id"]
 
 
