@@ -134,11 +134,15 @@ def stream_sessions_csv(
     wh: Warehouse, period: Period, media_ids: Sequence[str] | None
 ) -> Iterator[bytes]:
     """The detailed export: every column of wistia_views_keyed (keys, media, resolved
-    identity and user agent) plus the media's project, as byte chunks."""
+    identity and user agent) plus the media's project, as byte chunks.
+
+    The project comes from media_daily_metrics, which has every media with views, deleted
+    ones too (media_overview has the live medias only): an export is history."""
     where, params = media_filter("k.media_id", media_ids)
     sql = (
         "select k.*, m.project_name from {schema}.wistia_views_keyed as k"
-        " left join {schema}.media_overview as m on k.media_id = m.media_id"
+        " left join (select distinct media_id, project_name"
+        " from {schema}.media_daily_metrics) as m on k.media_id = m.media_id"
         f" where k.viewed_at >= :ts_from and k.viewed_at < :ts_to and {where}"
         " order by k.viewed_at, k.event_key"
     )

@@ -1,6 +1,6 @@
 """Every use of singer-sdk's private members, in one place, each with why.
 
-The tap needs five things the SDK (0.54) offers no public hook for. Keeping them here means
+The tap needs six things the SDK (0.54) offers no public hook for. Keeping them here means
 an SDK upgrade is checked against this one file.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 import typing as t
 
 from singer_sdk import Stream, Tap
+from singer_sdk.mapper import RemoveRecordTransform
+from singer_sdk.singerlib import SchemaMessage
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
@@ -44,6 +46,35 @@ def send_request(
     send, validation and metrics as the loop's; the SDK has them only in the private
     `RESTStream._request`."""
     return stream.request_decorator(stream._request)(prepared, context)
+
+
+def write_narrow_records(stream: Stream, fields: t.Sequence[str], records: list[dict]) -> None:
+    """Write `records` (the stream's keys and `fields` only) under a SCHEMA message of just
+    those columns, after the stream's own records.
+
+    Why narrow: an upserting loader (target-postgres, this project's DuckDB loader) updates
+    the columns of the batch's schema only, so a deletion mark does not null the other
+    columns (a deleted media keeps its name). The SDK writes a stream's SCHEMA itself, from
+    its full schema, once per sync (private `_write_schema_message`), and its RECORD
+    messages only from `get_records` (private `_write_record_message`, which applies the
+    selection, type conformance and stream maps); a second, narrower schema for the same
+    stream has no public way out. Stream maps that drop the stream are honoured; aliases
+    and the mapped key names are taken from the maps as the SDK does.
+    """
+    if not records:
+        return
+    for stream_map in stream.stream_maps:
+        if isinstance(stream_map, RemoveRecordTransform):
+            continue
+        keys = list(stream_map.transformed_key_properties or [])
+        properties = stream_map.transformed_schema["properties"]
+        narrow = {
+            "type": "object",
+            "properties": {name: properties[name] for name in [*keys, *fields]},
+        }
+        stream._tap.write_message(SchemaMessage(stream_map.stream_alias, narrow, keys))
+    for record in records:
+        stream._write_record_message(record)
 
 
 class ManualBookmarks(Stream):

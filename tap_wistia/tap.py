@@ -49,7 +49,8 @@ if t.TYPE_CHECKING:
 
 
 class TapWistia(SignalsInterrupt):
-    """Singer tap for Wistia: the Data API v1, the modern API's analytics and webinars."""
+    """Singer tap for Wistia: the Data API v1, and the modern API's analytics, content catalog
+    and webinars."""
 
     name = "tap-wistia"
     # A copy: the SDK adds its built-in settings to this dict; `SCHEMA` stays the tap's own.

@@ -4,7 +4,9 @@ Why this shape: parsing and casting happen in DuckDB's `read_json` (typed column
 stream's schema), not row by row in Python, and a batch is all or nothing. Within a batch
 the last record of a key wins (as Singer targets do), so the MERGE never meets one key
 twice; across batches the MERGE updates the row in place, so a re-read day does not add
-copies.
+copies. Each sink loads the columns of its own SCHEMA message only: a narrower schema for
+the same stream (tap-wistia's deletion marks: key + `_sdc_deleted_at`, docs/deletions.md)
+updates those columns and leaves the others as they were, as target-postgres does.
 
 Rows loaded before `account_id` existed (an upgraded project: the tap added it to every
 record and key) hold NULL there; they came from the one account the project read then,

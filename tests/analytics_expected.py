@@ -62,6 +62,10 @@ def expected_keys(
         },
         "media_embed_locations": {(e["media_id"], e["embed_url"]) for e in events},
         "media_languages": {(e["media_id"], language_of(e)) for e in events},
+        # A month without a load gives no row.
+        "media_analytics_summary": {
+            (e["media_id"], local_day(e).strftime("%Y-%m")) for e in events
+        },
     }
 
 

@@ -13,6 +13,7 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wistia.streams import analytics as analytics_streams
 from tap_wistia.streams.analytics import MediaConversionsStream
+from tap_wistia.streams.base import WistiaError
 from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES
 from tap_wistia.tap import TapWistia
 from tap_wistia.timeutil import parse_timestamp
@@ -98,9 +99,11 @@ def test_every_modern_call_sends_the_api_version_and_exclusive_end(wistia, analy
     assert calls
     assert {r.api_version for r in calls} == {"2026-03"}
     end = (result.tap.run.window.last_day + dt.timedelta(days=1)).isoformat()
-    assert {r.query["end_date"][0] for r in calls if not r.path.endswith("/traffic")} == {end}
-    # Traffic goes month by month: each month ends where the next starts.
-    traffic = [r.query for r in calls if r.path.endswith("/traffic")]
+    # Traffic and the summary (`/analytics/medias/{id}`) go month by month.
+    monthly = [r for r in calls if r.path.endswith("/traffic") or r.path.count("/") == 3]
+    assert {r.query["end_date"][0] for r in calls if r not in monthly} == {end}
+    # Each month ends where the next starts.
+    traffic = [r.query for r in monthly]
     months = sorted({(q["start_date"][0], q["end_date"][0]) for q in traffic})
     assert months[0][0] == config["start_date"][:10] and months[-1][1] == end
     assert all(a[1] == b[0] and b[0].endswith("-01") for a, b in itertools.pairwise(months))
@@ -222,6 +225,16 @@ def test_analytics_required_makes_a_403_fatal(make_wistia, tmp_path):
     assert run.returncode == 1
     assert "Wistia analytics are unavailable" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_one_analytics_stream_in_required_streams_makes_the_family_required(make_wistia):
+    server = make_wistia(medias=2, visitors=10, events=20, days=5)
+    server.forbidden_prefixes.add("/analytics")
+    config = tap_config(server, required_streams=["media_languages"], max_concurrency=1)
+    # media_traffic syncs first and meets the 403: the family's verdict, not the stream's.
+    with pytest.raises(WistiaError, match=r"analytics are unavailable.*media_languages is in"):
+        run_sync(config, streams=("media_traffic", "media_languages"))
+    assert len(server.requests_to("/analytics")) == 1
 
 
 def test_503_is_retried_like_a_5xx(make_wistia):

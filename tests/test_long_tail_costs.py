@@ -44,7 +44,7 @@ def traffic_pairs(server: FakeWistia) -> Counter[tuple[str, str]]:
     return Counter(
         (r.path.split("/")[3], r.query["start_date"][0][:7])
         for r in server.requests
-        if r.path.endswith("/traffic")
+        if r.path.startswith("/analytics/medias/") and r.path.endswith("/traffic")
     )
 
 

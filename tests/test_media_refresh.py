@@ -10,16 +10,18 @@ import logging
 from tap_wistia.state.catalog import CatalogMedia
 from tap_wistia.state.media_refresh import NO_EVENTS_WARNING, OLD_STATE_WARNING, MediaActivity
 from tap_wistia.state.refresh_turns import EPOCH, due_turns, turn_of
-from tap_wistia.streams.registry import ANALYTICS_STREAM_TYPES, STREAM_TYPES
+from tap_wistia.streams.base import ModernApi
+from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 from tests.tap_harness import run_sync, tap_config
 
 UTC = dt.UTC
-# The v1 per-media streams (the analytics ones are counted in test_long_tail_costs).
+# The v1 per-media streams (the analytics ones are counted in test_long_tail_costs, the
+# catalog ones in test_media_catalog_streams).
 PER_MEDIA = tuple(
     stream.name
     for stream in STREAM_TYPES
-    if stream.parent == "medias" and stream not in ANALYTICS_STREAM_TYPES
+    if stream.parent == "medias" and not issubclass(stream, ModernApi)
 )
 PLAY_DRIVEN = tuple(name for name in PER_MEDIA if name != "media_stats")
 NO_SCOPE = {"media_ids": None, "project_ids": None}

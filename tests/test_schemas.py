@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tap_wistia.streams import schemas_analytics as analytics_schemas
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import ModernApi
 from tap_wistia.streams.registry import STREAM_TYPES
@@ -64,9 +63,17 @@ def spec_types(spec: dict, node: dict) -> set[str]:
     return {t for t in declared if t and t != "null"}
 
 
-# Paging metadata, not data: the medias stream pages by `cursor` and leaves it out of its
-# records (a media's cursor changes with the sort order asked for).
-PAGING_FIELDS = {"/medias.cursor"}
+# Paging metadata, not data: the medias and folders streams page by `cursor` and leave it
+# out of their records (a record's cursor changes with the sort order asked for); the
+# modern lists declare it on every record.
+PAGING_FIELDS = {
+    "/medias.cursor", "/folders.cursor", "/folders/{folderId}/subfolders.cursor",
+    "/folders/{folderId}/sharings.cursor", "/tags.cursor", "/channels.cursor",
+    "/channel_episodes.cursor", "/allowed_domains.cursor",
+    "/medias/{mediaHashedId}/captions.cursor",
+}  # fmt: skip
+# A secret: the media's viewing password, in clear; dropped before anything sees it.
+WITHHELD_FIELDS = {"/medias/{mediaId}/customizations.encrypted"}
 
 
 def missing_or_mistyped(spec: dict, spec_node: dict, tap_node: dict, where: str) -> list[str]:
@@ -74,7 +81,7 @@ def missing_or_mistyped(spec: dict, spec_node: dict, tap_node: dict, where: str)
     spec_node = resolve(spec, spec_node)
     for name, field in spec_node.get("properties", {}).items():
         path = f"{where}.{name}"
-        if path in PAGING_FIELDS:
+        if path in PAGING_FIELDS | WITHHELD_FIELDS:
             continue
         tap_field = tap_node.get("properties", {}).get(name)
         if tap_field is None:
@@ -90,7 +97,8 @@ def missing_or_mistyped(spec: dict, spec_node: dict, tap_node: dict, where: str)
             problems.append(f"{path}: spec type {sorted(wanted)}, tap type {sorted(tap_types)}")
             continue
         resolved = resolve(spec, field)
-        if "object" in wanted:
+        # An object declared without properties is kept whole (one JSON column).
+        if "object" in wanted and "properties" in tap_field:
             problems += missing_or_mistyped(spec, resolved, tap_field, path)
         if "array" in wanted and "items" in resolved:
             problems += missing_or_mistyped(
@@ -127,11 +135,7 @@ def test_stream_schema_covers_the_official_response(spec, path, tap_schema):
     assert missing_or_mistyped(spec, official, tap_schema, path) == []
 
 
-MODERN_CASES = [
-    *declared_cases(modern=True),
-    # The period summary answers the same figures as one daily bucket.
-    ("/analytics/medias/{mediaId}", analytics_schemas.MEDIA_ANALYTICS_DAILY),
-]
+MODERN_CASES = declared_cases(modern=True)
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,17 @@ import pytest
 from tap_wistia.streams.registry import STREAM_TYPES
 from tap_wistia.timeutil import parse_timestamp
 from tests.analytics_expected import expected_counts, played_medias
+from tests.catalog_expected import expected_catalog_counts
+from tests.media_catalog_expected import expected_media_catalog_counts
 from tests.tap_harness import run_sync, tap_config
 from tests.webinars_expected import expected_webinar_counts
 
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
+
+
+def medias_listing(server) -> list:
+    """The requests of the v1 medias listing (not the modern API's /medias/{id}/...)."""
+    return [r for r in server.requests if r.path == "/medias"]
 
 
 def events_since(events: list[dict], start: str) -> list[dict]:
@@ -44,7 +51,9 @@ def test_every_stream_emits_exactly_what_the_server_holds(wistia, full_sync):
         "events": len(events_since(data.events, config["start_date"])),
         "visitors": len(data.visitors),
         **expected_counts(data, config, result.tap.run.window.last_day),
+        **expected_catalog_counts(data),
         **expected_webinar_counts(data, result.tap.run.window.run_started),
+        **expected_media_catalog_counts(data, first, result.tap.run.window.last_day),
     }
     unexpected = sorted(set(STREAMS) - set(expected))
     assert not unexpected, f"tests/test_streams.py: say how many records {unexpected} emit"
@@ -138,7 +147,7 @@ def test_paging_at_page_boundaries(make_wistia, count):
     assert counts.get("visitors", 0) == count
     assert counts.get("events", 0) == count
     expected_requests = count // 100 + 1  # a short page ends the list; a full one needs one more
-    assert len(server.requests_to("/medias")) == expected_requests
+    assert len(medias_listing(server)) == expected_requests
     assert len(server.requests_to("/stats/visitors")) == expected_requests
     today = [
         r
@@ -179,9 +188,7 @@ def test_project_ids_scope_medias_and_everything_per_media(make_wistia):
     assert {r["hashed_id"] for r in result.records("medias")} == in_project
     assert {r["media_id"] for r in result.records("media_stats")} == in_project
     assert {e["media_id"] for e in result.records("events")} <= in_project
-    assert all(
-        r.query.get("project_id") == [project["hashedId"]] for r in server.requests_to("/medias")
-    )
+    assert all(r.query.get("project_id") == [project["hashedId"]] for r in medias_listing(server))
 
 
 def test_media_deleted_before_its_stats_is_skipped(make_wistia, caplog):
@@ -218,7 +225,7 @@ def test_events_outside_start_and_end_dates_are_not_emitted(make_wistia):
 def test_medias_are_listed_once_per_run_for_all_per_media_streams(make_wistia):
     server = make_wistia(medias=12, visitors=10, events=30, days=3)
     run_sync(tap_config(server))
-    assert len(server.requests_to("/medias")) == 1
+    assert len(medias_listing(server)) == 1
 
 
 def test_flattened_records_keep_their_columns_when_a_nested_object_is_null(make_wistia):
@@ -256,8 +263,8 @@ def test_a_media_edited_mid_crawl_shifts_no_other_media_out(make_wistia):
     assert edited
     hashed = [r["hashed_id"] for r in first.records("medias")]
     assert len(hashed) == len(set(hashed)) == 250
-    assert all(r.query.get("sort_by") == ["created"] for r in server.requests_to("/medias"))
-    assert not any("page" in r.query for r in server.requests_to("/medias"))
+    assert all(r.query.get("sort_by") == ["created"] for r in medias_listing(server))
+    assert not any("page" in r.query for r in medias_listing(server))
     # Read before its edit (or not): the edit is emitted by the next run either way.
     server.on_request = None
     second = run_sync(config, state=first.final_state, streams=("medias",))

@@ -155,16 +155,18 @@ def test_403_skips_the_webinars_with_one_warning_and_the_run_goes_on(make_wistia
     assert not server.requests_to("/analytics/webinars")
     [warning] = unavailable_warnings(caplog)
     assert "403" in warning and ", ".join(WEBINAR_STREAMS) in warning
-    assert "webinars_required" in warning
+    assert "required_streams" in warning
     assert "analytics are unavailable" not in caplog.text  # the other family is not touched
 
 
-def test_webinars_required_makes_a_403_fatal(make_wistia, tmp_path):
+def test_a_required_webinar_stream_makes_a_403_fatal(make_wistia, tmp_path):
     server = make_wistia(no_webinars=True, **SMALL)
-    config = tap_config(server, webinars_required=True, max_requests_per_minute=100_000)
+    config = tap_config(
+        server, required_streams=["webinar_traffic"], max_requests_per_minute=100_000
+    )
     run = run_cli(config, tmp_path)
     assert run.returncode == 1
-    assert UNAVAILABLE in run.stderr and "webinars_required is set" in run.stderr
+    assert UNAVAILABLE in run.stderr and "webinar_traffic is in required_streams" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -12,6 +12,8 @@ from .accounts import add_second_account
 from .data import generate_dataset
 from .server import FakeWistia
 
+NO_CAPTIONS = "/medias/*/captions"  # a pattern of forbidden_prefixes: a plan without captions
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer 403 to every webinar call (/modern/webinars, /modern/analytics/webinars), "
         "like an account whose plan has no webinars",
     )
+    p.add_argument(
+        "--no-captions",
+        action="store_true",
+        help="answer 403 to every /modern/medias/{id}/captions call, like an account whose "
+        "plan has no captions",
+    )
     return p
 
 
@@ -86,6 +94,8 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
     server.dataset.webinars.available = not args.no_webinars
+    if args.no_captions:
+        server.forbidden_prefixes.add(NO_CAPTIONS)
     return server
 
 
@@ -103,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"token: {server.token}", flush=True)
     for token, dataset in server.other_accounts.items():
         print(f"token: {token} (account {dataset.account_id}, {dataset.account_name})", flush=True)
-    if server.forbidden_prefixes:
+    if "/analytics" in server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
+    if NO_CAPTIONS in server.forbidden_prefixes:
+        print("captions: every /modern/medias/{id}/captions call answers 403", flush=True)
     if not server.dataset.webinars.available:
         print("webinars: every webinar call answers 403", flush=True)
     try:

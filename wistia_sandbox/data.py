@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from .catalog import add_catalog
 from .dataset import Dataset
 from .record_basics import PLAYABLE_TYPES, Record, _utc, parse_ts
 from .record_factory import _Factory
@@ -179,6 +180,7 @@ def generate_dataset(
             profile["extra_loads"] = max(1, profile["extra_loads"])
     ds._refresh_projects()
     ds._refresh_visitors()
+    add_catalog(ds)
     # Last, with its own random numbers: the other records do not depend on it.
     ds.webinars = generate_webinars(webinars, visitor_recs, now, seed)
     return ds

@@ -306,7 +306,8 @@ class Dataset(DatasetStats):
         return media
 
     def delete_media(self, hashed_id: str, *, drop_events: bool = False) -> Record:
-        """Delete a media. Its events stay (history) unless ``drop_events``."""
+        """Delete a media (no longer listed, its stats 404). Its events stay (history)
+        unless ``drop_events``. Returns the record, for :meth:`restore_media`."""
         media = self.find_media(hashed_id)
         if media is None:
             raise KeyError(hashed_id)
@@ -321,3 +322,25 @@ class Dataset(DatasetStats):
         if touched:
             self._refresh_visitors(touched)
         return media
+
+    def restore_media(self, media: Record) -> Record:
+        """Bring back a media :meth:`delete_media` returned (Wistia's trash restore): listed
+        again with its id, fields and ``updated`` unchanged."""
+        if self.find_media(media["hashed_id"]) is not None:
+            raise ValueError(f"media {media['hashed_id']!r} is not deleted")
+        self.medias.append(media)
+        self.changed()
+        self._refresh_projects()
+        return media
+
+    def delete_project(self, hashed_id: str) -> Record:
+        """Delete an empty project (Wistia deletes a project's medias with it: delete them
+        first with :meth:`delete_media`)."""
+        project = self.find_project(hashed_id)
+        if project is None:
+            raise KeyError(hashed_id)
+        if any(m["project"]["id"] == project["id"] for m in self.medias):
+            raise ValueError(f"project {hashed_id!r} still has medias: delete them first")
+        self.projects.remove(project)
+        self.changed()
+        return project

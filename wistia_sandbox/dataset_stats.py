@@ -175,6 +175,32 @@ class DatasetStats:
             "channelCount": 0,
         }
 
+    def account_by_date(self, start: date, end: date) -> list[Record]:
+        """One row per UTC day in [start, end]: the sums of every media's `media_by_date`
+        rows of that day (so a day's plays are the account's events of that day)."""
+        totals: dict[date, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+        for media in self.medias:
+            for day, (plays, hours) in self._daily(media).items():
+                if start <= day <= end:
+                    row = totals[day]
+                    row[0] += _loads_for_day(media["hashed_id"], day, plays)
+                    row[1] += plays
+                    row[2] += hours
+        rows: list[Record] = []
+        day = start
+        while day <= end:
+            loads, plays, hours = totals.get(day, (0, 0, 0.0))
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "load_count": int(loads),
+                    "play_count": int(plays),
+                    "hours_watched": round(hours, 4),
+                }
+            )
+            day += timedelta(days=1)
+        return rows
+
     def account_stats(self) -> Record:
         loads = plays = 0
         hours = 0.0

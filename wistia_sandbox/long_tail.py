@@ -69,9 +69,12 @@ def age_state(state: dict[str, Any], by: timedelta = timedelta(days=1)) -> dict[
 
 def endpoint_of(path: str) -> str:
     """A logged request's path with its media id or visitor key as a placeholder, e.g.
-    ``/stats/medias/{media_id}/by_date``, to count requests per endpoint."""
+    ``/stats/medias/{media_id}/by_date`` or ``/medias/{media_id}/captions``, to count
+    requests per endpoint."""
     parts = path.split("/")
-    if len(parts) > 3 and parts[2] == "medias":
+    if len(parts) > 3 and parts[1] == "medias":  # the modern /medias/{id}/captions, ...
+        parts[2] = "{media_id}"
+    elif len(parts) > 3 and parts[2] == "medias":
         parts[3] = "{media_id}"
     elif len(parts) > 3 and parts[2] == "visitors":
         parts[3] = "{visitor_key}"

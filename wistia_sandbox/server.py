@@ -1,5 +1,7 @@
 """A local, Wistia-compatible HTTP server for tests, with fault injection: the Data API v1
-under /v1, and the modern API's media analytics under /modern (see ``analytics``).
+under /v1, and the modern API's media analytics (``analytics``), content catalog
+(``catalog``), webinars (``webinars``) and media catalog and account statistics
+(``media_catalog``) under /modern.
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
@@ -15,6 +17,7 @@ http_plumbing.py.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import json
 import math
 import socket
@@ -27,7 +30,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import analytics, plain_lists, webinars
+from . import analytics, catalog, media_catalog, plain_lists, webinars
 from .data import generate_dataset
 from .dataset import Dataset
 from .drift import add_undeclared
@@ -321,7 +324,8 @@ class FakeWistia(V1Routes):
         if rel is None:
             return _error(404, "Not found: the API lives under /v1")
         for prefix in self.forbidden_prefixes:
-            if rel.startswith(prefix):
+            # A prefix ("/analytics"), or a pattern for one feature ("/medias/*/captions").
+            if rel.startswith(prefix) or fnmatch.fnmatchcase(rel, prefix):
                 return _error(403, FORBIDDEN_MESSAGE)
         if method != "GET":
             return _error(405, f"Method {method} not allowed")
@@ -340,6 +344,14 @@ class FakeWistia(V1Routes):
             return exc.response
 
     def _modern(self, ds: Dataset, parts: list[str], query: dict[str, list[str]]) -> _Response:
+        answer = catalog.dispatch(ds, parts, query)
+        if answer is not None:
+            return answer
+        if parts and parts[0] in ("medias", "stats"):
+            try:
+                return _json(200, media_catalog.dispatch(ds, parts, query))
+            except media_catalog.CatalogError as exc:
+                return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)
         is_webinars = parts[:1] == ["webinars"] or parts[:2] == ["analytics", "webinars"]
         if not is_webinars and parts[:1] != ["analytics"]:
             return _error(404, f"No route for /modern/{'/'.join(parts)}")

@@ -138,7 +138,8 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         description="Which medias the per-media streams (stats and analytics) read each "
         "run: 'active' (medias with new events or edits since their last read, media_traffic "
         "only for months with events, plus each media on its turn every "
-        "per_media_full_refresh_days; loads without a play then arrive late) or 'all' "
+        "per_media_full_refresh_days; loads without a play then arrive late; captions, "
+        "localizations and customizations: medias edited since their last read) or 'all' "
         "(every media and month, every run). See docs/requests.md.",
     ),
     th.Property(
@@ -155,14 +156,14 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         th.StringType,
         default=DEFAULT_API_VERSION,
         title="API version",
-        description="Release of Wistia's modern API the analytics streams ask for, sent as "
+        description="Release of Wistia's modern API the modern-API streams ask for, sent as "
         "`X-Wistia-API-Version` (without it Wistia answers with its newest release).",
     ),
     th.Property(
         "modern_api_url",
         th.StringType,
         title="Modern API URL",
-        description="Base URL of the modern API (analytics streams). Default: api_url "
+        description="Base URL of the modern API (analytics, catalog streams). Default: api_url "
         "with its /v1 replaced by /modern.",
     ),
     th.Property(
@@ -183,12 +184,11 @@ SCHEMA: dict[str, t.Any] = th.PropertiesList(
         "again. See docs/webinars.md.",
     ),
     th.Property(
-        "webinars_required",
-        th.BooleanType,
-        default=False,
-        title="Webinars required",
-        description="Fail the run when the account or token cannot read webinars (403, or "
-        "404 on the family). Default: skip the webinar streams with one warning.",
+        "required_streams",
+        th.ArrayType(th.StringType),
+        title="Required streams",
+        description="Streams (e.g. webinars, channels, captions) whose 403 or 404 fails the "
+        "run. Default: a family of streams the plan lacks is skipped with one warning.",
     ),
 ).to_dict()
 

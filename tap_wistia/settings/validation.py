@@ -274,7 +274,7 @@ class Settings:
     per_media_full_refresh_days: int
     analytics_required: bool
     webinar_refresh_days: int
-    webinars_required: bool
+    required_streams: frozenset[str]  # their family's 403/404 fails the run (`optional_family`)
     flattening_enabled: bool  # the SDK's setting: null objects become {} (`streams.base`)
 
     @property
@@ -321,7 +321,7 @@ def check_settings(
         per_media_full_refresh_days=int(values["per_media_full_refresh_days"]),
         analytics_required=bool(values["analytics_required"]),
         webinar_refresh_days=int(values["webinar_refresh_days"]),
-        webinars_required=bool(values["webinars_required"]),
+        required_streams=frozenset(values.get("required_streams") or ()),
         flattening_enabled=bool(values.get("flattening_enabled")),
     )
     window = RunWindow.of(

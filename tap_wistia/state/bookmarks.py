@@ -8,8 +8,9 @@ line naming the stream, the field and the value.
 
 Which fields: each stream's `replication_key_value` (a date or a date-time, from its
 schema; in every partition too), plus the fields a stream declares in `state_fields`
-(kind by name: TIMESTAMP, DATE, MONTH, COUNT or SCOPE). A stream whose replication key is
-neither a date nor a date-time names its kind in `replication_key_kind`.
+(kind by name: TIMESTAMP, DATE, MONTH, COUNT, SCOPE, IDS or ID_TIMESTAMPS). A stream
+whose replication key is neither a date nor a date-time names its kind in
+`replication_key_kind`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ DATE = "date"
 MONTH = "month"  # YYYY-MM, e.g. media_traffic's `period`
 COUNT = "count"
 SCOPE = "scope"
+IDS = "ids"  # a list of record ids (strings)
+ID_TIMESTAMPS = "id timestamps"  # {record id: date-time}
 
 
 class BookmarkError(WistiaError):
@@ -93,6 +96,18 @@ def _problem(kind: str, value: object, run_started: dt.datetime) -> str | None:
         return _scope_problem(value)
     if kind == MONTH:
         return _month_problem(value, run_started)
+    if kind == IDS:
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            return "is not a list of ids (strings)"
+        return None
+    if kind == ID_TIMESTAMPS:
+        if not isinstance(value, dict):
+            return f"is a JSON {_json_type(value)}, not an object of ids and date-times"
+        for key, stamp in value.items():
+            problem = _problem(TIMESTAMP, stamp, run_started)
+            if problem:
+                return f"[{key!r}] {problem}"
+        return None
     if not isinstance(value, str):
         return f"is a JSON {_json_type(value)}, not a {'date' if kind == DATE else 'date-time'}"
     try:

@@ -13,8 +13,13 @@ run (`run.RunContext`):
 - `media_refresh`: which medias a per-media stream refreshes (`media_refresh`); each of
   its warnings is logged once per run, however many streams meet it;
 - `visitor_plan`: visitors to re-read one by one, or list them all (`visitor_refresh`);
+- `media_edits`: which medias a per-media catalog stream (captions, ...) reads
+  (`edit_refresh`: those edited since its last read);
+- `project_list`: the projects in scope, listed once (the `projects` stream hands its
+  listing over) for the per-project streams;
 - `gate(family)`: the run-wide verdict on whether an optional family of streams (the
-  analytics, the webinars) can be read.
+  analytics, the webinars, a catalog endpoint, the captions) can be read;
+- `folders`: the folders changed since a time, listed once for the folder streams.
 
 It reaches the streams only through the callables in `StreamAccess`, which the tap hands
 it, so no planning module imports a stream.
@@ -32,6 +37,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tap_wistia.state.catalog import MediaCatalog, ProjectScope
+from tap_wistia.state.edit_refresh import plan_by_edits, remember_edits
+from tap_wistia.state.folder_listing import FolderListing
 from tap_wistia.state.media_refresh import MediaActivity, RefreshPlan
 from tap_wistia.state.visitor_refresh import ChangedVisitors, Plan
 
@@ -57,9 +64,10 @@ FAMILY_404_ITEMS = 3
 
 @dataclass
 class FeatureGate:
-    """Run-wide verdict on whether a family of endpoints (the analytics, the webinars) can
-    be read: once one stream finds them unavailable (403, or 404 for the whole family), the
-    others ask nothing."""
+    """Run-wide verdict on whether a family of endpoints (the analytics, the webinars, a
+    catalog endpoint) can be read: once one stream finds them unavailable (403, or 404 for
+    the whole family), the others ask nothing. `streams.optional_family` decides what it
+    costs the run."""
 
     closed: bool = False
     succeeded: bool = False
@@ -69,8 +77,9 @@ class FeatureGate:
         self.succeeded = True
 
     def saw_not_found(self, item_id: str, items_in_scope: int) -> bool:
-        """An item answered 404: True when that means the whole family is missing (no
-        success yet and `FAMILY_404_ITEMS` items, or every item, answered 404)."""
+        """An item (a media, a webinar, a folder) answered 404: True when that means the
+        whole family is missing (no success yet and `FAMILY_404_ITEMS` items, or every item,
+        answered 404)."""
         if self.succeeded:
             return False
         self.missing.add(item_id)
@@ -89,7 +98,9 @@ class RunPlanner:
         self.catalog = MediaCatalog(streams.list_medias, wanted_ids=settings.media_ids)
         self.media_activity = MediaActivity(enabled=settings.per_media_active)
         self.gates: dict[str, FeatureGate] = {}
+        self.folders = FolderListing()
         self.warned: set[str] = set()
+        self._projects: list[dict] | None = None
 
     @cached_property
     def changed_visitors(self) -> ChangedVisitors:
@@ -142,6 +153,28 @@ class RunPlanner:
             window_start=self.window.start,
             every_days=self.settings.per_media_full_refresh_days,
         )
+
+    def media_edits(self, stream_state: dict) -> RefreshPlan:
+        """Which medias a per-media catalog stream with `stream_state` reads this run."""
+        return plan_by_edits(
+            stream_state,
+            self.catalog.medias(),
+            active=self.settings.per_media_active,
+            every_days=self.settings.per_media_full_refresh_days,
+        )
+
+    def media_edits_done(self, stream_state: dict) -> None:
+        remember_edits(stream_state, self.window.run_started)
+
+    def saw_projects(self, projects: list[dict]) -> None:
+        """The `projects` stream's complete listing (in scope), kept for `project_list`."""
+        self._projects = projects
+
+    def project_list(self) -> list[dict]:
+        """The projects in scope: the `projects` stream's listing, or one of its own."""
+        if self._projects is None:
+            self._projects = [p for p in self.streams.list_projects() if self.projects.matches(p)]
+        return self._projects
 
     def gate(self, family: str) -> FeatureGate:
         """The verdict shared by every stream of `family` (created on first use)."""

@@ -39,10 +39,22 @@ def covers(recorded: Scope, current: Scope) -> bool:
     return True
 
 
-def adopt_scope(stream_name: str, state: dict, current: Scope, logger: logging.Logger) -> None:
-    """Drop a stream `state` made for a scope that does not cover `current`; record it."""
+def adopt_scope(
+    stream_name: str,
+    state: dict,
+    current: Scope,
+    logger: logging.Logger,
+    marks: tuple[str, ...] = ("replication_key_value",),
+    keep: tuple[str, ...] = (),
+) -> None:
+    """Drop a stream `state` made for a scope that does not cover `current`; record it.
+
+    `marks`: the state fields that say what was read (a stream without a bookmark keeps
+    its own, like the media catalog streams' `edits_through`). The fields in `keep`
+    describe the whole account, not the scope's reading (the ids a complete listing
+    returned, `state.deletions`): they stay."""
     holders = [state, *state.get("partitions", [])]
-    bookmarked = any(h.get("replication_key_value") is not None for h in holders)
+    bookmarked = any(h.get(mark) is not None for h in holders for mark in marks)
     recorded = state.get("scope")
     if bookmarked and (recorded is None or not covers(recorded, current)):
         logger.warning(
@@ -54,7 +66,9 @@ def adopt_scope(stream_name: str, state: dict, current: Scope, logger: logging.L
         )
         # Everything else the state holds (per-media activity marks, partitions) was
         # made under that scope too.
+        kept = {name: state[name] for name in keep if name in state}
         state.clear()
+        state.update(kept)
     state["scope"] = current
 
 

@@ -10,7 +10,7 @@ from typing_extensions import override
 
 from tap_wistia.http.workers import ordered_prefetch, pages_ahead
 from tap_wistia.sdk_private import mark_state_changed, tap_of
-from tap_wistia.state import bookmarks
+from tap_wistia.state import bookmarks, deletions
 from tap_wistia.state.visitor_refresh import FULL_LISTING_AT
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import (
@@ -20,6 +20,7 @@ from tap_wistia.streams.base import (
     ResourceNotFound,
     WistiaStream,
 )
+from tap_wistia.streams.tombstones import TracksDeletions
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -33,8 +34,9 @@ _ACCOUNT = {
 }
 
 
-class ProjectsStream(CleanRecordsStream):
-    """All projects (folders); small, so always read in full."""
+class ProjectsStream(TracksDeletions, CleanRecordsStream):
+    """All projects (folders); small, so always read in full. A project no longer listed
+    is marked deleted (`streams.tombstones`)."""
 
     name = "projects"
     path = "/projects"
@@ -42,20 +44,37 @@ class ProjectsStream(CleanRecordsStream):
     replication_key = None
     schema = schemas.PROJECT
     timestamp_fields = ("created", "updated")
+    record_id_field = "id"
+    state_fields: t.ClassVar[dict[str, str]] = deletions.STATE_FIELDS
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
         return {**super().get_url_params(context, next_page_token), "sort_by": "id"}
 
     @override
+    def lists_whole_account(self) -> bool:
+        return not self.run.settings.project_ids  # `media_ids` does not narrow projects
+
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
         scope = self.run.planner.projects
         if not scope.wanted:
-            yield from self.request_records(context)
+            projects = []
+            for project in self.request_records(context):
+                self.require_key(project, "id", f"GET {self.path}")
+                self.listed(project)
+                projects.append(project)
+                yield project
+            self.mark_deleted()
+            # The per-project streams fan out over this listing rather than list again.
+            self.run.planner.saw_projects(projects)
             return
         projects = list(self.request_records(context))  # small: one request per 100
         scope.check(projects)
-        yield from (p for p in projects if scope.matches(p))
+        in_scope = [p for p in projects if scope.matches(p)]
+        # The per-project streams fan out over this listing rather than list again.
+        self.run.planner.saw_projects(in_scope)
+        yield from in_scope
 
 
 class VisitorsStream(CleanRecordsStream):

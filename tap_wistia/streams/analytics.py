@@ -5,7 +5,6 @@ date windows, the family-wide 403/404 verdict) is in `analytics_base`.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import typing as t
 
@@ -15,9 +14,8 @@ from typing_extensions import override
 
 from tap_wistia.http.errors import describe_request
 from tap_wistia.http.paging import CursorGuard, payload
-from tap_wistia.state import bookmarks
 from tap_wistia.streams import schemas_analytics as analytics_schemas
-from tap_wistia.streams.analytics_base import AnalyticsStream
+from tap_wistia.streams.analytics_base import AnalyticsStream, MonthlyAnalyticsStream
 from tap_wistia.streams.base import WistiaError
 from tap_wistia.timeutil import parse_timestamp
 
@@ -77,69 +75,39 @@ class MediaAnalyticsDailyStream(AnalyticsStream):
         return {**self.shape(row, media), "date": day}
 
 
-class MediaTrafficStream(AnalyticsStream):
+class MediaTrafficStream(MonthlyAnalyticsStream):
     """Loads, plays and engagement per media by UTM tag, referrer and screen size.
 
     Design: one row per media, dimension, value and account-local calendar month
-    (`period`, YYYY-MM). Monthly figures add up to any longer range for loads and plays,
-    keep each breakdown well under the API's top-100 cut, and cost 5 calls per media per
-    month. Incremental on `period`: each run re-reads the bookmark's month (still growing)
-    and the months after; calls go month by month, so a stopped run resumes there. Only
-    the (media, month) pairs the refresh plan reads: by default the months a media had
-    events in (or all months in range on its periodic turn or after an edit), so a
-    closed month is read once, after its last activity, and a quiet media costs nothing.
+    (`period`, YYYY-MM; the months and which (media, month) pairs are read:
+    `MonthlyAnalyticsStream`). Monthly figures add up to any longer range for loads and
+    plays, keep each breakdown well under the API's top-100 cut, and cost 5 calls per
+    media per month.
     """
 
     name = "media_traffic"
     path = "/analytics/medias/{media_id}/traffic"
     primary_keys = ("media_id", "dimension", "value", "period")
-    replication_key = "period"
-    is_sorted = True  # jobs run month by month
-    replication_key_kind = bookmarks.MONTH
     schema = analytics_schemas.MEDIA_TRAFFIC
 
-    def months(self) -> list[tuple[str, dt.date, dt.date]]:
-        bookmark = self.stream_state.get("replication_key_value")
-        first = self.start_date(dt.date.fromisoformat(f"{bookmark}-01") if bookmark else None)
-        end = self.end_date()
-        out = []
-        while first < end:
-            days_in_month = calendar.monthrange(first.year, first.month)[1]
-            next_month = first.replace(day=1) + dt.timedelta(days=days_in_month)
-            out.append((first.strftime("%Y-%m"), first, min(next_month, end)))
-            first = next_month
-        return out
-
     @override
-    def jobs(self, medias: list[CatalogMedia]) -> list[tuple[CatalogMedia, dict]]:
+    def month_queries(self) -> list[dict]:
         return [
-            (
-                media,
-                {
-                    "media_id": media.hashed_id,
-                    **self.window(start, end),
-                    "group_by": dimension,
-                    "sort_by": "plays",
-                    "sort_direction": "desc",
-                    "per_page": TOP_N,
-                },
-            )
-            for month, start, end in self.months()
-            for media in medias
-            if self.refresh_plan.reads_month(media.hashed_id, month)
+            {
+                "group_by": dimension,
+                "sort_by": "plays",
+                "sort_direction": "desc",
+                "per_page": TOP_N,
+            }
             for dimension in TRAFFIC_DIMENSIONS
         ]
 
     @override
     def shape_analytics(self, row: dict, media: CatalogMedia, request: dict) -> dict:
-        start = dt.date.fromisoformat(request["start_date"])
         return {
-            **self.shape(row, media),
+            **super().shape_analytics(row, media, request),
             "dimension": request["group_by"],
             "value": row.get(request["group_by"]) or NO_VALUE,
-            "period": start.strftime("%Y-%m"),
-            "period_start": request["start_date"],
-            "period_end": request["end_date"],
         }
 
 

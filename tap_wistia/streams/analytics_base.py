@@ -11,14 +11,16 @@ like any 5xx) and concurrency. What differs:
   days, at most two years apart;
 * an account whose plan or token cannot read analytics (403, or 404 on the whole family)
   costs one warning naming the streams skipped, and the run goes on, unless
-  `analytics_required` is set (`optional_family`, shared with the webinars). The verdict
-  is run-wide: once one stream finds the family unavailable, the others make no request.
+  `analytics_required` is set or one of them is in `required_streams` (`optional_family`,
+  shared with the webinars, catalog and captions). The verdict is run-wide: once one
+  stream finds the family unavailable, the others make no request.
 
 The streams themselves are in `analytics`.
 """
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import typing as t
@@ -26,6 +28,7 @@ import typing as t
 from typing_extensions import override
 
 from tap_wistia.http.workers import ordered_prefetch
+from tap_wistia.state import bookmarks
 from tap_wistia.streams.base import PROGRESS_EVERY, ModernApi
 from tap_wistia.streams.medias import PerMediaStream
 from tap_wistia.streams.optional_family import (
@@ -49,6 +52,7 @@ class AnalyticsStream(OptionalFamily, ModernApi, PerMediaStream):
     family = "analytics"
     family_label = "Wistia analytics"
     family_needs = "The token needs 'Read detailed stats' and the plan must include analytics"
+    required_setting = "analytics_required"
     returns_list = True
 
     @override
@@ -157,3 +161,56 @@ class AnalyticsStream(OptionalFamily, ModernApi, PerMediaStream):
                 request["end_date"],
                 top,
             )
+
+
+class MonthlyAnalyticsStream(AnalyticsStream):
+    """Figures per media and account-local calendar month (`period`, YYYY-MM).
+
+    Incremental on `period`: each run re-reads the bookmark's month (still growing) and the
+    months after it; a closed month is read once more after the month it was open in, then
+    never again. Calls go month by month, so a stopped run resumes at its last month. Only
+    the (media, month) pairs the refresh plan reads: by default the months a media had
+    events in (or every month in range on its periodic turn or after an edit), so a quiet
+    media costs nothing.
+    """
+
+    replication_key = "period"
+    is_sorted = True  # jobs run month by month
+    replication_key_kind = bookmarks.MONTH
+
+    def months(self) -> list[tuple[str, dt.date, dt.date]]:
+        """(YYYY-MM, first day, exclusive end) of each month this run reads."""
+        bookmark = self.stream_state.get("replication_key_value")
+        first = self.start_date(dt.date.fromisoformat(f"{bookmark}-01") if bookmark else None)
+        end = self.end_date()
+        out = []
+        while first < end:
+            days_in_month = calendar.monthrange(first.year, first.month)[1]
+            next_month = first.replace(day=1) + dt.timedelta(days=days_in_month)
+            out.append((first.strftime("%Y-%m"), first, min(next_month, end)))
+            first = next_month
+        return out
+
+    def month_queries(self) -> list[dict]:
+        """The query (beyond the dates) of each call per media and month."""
+        return [{}]
+
+    @override
+    def jobs(self, medias: list[CatalogMedia]) -> list[tuple[CatalogMedia, dict]]:
+        return [
+            (media, {"media_id": media.hashed_id, **self.window(start, end), **query})
+            for month, start, end in self.months()
+            for media in medias
+            if self.refresh_plan.reads_month(media.hashed_id, month)
+            for query in self.month_queries()
+        ]
+
+    @override
+    def shape_analytics(self, row: dict, media: CatalogMedia, request: dict) -> dict:
+        start = dt.date.fromisoformat(request["start_date"])
+        return {
+            **self.shape(row, media),
+            "period": start.strftime("%Y-%m"),
+            "period_start": request["start_date"],
+            "period_end": request["end_date"],
+        }

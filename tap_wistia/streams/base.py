@@ -371,12 +371,20 @@ class ScopedStream(CleanRecordsStream):
 
     # Each stream's state records the scope its bookmark was made under.
     state_fields: t.ClassVar[dict[str, str]] = {"scope": bookmarks.SCOPE}
+    # State fields about the whole account that a change of scope keeps (`adopt_scope`).
+    account_wide_state: t.ClassVar[tuple[str, ...]] = ()
 
     @override
     def sync(self, context: Context | None = None) -> None:
         self.run.planner.projects.check()
         if self.replication_key:
-            adopt_scope(self.name, self.stream_state, self.run.scope, self.logger)
+            adopt_scope(
+                self.name,
+                self.stream_state,
+                self.run.scope,
+                self.logger,
+                keep=self.account_wide_state,
+            )
         super().sync(context)
 
 

@@ -12,7 +12,7 @@ from typing_extensions import override
 from tap_wistia.http.paging import CursorGuard
 from tap_wistia.http.workers import ordered_prefetch
 from tap_wistia.sdk_private import mark_state_changed
-from tap_wistia.state import bookmarks
+from tap_wistia.state import bookmarks, deletions
 from tap_wistia.state.media_refresh import ACTIVITY_THROUGH, FULL_REFRESH_AT, RefreshPlan
 from tap_wistia.streams import schemas_v1 as schemas
 from tap_wistia.streams.base import (
@@ -24,6 +24,7 @@ from tap_wistia.streams.base import (
     WistiaError,
     payload,
 )
+from tap_wistia.streams.tombstones import TracksDeletions
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -56,7 +57,7 @@ class CursorPaginator(BaseAPIPaginator):
         return str(cursor)
 
 
-class MediasStream(SelfBookmarkingStream):
+class MediasStream(TracksDeletions, SelfBookmarkingStream):
     """Medias, incremental on `updated`.
 
     v1 has no "updated since" filter, so every run pages the whole list (one request per
@@ -69,6 +70,9 @@ class MediasStream(SelfBookmarkingStream):
     order is not by `updated`, the bookmark is set once the listing is complete, to its
     start (minus `CLOCK_SKEW` for Wistia's clock): a media edited during the crawl may
     have been read before the edit, and is then read again next run.
+
+    Since every run lists every media, a media no longer listed is marked deleted, and a
+    restored one is emitted again whatever its `updated` (`streams.tombstones`).
     """
 
     name = "medias"
@@ -78,6 +82,12 @@ class MediasStream(SelfBookmarkingStream):
     is_sorted = False
     schema = schemas.MEDIA
     timestamp_fields = ("created", "updated")
+    record_id_field = "hashed_id"
+    state_fields: t.ClassVar[dict[str, str]] = {
+        **SelfBookmarkingStream.state_fields,
+        **deletions.STATE_FIELDS,
+    }
+    account_wide_state = tuple(deletions.STATE_FIELDS)
 
     @property
     @override
@@ -128,8 +138,9 @@ class MediasStream(SelfBookmarkingStream):
         for row in self.request_records(context):
             self.require_key(row, "hashed_id", f"GET {self.path}")
             catalog.register(row)
+            restored = self.listed(row)
             updated = row.get("updated")
-            if since and updated and parse_timestamp(updated) < since:
+            if since and updated and parse_timestamp(updated) < since and not restored:
                 continue
             yield row
         mark = crawl_started - bookmarks.CLOCK_SKEW
@@ -137,6 +148,7 @@ class MediasStream(SelfBookmarkingStream):
             self.set_bookmark(format_timestamp(mark), context)
         if context is None or context == (self.partitions or [{}])[-1]:
             catalog.mark_complete()
+            self.mark_deleted()
 
 
 class PerMediaStream(ScopedStream):

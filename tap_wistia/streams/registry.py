@@ -10,14 +10,22 @@ from them). A dependency on a stream that is not declared, or a cycle, fails at 
 
 from __future__ import annotations
 
-from tap_wistia.streams import account, analytics, events, medias, webinars
+from tap_wistia.streams import (
+    account,
+    analytics,
+    catalog,
+    events,
+    media_catalog,
+    medias,
+    webinars,
+)
 from tap_wistia.streams.analytics_base import AnalyticsStream
 from tap_wistia.streams.base import WistiaStream, declared_streams
 from tap_wistia.streams.optional_family import OptionalFamily
 
 # Every module that declares streams, in the order their streams sync where no
 # dependency decides: importing them is what declares their streams.
-MODULES = (account, medias, events, analytics, webinars)
+MODULES = (account, catalog, medias, events, analytics, webinars, media_catalog)
 
 
 def sync_order(declared: list[type[WistiaStream]]) -> tuple[type[WistiaStream], ...]:
@@ -59,5 +67,6 @@ def in_module_order(declared: list[type[WistiaStream]]) -> list[type[WistiaStrea
 
 STREAM_TYPES = sync_order(in_module_order(declared_streams()))
 ANALYTICS_STREAM_TYPES = tuple(s for s in STREAM_TYPES if issubclass(s, AnalyticsStream))
-# Streams a plan may not include (media analytics, webinars): skipped with one warning.
+# Streams a plan may not include (analytics, webinars, catalog, captions): skipped with one
+# warning per family, or fatal (`optional_family`).
 OPTIONAL_STREAM_TYPES = tuple(s for s in STREAM_TYPES if issubclass(s, OptionalFamily))

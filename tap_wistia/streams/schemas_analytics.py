@@ -24,7 +24,7 @@ _SNAPSHOT_KEYS = (
 )
 
 # The metrics of `/analytics/medias/{id}` and of each timeseries bucket.
-_METRICS = (
+METRICS = (
     th.Property("unique_loads", th.IntegerType),
     th.Property("unique_plays", th.IntegerType),
     th.Property("plays", th.IntegerType),
@@ -51,7 +51,7 @@ MEDIA_ANALYTICS_DAILY = th.PropertiesList(
         th.DateTimeType,
         description="The bucket's start (the account-local midnight of `date`), in UTC.",
     ),
-    *_METRICS,
+    *METRICS,
 ).to_dict()
 
 MEDIA_TRAFFIC = th.PropertiesList(

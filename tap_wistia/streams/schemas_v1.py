@@ -17,6 +17,14 @@ def key_property(name: str) -> th.Property:
     return th.Property(name, th.StringType(nullable=False), required=True)
 
 
+# Set on the tap's deletion marks only (`streams.tombstones`): when a full listing first
+# missed the record. Null on every record Wistia lists.
+DELETED_AT = th.Property(
+    "_sdc_deleted_at",
+    th.DateTimeType,
+    description="When the tap first found the record no longer listed (deleted in Wistia).",
+)
+
 THUMBNAIL = th.ObjectType(
     th.Property("url", th.StringType),
     th.Property("width", th.IntegerType),
@@ -52,6 +60,7 @@ PROJECT = th.PropertiesList(
     th.Property("publicId", th.StringType),
     th.Property("anonymousCanUpload", th.BooleanType),
     th.Property("anonymousCanDownload", th.BooleanType),
+    DELETED_AT,
 ).to_dict()
 
 MEDIA = th.PropertiesList(
@@ -91,6 +100,7 @@ MEDIA = th.PropertiesList(
         ),
     ),
     th.Property("tags", th.ArrayType(th.ObjectType(th.Property("name", th.StringType)))),
+    DELETED_AT,
 ).to_dict()
 
 _SNAPSHOT_KEYS = (

@@ -5,10 +5,10 @@ Decisions:
 
 * **One family, optional.** A plan without webinars answers 403 ("Webinars are not
   available on your current plan"), or 404: the six streams are skipped with one warning,
-  or the run fails with `webinars_required` (the mechanism the media analytics use,
-  `optional_family`). The per-webinar streams fan out over the `webinars` listing (listed
-  once per run, by the `webinars` stream or on first use when it is not selected), in
-  parallel within the run's one budget and `max_concurrency` (`http.workers`).
+  or the run fails when one of them is in `required_streams` (the mechanism every optional
+  family uses, `optional_family`). The per-webinar streams fan out over the `webinars`
+  listing (listed once per run, by the `webinars` stream or on first use when it is not
+  selected), in parallel within the run's one budget and `max_concurrency` (`http.workers`).
 * **Which webinars a run reads.** A webinar's figures change until some time after it ends
   (on-demand views): each per-webinar stream re-reads a webinar every run until
   `webinar_refresh_days` after its end (`scheduled_for` + `event_duration`), then once more,

@@ -36,8 +36,10 @@ def build_tiny_warehouse(path: Path) -> None:
             " as t(media_id, media_name, project_name)"
         )
         conn.execute(
-            "create table analytics.media_daily_metrics as select media_id,"
-            " cast(viewed_at as date) as stats_date from analytics.wistia_views_keyed"
+            "create table analytics.media_daily_metrics as select k.media_id,"
+            " cast(k.viewed_at as date) as stats_date, o.project_name"
+            " from analytics.wistia_views_keyed as k"
+            " left join analytics.media_overview as o on o.media_id = k.media_id"
         )
         conn.execute(
             "create table analytics.play_trends_account as select '1d' as resolution,"

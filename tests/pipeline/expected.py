@@ -43,7 +43,7 @@ STREAM_COLUMNS = {
     "projects": [
         "account_id",
         "id", "hashedId", "name", "description", "mediaCount", "created", "updated", "public",
-        "publicId", "anonymousCanUpload", "anonymousCanDownload",
+        "publicId", "anonymousCanUpload", "anonymousCanDownload", "_sdc_deleted_at",
     ],
     "medias": [
         "account_id",
@@ -52,7 +52,7 @@ STREAM_COLUMNS = {
         "thumbnail__url", "thumbnail__width", "thumbnail__height", "project__id",
         "project__name", "project__hashedId", "assets", "subfolder__hashed_id",
         "subfolder__name", "subfolder__description", "subfolder__position",
-        "subfolder__created", "subfolder__updated", "tags",
+        "subfolder__created", "subfolder__updated", "tags", "_sdc_deleted_at",
     ],
     "media_stats": [
         "account_id",
@@ -110,6 +110,31 @@ STREAM_COLUMNS = {
         "media_id", "snapshot_date", "language", "plays", "percent_of_total_plays",
         "captions_support",
     ],
+    "account": [
+        "id", "name", "url", "media_count", "video_limit", "folder_count", "channel_count",
+    ],
+    "folders": [
+        "hashed_id", "id", "name", "description", "media_count", "medias__id", "medias__name",
+        "medias__type", "medias__archived", "medias__created", "medias__updated",
+        "medias__duration", "medias__embedCode", "medias__hashed_id", "medias__description",
+        "medias__progress", "medias__status", "medias__section", "medias__thumbnail__url",
+        "medias__thumbnail__width", "medias__thumbnail__height", "created", "updated", "public",
+        "public_id", "anonymous_can_upload", "anonymous_can_download",
+    ],
+    "subfolders": [
+        "hashed_id", "folder_hashed_id", "name", "description", "position", "created", "updated",
+    ],
+    "folder_sharings": [
+        "id", "folder_hashed_id", "is_admin", "can_share", "can_download", "can_upload",
+        "share__id", "share__name", "share__type", "share__email", "folder__id", "folder__name",
+    ],
+    "tags": ["name", "taggingsCount", "created", "updated"],
+    "channels": ["hashed_id", "id", "name", "description", "media_count", "created", "updated"],
+    "channel_episodes": [
+        "hashed_id", "channel_hashed_id", "media_hashed_id", "title", "description", "summary",
+        "published", "publish_at", "created", "updated",
+    ],
+    "allowed_domains": ["domain", "created_at"],
     "webinars": [
         "id", "title", "description", "scheduled_for", "event_duration",
         "lifecycle_status", "registration_status", "created_at", "updated_at",
@@ -144,6 +169,36 @@ STREAM_COLUMNS = {
     "webinar_histograms": [
         "webinar_id", "attendees_histogram", "chat_histogram",
         "visual_focus_played_histogram"
+    ],
+    "captions": ["id", "media_id", "language", "english_name", "native_name", "text", "is_draft"],
+    "localizations": [
+        "hashed_id", "media_id", "language_code", "iso639_2_language_code", "language_name",
+        "native_language_name", "created_at", "updated_at", "ordered_at", "enabled_at",
+        "enabled", "source_media__hashed_id", "source_media__name", "source_media__duration",
+        "source_media__created_at", "source_media__updated_at", "transcript__hashed_id",
+        "transcript__language_name", "transcript__native_language_name", "transcript__text",
+        "transcript__created_at", "transcript__updated_at",
+    ],
+    "customizations": [
+        "media_id", "playerColor", "stillUrl", "autoPlay", "bpbTime", "controlsVisibleOnLoad",
+        "endVideoBehavior", "fullscreenButton", "branding", "playbar", "playButton",
+        "settingsControl", "showCustomerLogo", "qualityControl", "playbackRateControl",
+        "smallPlayButton", "spherical", "volumeControl", "copyLinkAndThumbnailEnabled",
+        "doNotTrack", "email", "fitStrategy", "fullscreenOnRotateToLandscape", "muted",
+        "playlistLinks", "playlistLoop", "playsinline", "playPauseNotifier",
+        "playSuspendedOffScreen", "preload", "qualityMax", "qualityMin", "resumable", "seo",
+        "silentAutoPlay", "time", "thumbnailAltText", "videoFoam", "volume", "wmode",
+        "keyMoments", "plugin", "private",
+    ],
+    "account_daily_stats": ["date", "load_count", "play_count", "hours_watched"],
+    "project_stats": [
+        "project_id", "snapshot_date", "load_count", "play_count", "hours_watched",
+        "number_of_videos",
+    ],
+    "media_analytics_summary": [
+        "media_id", "period", "period_start", "period_end", "unique_loads", "unique_plays",
+        "plays", "play_rate", "played_time", "unique_visitors", "engagement_rate",
+        "cta_impressions", "cta_conversions", "cta_conversion_rate", "form_conversions",
     ],
 }  # fmt: skip
 # The base stream adds `extra_fields` (fields the schema does not declare, one JSON column)

@@ -1,7 +1,8 @@
 """The pipeline without Wistia's analytics: an account whose plan or token cannot read them
 (the sandbox answers 403 to every /modern/analytics call), and a run that selects only the
-v1 streams. Either way `meltano run` exits 0, the v1 marts have every row and the analytics
-marts exist, empty (transform/macros/wistia_optional_source.sql)."""
+streams a plan cannot lack (no analytics, webinars, catalog or captions). Either way
+`meltano run` exits 0, the v1 marts have every row and the analytics marts exist, empty
+(transform/macros/wistia_optional_source.sql)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from tests.pipeline.gold_checks import check_gold
 
 # Derived from the declarations: a new analytics stream is covered without editing this file.
 ANALYTICS_STREAMS = [stream.name for stream in ANALYTICS_STREAM_TYPES]
-# The analytics and the webinars, which a plan may not include (read via wistia_optional_source).
+# Every stream a plan may lack (analytics, webinars, the modern catalog): read by
+# wistia_optional_source.
 OPTIONAL_STREAMS = [stream.name for stream in OPTIONAL_STREAM_TYPES]
+# Every stream a plan cannot lack (the v1 API's, and modern ones such as localizations).
 V1_STREAMS = [stream.name for stream in STREAM_TYPES if stream not in OPTIONAL_STREAM_TYPES]
 ANALYTICS_MARTS = [
     "media_traffic_sources",

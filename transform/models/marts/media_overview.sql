@@ -3,6 +3,10 @@
   viewing sessions say (unique visitors, average percent viewed, milestones, first/last view;
   narrowed by var('views_filter')), and a tier for plays, play rate and hours watched.
 
+  Current figures: medias deleted in Wistia (stg_wistia__medias.is_deleted) are left out,
+  so the inventory and the tiers rank the live medias only; their history stays in the
+  daily, trend and export marts (docs/deletions.md).
+
   Tiers rank the medias of the account with percent_rank() (0 = lowest, 1 = highest; ties
   share a rank; a missing play rate counts as 0):
     top        percent_rank >= var('tier_top_percentile')        (default 0.8: the top 20 %)
@@ -14,6 +18,7 @@
 with medias as (
     select media_id, media_name, project_name
     from {{ ref('stg_wistia__medias') }}
+    where not is_deleted
 ),
 
 latest_stats as (

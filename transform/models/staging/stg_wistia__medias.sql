@@ -25,13 +25,49 @@ typed as (
         {{ wistia_text('subfolder__hashed_id') }} as subfolder_id,
         {{ wistia_text('subfolder__name') }} as subfolder_name,
         {{ wistia_text('tags') }} as tags_json,
+        cast({{ wistia_col('_sdc_deleted_at') }} as {{ dbt.type_timestamp() }}) as deleted_at,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
+),
+
+copies as (
+    select * from typed
+    where not {{ wistia_is_tombstone('deleted_at', 'created_at') }}
+),
+
+latest as (
+    {{ wistia_latest_copy(
+        'copies',
+        partition_by=['media_id'],
+        order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
+        required=['media_id']
+    ) }}
+),
+
+marks as (
+    {{ wistia_deletion_marks('typed', ['media_id']) }}
 )
 
-{{ wistia_latest_copy(
-    'typed',
-    partition_by=['media_id'],
-    order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
-    required=['media_id']
-) }}
+select
+    latest.media_id,
+    latest.media_numeric_id,
+    latest.media_name,
+    latest.media_type,
+    latest.is_archived,
+    latest.created_at,
+    latest.updated_at,
+    latest.duration_seconds,
+    latest.status,
+    latest.section,
+    latest.thumbnail_url,
+    latest.project_id,
+    latest.project_name,
+    latest.project_hashed_id,
+    latest.subfolder_id,
+    latest.subfolder_name,
+    latest.tags_json,
+    marks.deleted_at,
+    marks.deleted_at is not null as is_deleted,
+    latest.loaded_at
+from latest
+left join marks on marks.media_id = latest.media_id

@@ -1,5 +1,6 @@
 -- One row per project (numeric id): the latest loaded copy (projects are re-read in full
--- every run), then the latest `updated` when two copies were loaded together.
+-- every run), then the latest `updated` when two copies were loaded together. `deleted_at` /
+-- `is_deleted`: the project's deletion mark (macros/wistia_deletions.sql).
 with source as (
     select * from {{ source('wistia', 'projects') }}
 ),
@@ -15,13 +16,41 @@ typed as (
         cast({{ wistia_col('updated') }} as {{ dbt.type_timestamp() }}) as updated_at,
         cast({{ wistia_col('public') }} as {{ dbt.type_boolean() }}) as is_public,
         {{ wistia_text('publicId') }} as public_id,
+        cast({{ wistia_col('_sdc_deleted_at') }} as {{ dbt.type_timestamp() }}) as deleted_at,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
+),
+
+copies as (
+    select * from typed
+    where not {{ wistia_is_tombstone('deleted_at', 'created_at') }}
+),
+
+latest as (
+    {{ wistia_latest_copy(
+        'copies',
+        partition_by=['project_id'],
+        order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
+        required=['project_id']
+    ) }}
+),
+
+marks as (
+    {{ wistia_deletion_marks('typed', ['project_id']) }}
 )
 
-{{ wistia_latest_copy(
-    'typed',
-    partition_by=['project_id'],
-    order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
-    required=['project_id']
-) }}
+select
+    latest.project_id,
+    latest.project_hashed_id,
+    latest.project_name,
+    latest.description,
+    latest.media_count,
+    latest.created_at,
+    latest.updated_at,
+    latest.is_public,
+    latest.public_id,
+    marks.deleted_at,
+    marks.deleted_at is not null as is_deleted,
+    latest.loaded_at
+from latest
+left join marks on marks.project_id = latest.project_id

@@ -1,0 +1,37 @@
+-- Per media and account-local calendar month: unique visitors, loads and plays and the
+-- other period figures that daily rows cannot add up to (latest copy of a month: the
+-- tap re-reads the open month).
+with source as (
+    select * from {{ wistia_optional_source('media_analytics_summary') }}
+),
+
+typed as (
+    select
+        {{ wistia_text('media_id') }} as media_id,
+        {{ wistia_text('period') }} as period_month,
+        cast({{ wistia_col('period_start') }} as date) as period_start,
+        cast({{ wistia_col('period_end') }} as date) as period_end,
+        cast({{ wistia_col('unique_visitors') }} as {{ dbt.type_bigint() }}) as unique_visitors,
+        cast({{ wistia_col('unique_loads') }} as {{ dbt.type_bigint() }}) as unique_loads,
+        cast({{ wistia_col('unique_plays') }} as {{ dbt.type_bigint() }}) as unique_plays,
+        cast({{ wistia_col('plays') }} as {{ dbt.type_bigint() }}) as plays,
+        cast({{ wistia_col('play_rate') }} as {{ wistia_type_double() }}) as play_rate,
+        cast({{ wistia_col('played_time') }} as {{ dbt.type_bigint() }}) as played_seconds,
+        cast({{ wistia_col('engagement_rate') }} as {{ wistia_type_double() }})
+            as engagement_rate,
+        cast({{ wistia_col('cta_impressions') }} as {{ dbt.type_bigint() }}) as cta_impressions,
+        cast({{ wistia_col('cta_conversions') }} as {{ dbt.type_bigint() }}) as cta_conversions,
+        cast({{ wistia_col('cta_conversion_rate') }} as {{ wistia_type_double() }})
+            as cta_conversion_rate,
+        cast({{ wistia_col('form_conversions') }} as {{ dbt.type_bigint() }})
+            as form_conversions,
+        cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
+    from source
+)
+
+{{ wistia_latest_copy(
+    'typed',
+    partition_by=['media_id', 'period_month'],
+    order_by=['loaded_at desc nulls last'],
+    required=['media_id', 'period_month']
+) }}
