@@ -36,9 +36,11 @@ from tap_wistia.settings.validation import (
     explain_missing_settings,
     hide_secret_values,
 )
+from tap_wistia.state import account
 from tap_wistia.state.bookmarks import check_bookmarks, check_state_shape
 from tap_wistia.state.catalog import UnknownScopeIds
 from tap_wistia.state.planner import StreamAccess
+from tap_wistia.streams.account import AccountLookupStream
 from tap_wistia.streams.registry import OPTIONAL_STREAM_TYPES, STREAM_TYPES
 
 if t.TYPE_CHECKING:
@@ -89,7 +91,25 @@ class TapWistia(SignalsInterrupt):
             visitors_state=lambda: self.streams["visitors"].stream_state,
             is_selected=lambda name: self.streams[name].selected,
         )
-        return RunContext.start(settings, window, streams, self.logger, self._clock)
+        return RunContext.start(
+            settings,
+            window,
+            streams,
+            self.logger,
+            read_account=self._read_account,
+            clock=self._clock,
+        )
+
+    def _read_account(self) -> dict:
+        # The raw object (`request_records`): post-processing would add the account's id.
+        return next(iter(AccountLookupStream(self, self.run).request_records(None)))
+
+    @override
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        super().load_state(state)
+        # The SDK keeps only the bookmarks: the account the state belongs to is ours.
+        if account.STATE_KEY in state:
+            self.state[account.STATE_KEY] = state[account.STATE_KEY]
 
     @override
     def discover_streams(self) -> list[WistiaStream]:
@@ -106,6 +126,9 @@ class TapWistia(SignalsInterrupt):
     @override
     def sync_all(self) -> None:
         try:
+            # The account first: one request, and a state of another account stops the run
+            # before anything is read (`state.account`).
+            self.run.account.claim_state(self.state, self.logger)
             self.run.planner.check_scope()
             super().sync_all()
         except Interrupted:

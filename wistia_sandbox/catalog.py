@@ -152,8 +152,8 @@ def dispatch(dataset: Dataset, parts: list[str], query: dict[str, list[str]]) ->
 
 def account(dataset: Dataset) -> Record:
     return {
-        "id": 4000 + dataset.seed,
-        "name": "Sandbox Co.",
+        "id": dataset.account_id,  # the account every record's account_id names
+        "name": dataset.account_name,
         "url": "https://sandbox-co.wistia.com",
         "media_count": len(dataset.medias),
         "video_limit": ACCOUNT_LIMIT,

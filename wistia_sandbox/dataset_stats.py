@@ -162,6 +162,19 @@ class DatasetStats:
             "number_of_videos": videos,
         }
 
+    def account(self) -> Record:
+        """``GET /account``: the account's identity and counts."""
+        slug = "".join(c for c in self.account_name.lower() if c.isalnum()) or "sandbox"
+        return {
+            "id": self.account_id,
+            "name": self.account_name,
+            "url": f"https://{slug}.wistia.com",
+            "mediaCount": len(self.medias),
+            "videoLimit": 1000,
+            "projectCount": len(self.projects),
+            "channelCount": 0,
+        }
+
     def account_by_date(self, start: date, end: date) -> list[Record]:
         """One row per UTC day in [start, end]: the sums of every media's `media_by_date`
         rows of that day (so a day's plays are the account's events of that day)."""

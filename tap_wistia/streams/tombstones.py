@@ -25,7 +25,7 @@ from functools import cached_property
 
 from tap_wistia.sdk_private import mark_state_changed, write_narrow_records
 from tap_wistia.state.deletions import DELETED_AT, Deletion, DeletionTracker
-from tap_wistia.streams.base import WistiaStream
+from tap_wistia.streams.base import ACCOUNT_ID, WistiaStream
 
 # A log line names at most this many deleted ids (a big clean-up would flood it).
 NAMED_IN_LOG = 10
@@ -84,4 +84,8 @@ class TracksDeletions(WistiaStream):
         types = prop.get("type", [])
         is_integer = "integer" in ([types] if isinstance(types, str) else types)
         record_id: str | int = int(deletion.record_id) if is_integer else deletion.record_id
-        return {self.record_id_field: record_id, DELETED_AT: deletion.deleted_at}
+        return {
+            ACCOUNT_ID: self.run.account.id,  # the first key field (`streams.base`)
+            self.record_id_field: record_id,
+            DELETED_AT: deletion.deleted_at,
+        }

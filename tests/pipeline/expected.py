@@ -189,8 +189,10 @@ STREAM_COLUMNS = {
     ],
 }  # fmt: skip
 # The base stream adds `extra_fields` (fields the schema does not declare, one JSON column)
-# last to every stream (tap_wistia/streams/extra_fields.py).
+# last to every stream (tap_wistia/streams/extra_fields.py), and `account_id` (the account
+# the record came from) first (tap_wistia/streams/base.py).
 for _columns in STREAM_COLUMNS.values():
+    _columns.insert(0, "account_id")
     _columns.append("extra_fields")
 
 
