@@ -8,6 +8,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('medias') }}
         {{ wistia_text('hashed_id') }} as media_id,
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as media_numeric_id,
         {{ wistia_text('name') }} as media_name,
@@ -31,7 +32,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id'],
+    partition_by=['account_id', 'media_id'],
     order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
     required=['media_id']
 ) }}

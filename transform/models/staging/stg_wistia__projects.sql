@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('projects') }}
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as project_id,
         {{ wistia_text('hashedId') }} as project_hashed_id,
         {{ wistia_text('name') }} as project_name,
@@ -21,7 +22,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['project_id'],
+    partition_by=['account_id', 'project_id'],
     order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
     required=['project_id']
 ) }}
