@@ -6,10 +6,11 @@ with daily as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 )
 
 select
+    d.account_id,
     d.media_id,
     m.media_name,
     m.project_name,
@@ -21,4 +22,4 @@ select
     d.form_conversions
 from daily as d
 left join medias as m
-    on d.media_id = m.media_id
+    on {{ wistia_join_on('d', 'm', ['media_id']) }}

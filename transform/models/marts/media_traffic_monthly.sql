@@ -7,10 +7,11 @@ with traffic as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 )
 
 select
+    t.account_id,
     t.media_id,
     m.media_name,
     m.project_name,
@@ -25,4 +26,4 @@ select
     t.engagement_rate
 from traffic as t
 left join medias as m
-    on t.media_id = m.media_id
+    on {{ wistia_join_on('t', 'm', ['media_id']) }}

@@ -4,6 +4,7 @@ with
 {{ wistia_play_trends('v.media_id') }}
 
 select
+    account_id,
     resolution,
     bucket_start,
     trend_key as media_id,

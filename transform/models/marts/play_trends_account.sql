@@ -4,6 +4,7 @@ with
 {{ wistia_play_trends("cast('account' as " ~ dbt.type_string() ~ ")") }}
 
 select
+    account_id,
     resolution,
     bucket_start,
     loads,
