@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from tap_wistia.http.budget import Clock, SystemClock, Throttle
 from tap_wistia.http.concurrency import AdaptiveLimit
 from tap_wistia.http.retries import Retrier
+from tap_wistia.state.account import RunAccount
 from tap_wistia.state.planner import RunPlanner, StreamAccess
 from tap_wistia.state.scope import Scope, scope_of
 
 if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tap_wistia.settings.validation import Settings
     from tap_wistia.settings.window import RunWindow
 
@@ -34,6 +37,7 @@ class RunContext:
     retrier: Retrier
     concurrency: AdaptiveLimit  # requests in flight, learned from latency (`concurrency`)
     planner: RunPlanner
+    account: RunAccount  # the account the token reads: every record's `account_id`
 
     @classmethod
     def start(
@@ -42,6 +46,7 @@ class RunContext:
         window: RunWindow,
         streams: StreamAccess,
         logger: logging.Logger,
+        read_account: Callable[[], dict],
         clock: Clock | None = None,
     ) -> RunContext:
         budget = Throttle(settings.max_requests_per_minute, clock or SystemClock())
@@ -56,7 +61,8 @@ class RunContext:
         )
         scope = scope_of({"media_ids": settings.media_ids, "project_ids": settings.project_ids})
         planner = RunPlanner(settings, window, streams)
-        return cls(settings, window, scope, budget, retrier, concurrency, planner)
+        account = RunAccount(read_account)
+        return cls(settings, window, scope, budget, retrier, concurrency, planner, account)
 
     @property
     def clock(self) -> Clock:

@@ -38,6 +38,7 @@ from tap_wistia.settings.validation import (
 from tap_wistia.state.bookmarks import check_bookmarks, check_state_shape
 from tap_wistia.state.catalog import UnknownScopeIds
 from tap_wistia.state.planner import StreamAccess
+from tap_wistia.streams.account import AccountLookupStream
 from tap_wistia.streams.registry import STREAM_TYPES
 
 if t.TYPE_CHECKING:
@@ -84,7 +85,18 @@ class TapWistia(SignalsInterrupt):
             visitors_state=lambda: self.streams["visitors"].stream_state,
             is_selected=lambda name: self.streams[name].selected,
         )
-        return RunContext.start(settings, window, streams, self.logger, self._clock)
+        return RunContext.start(
+            settings,
+            window,
+            streams,
+            self.logger,
+            read_account=lambda: self._read_account(),
+            clock=self._clock,
+        )
+
+    def _read_account(self) -> dict:
+        # The raw object (`request_records`): post-processing would add the account's id.
+        return next(iter(AccountLookupStream(self, self.run).request_records(None)))
 
     @override
     def discover_streams(self) -> list[WistiaStream]:
@@ -101,6 +113,9 @@ class TapWistia(SignalsInterrupt):
     @override
     def sync_all(self) -> None:
         try:
+            # The account first: one request, and a state of another account stops the run
+            # before anything is read (`state.account`).
+            self.run.account.claim_state(self.state, self.logger)
             self.run.planner.check_scope()
             super().sync_all()
         except Interrupted:

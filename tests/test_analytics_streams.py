@@ -28,7 +28,7 @@ def day(value: str) -> dt.date:
 
 def keys_of(result, name: str) -> set[tuple]:
     stream = result.tap.streams[name]
-    fields = [k for k in stream.primary_keys if k != "snapshot_date"]
+    fields = [k for k in stream.declared_keys if k != "snapshot_date"]
     rows = result.records(name)
     found = set()
     for row in rows:

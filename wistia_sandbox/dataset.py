@@ -48,6 +48,9 @@ class Dataset(DatasetStats):
     now: datetime
     seed: int = 1
     version: int = 0
+    # The account (``GET /account``): what tells two accounts' overlapping ids apart.
+    account_id: int = 1001
+    account_name: str = "Wistia Sandbox"
     # Plain list endpoints by API path ("/v1/tags", "/modern/folders"): records served as
     # they are, paged and sorted generically (plain_lists.py). Nothing derives from them.
     lists: dict[str, list[Record]] = field(default_factory=dict)

@@ -162,6 +162,19 @@ class DatasetStats:
             "number_of_videos": videos,
         }
 
+    def account(self) -> Record:
+        """``GET /account``: the account's identity and counts."""
+        slug = "".join(c for c in self.account_name.lower() if c.isalnum()) or "sandbox"
+        return {
+            "id": self.account_id,
+            "name": self.account_name,
+            "url": f"https://{slug}.wistia.com",
+            "mediaCount": len(self.medias),
+            "videoLimit": 1000,
+            "projectCount": len(self.projects),
+            "channelCount": 0,
+        }
+
     def account_stats(self) -> Record:
         loads = plays = 0
         hours = 0.0

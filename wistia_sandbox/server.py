@@ -3,7 +3,10 @@ under /v1, and the modern API's media analytics under /modern (see ``analytics``
 
 Standard library only. See ``FakeWistia`` for the public API. This module holds FakeWistia's
 lifecycle, knobs and request log, and the pipeline every request goes through (rate limit,
-auth, faults, routing). Routing looks the path up in ``Dataset.lists`` first: a plain list
+auth, faults, routing). Each token reads one account: ``token`` reads ``dataset``, and
+``add_account`` serves another account's dataset to its own token on the same URL, as Wistia
+does (several accounts, one API; ``accounts.py`` builds a second account whose ids overlap
+the first's). Routing looks the path up in ``Dataset.lists`` first: a plain list
 endpoint is data, served by plain_lists.py, so adding one touches no route. What the other
 v1 paths answer is in v1_routes.py, the faults in faults.py, the HTTP server and handler in
 http_plumbing.py.
@@ -80,6 +83,8 @@ class FakeWistia(V1Routes):
     ) -> None:
         self.dataset: Dataset = dataset if dataset is not None else generate_dataset()
         self.token = token
+        # Further accounts by token (`add_account`); `token` reads `dataset`.
+        self.other_accounts: dict[str, Dataset] = {}
         self.host = host
         self.port = port
         self.lock = threading.RLock()
@@ -171,6 +176,18 @@ class FakeWistia(V1Routes):
             self._rate_limit = value
             self._window.clear()
 
+    def add_account(self, token: str, dataset: Dataset) -> None:
+        """Serve ``dataset`` as another account to requests bearing ``token``."""
+        if token == self.token:
+            raise ValueError("each account needs its own token")
+        with self.lock:
+            self.other_accounts[token] = dataset
+
+    @property
+    def tokens(self) -> dict[str, Dataset]:
+        """Every account's dataset by token, the first account's first."""
+        return {self.token: self.dataset, **self.other_accounts}
+
     # -- request log -----------------------------------------------------
     @property
     def requests(self) -> list[RequestLog]:
@@ -209,7 +226,8 @@ class FakeWistia(V1Routes):
         fault: Fault | None = None
         with self.lock:
             response = self._rate_check()
-            if response is None and not self._authorized(authorization):
+            dataset = self._account_of(authorization)
+            if response is None and dataset is None:
                 response = _error(401)
             if response is None:
                 fault = self.faults.pick(log_path)
@@ -217,10 +235,10 @@ class FakeWistia(V1Routes):
                     response = self._fault_response(fault, log_path)
                 elif fault is not None and fault.kind == "reset":
                     response = _Response(0, reset=True)
-            if response is None:
+            if response is None and dataset is not None:
                 if self.on_request is not None:
                     self.on_request(log_path, query)
-                response = self._route(method, rel, query, modern, api_version)
+                response = self._route(dataset, method, rel, query, modern, api_version)
                 if fault is not None and fault.kind == "truncate":
                     cut = response.body[: len(response.body) // 2]
                     response = _Response(200, cut, JSON_TYPE, response.headers)
@@ -252,12 +270,15 @@ class FakeWistia(V1Routes):
         window.append(now)
         return None
 
-    def _authorized(self, authorization: str | None) -> bool:
-        """Only ``Authorization: Bearer <token>`` (Basic and ``api_password`` are refused)."""
+    def _account_of(self, authorization: str | None) -> Dataset | None:
+        """The dataset of the account whose ``Authorization: Bearer <token>`` this is; None
+        for anything else (Basic and ``api_password`` are refused)."""
         if not authorization:
-            return False
+            return None
         scheme, _, credentials = authorization.strip().partition(" ")
-        return scheme.lower() == "bearer" and credentials.strip() == self.token
+        if scheme.lower() != "bearer":
+            return None
+        return self.tokens.get(credentials.strip())
 
     def _fault_response(self, fault: Fault, path: str) -> _Response:
         status = int(fault.status or 500)
@@ -282,6 +303,7 @@ class FakeWistia(V1Routes):
 
     def _route(
         self,
+        ds: Dataset,
         method: str,
         rel: str | None,
         query: dict[str, list[str]],
@@ -299,20 +321,20 @@ class FakeWistia(V1Routes):
             return _error(400, f"Unsupported X-Wistia-API-Version {api_version!r}")
         parts = [p for p in rel.split("/") if p]
         api = MODERN_PREFIX if modern else API_PREFIX
-        records = self.dataset.lists.get(f"{api}/{'/'.join(parts)}")
+        records = ds.lists.get(f"{api}/{'/'.join(parts)}")
         try:
             if records is not None:
                 return _json(200, plain_lists.page_of(records, query, modern=modern))
             if modern:
-                return self._modern(parts, query)
-            return self._dispatch(parts, query)
+                return self._modern(ds, parts, query)
+            return self._dispatch(ds, parts, query)
         except _BadRequest as exc:
             return exc.response
 
-    def _modern(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
+    def _modern(self, ds: Dataset, parts: list[str], query: dict[str, list[str]]) -> _Response:
         if not parts or parts[0] != "analytics":
             return _error(404, f"No route for /modern/{'/'.join(parts)}")
         try:
-            return _json(200, analytics.dispatch(self.dataset, parts[1:], query))
+            return _json(200, analytics.dispatch(ds, parts[1:], query))
         except analytics.AnalyticsError as exc:
             return _empty(exc.status) if exc.body is None else _json(exc.status, exc.body)

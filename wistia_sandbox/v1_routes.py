@@ -1,13 +1,15 @@
 """The Data API v1 endpoints the sandbox serves under /v1: projects, medias (offset and cursor
-pages), visitors, events and the stats of medias, projects and the account.
+pages), visitors, events, the account (``/account``) and the stats of medias, projects and the
+account.
 
 Plain lists need no route here: they are data (``Dataset.lists``, plain_lists.py). Projects
 stay a route although they list plainly: their records are ``Dataset.projects``, whose
 ``mediaCount`` follows the medias, and they filter by ``hashed_ids[]``.
 
-A mixin of :class:`~wistia_sandbox.server.FakeWistia` (it reads ``self.dataset``), split out
-so server.py holds the request pipeline (rate limit, auth, faults, routing) and this module
-what each v1 path answers.
+A mixin of :class:`~wistia_sandbox.server.FakeWistia`, split out so server.py holds the
+request pipeline (rate limit, auth, faults, routing) and this module what each v1 path
+answers. Each route reads the dataset of the account whose token the request carries
+(``ds``).
 """
 
 from __future__ import annotations
@@ -26,15 +28,14 @@ from .record_basics import Record, parse_ts
 class V1Routes:
     """The v1 endpoints of FakeWistia (mixed into it)."""
 
-    dataset: Dataset
-
-    def _dispatch(self, parts: list[str], query: dict[str, list[str]]) -> _Response:
-        ds = self.dataset
+    def _dispatch(self, ds: Dataset, parts: list[str], query: dict[str, list[str]]) -> _Response:
         n = len(parts)
+        if parts == ["account"]:
+            return _json(200, ds.account())
         if parts == ["projects"]:
-            return _json(200, self._list_projects(query))
+            return _json(200, self._list_projects(ds, query))
         if parts == ["medias"]:
-            return _json(200, self._list_medias(query))
+            return _json(200, self._list_medias(ds, query))
         if n >= 2 and parts[0] == "stats":
             kind = parts[1]
             if parts[1:] == ["account"]:
@@ -49,21 +50,21 @@ class V1Routes:
                 if parts[3] == "engagement":
                     return _json(200, ds.media_engagement(media)) if media else _empty(404)
                 if parts[3] == "by_date":
-                    return self._by_date(media, query) if media else _empty(404)
+                    return self._by_date(ds, media, query) if media else _empty(404)
             if kind == "visitors" and n == 2:
-                return _json(200, self._list_visitors(query))
+                return _json(200, self._list_visitors(ds, query))
             if kind == "visitors" and n == 3:
                 visitor = ds.find_visitor(parts[2])
                 return _json(200, visitor) if visitor else _empty(404)
             if kind == "events" and n == 2:
-                return _json(200, self._list_events(query))
+                return _json(200, self._list_events(ds, query))
             if kind == "events" and n == 3:
                 event = ds.find_event(parts[2])
                 return _json(200, event) if event else _empty(404)
         return _error(404, f"No route for /{'/'.join(parts)}")
 
-    def _list_projects(self, query: dict[str, list[str]]) -> list[Record]:
-        items = list(self.dataset.projects)
+    def _list_projects(self, ds: Dataset, query: dict[str, list[str]]) -> list[Record]:
+        items = list(ds.projects)
         wanted = set(query.get("hashed_ids[]", []) + query.get("hashed_ids", []))
         if wanted:
             items = [p for p in items if p["hashedId"] in wanted]
@@ -80,8 +81,7 @@ class V1Routes:
         )
         return _paginate(items, query)
 
-    def _list_medias(self, query: dict[str, list[str]]) -> list[Record]:
-        ds = self.dataset
+    def _list_medias(self, ds: Dataset, query: dict[str, list[str]]) -> list[Record]:
         items = list(ds.medias)
         project_id = _first(query, "project_id")
         if project_id is not None:
@@ -123,8 +123,7 @@ class V1Routes:
                 raise _BadRequest(_json(400, {"error": message})) from None
         return _paginate(_sorted(items, query, keys), query)
 
-    def _list_visitors(self, query: dict[str, list[str]]) -> list[Record]:
-        ds = self.dataset
+    def _list_visitors(self, ds: Dataset, query: dict[str, list[str]]) -> list[Record]:
         items: list[Record] = ds.visitors
         flt = _first(query, "filter")
         if flt == "has_name":
@@ -144,8 +143,7 @@ class V1Routes:
             ]
         return _paginate(items, query)
 
-    def _list_events(self, query: dict[str, list[str]]) -> list[Record]:
-        ds = self.dataset
+    def _list_events(self, ds: Dataset, query: dict[str, list[str]]) -> list[Record]:
         start = _date_param(query, "start_date")
         end = _date_param(query, "end_date")
         media_id = _first(query, "media_id")
@@ -173,7 +171,7 @@ class V1Routes:
             ]
         return _paginate(items, query)
 
-    def _by_date(self, media: Record, query: dict[str, list[str]]) -> _Response:
+    def _by_date(self, ds: Dataset, media: Record, query: dict[str, list[str]]) -> _Response:
         start = _date_param(query, "start_date")
         end = _date_param(query, "end_date")
         today = datetime.now(UTC).date()
@@ -183,4 +181,4 @@ class V1Routes:
             start = end - timedelta(days=1)
         if start > end:
             return _json(200, [])
-        return _json(200, self.dataset.media_by_date(media, start, end))
+        return _json(200, ds.media_by_date(media, start, end))

@@ -1,4 +1,5 @@
-"""Account-wide listings: projects and visitors (medias: `medias`, events: `events`)."""
+"""Account-wide listings: projects and visitors (medias: `medias`, events: `events`), and the
+account itself, read once per run for every record's `account_id`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
+
+
+# The fields of `GET /account` the run uses (the catalog's `account` stream has them all).
+_ACCOUNT = {
+    "type": "object",
+    "properties": {"id": {"type": ["integer"]}, "name": {"type": ["string", "null"]}},
+}
 
 
 class ProjectsStream(CleanRecordsStream):
@@ -155,4 +163,17 @@ class VisitorByKeyStream(WistiaStream):
     primary_keys = ("visitor_key",)
     replication_key = None
     schema = schemas.VISITOR
+    paginated = False
+
+
+class AccountLookupStream(WistiaStream):
+    """The account the token reads (`GET /account`), read once per run for every record's
+    `account_id` (`state.account`); never synced on its own."""
+
+    name = "account_lookup"
+    path = "/account"
+    discoverable = False
+    primary_keys = ("id",)
+    replication_key = None
+    schema = _ACCOUNT
     paginated = False

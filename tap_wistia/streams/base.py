@@ -8,6 +8,13 @@ the sync order, Meltano's selection, the streams table (docs/streams.md), the db
 tests' lists are derived from, or checked against, these declarations
 (`docs/adding-a-stream.md`).
 
+Every record of every stream carries the run's `account_id` (`state.account`), and every
+stream's key starts with it: the class keeps its own declaration in `declared_keys` (what
+identifies a record within one account, and what paging checks on raw pages) and
+`primary_keys` becomes `("account_id", *declared_keys)`, its schema gains the non-null
+`account_id`, when the class is defined; so a stream declares neither, and two accounts
+in one warehouse never clash.
+
 `WistiaStream` gives every stream Bearer auth, page-number paging, the run's one request
 budget and retries (`http`), and clear errors. Streams read the run's settings, dates and
 planning from the `RunContext` they are built with, never from raw config.
@@ -54,6 +61,19 @@ if t.TYPE_CHECKING:
 _JSON_TYPES = {bool: "boolean", float: "number", list: "array", dict: "object"}
 PROGRESS_EVERY = 100  # log progress every N medias / windows on long runs
 _DECLARED: list[type[WistiaStream]] = []
+ACCOUNT_ID = "account_id"
+
+
+def keys_with_account(declared: t.Sequence[str]) -> tuple[str, ...]:
+    """A stream's effective primary key: the account, then what identifies a record in it."""
+    return (ACCOUNT_ID, *declared)
+
+
+def schema_with_account(schema: dict) -> dict:
+    """`schema` with the non-null `account_id` first among its properties (a copy)."""
+    required = [ACCOUNT_ID, *(f for f in schema.get("required", ()) if f != ACCOUNT_ID)]
+    properties = {ACCOUNT_ID: {"type": ["integer"]}, **schema.get("properties", {})}
+    return {**schema, "properties": properties, "required": required}
 
 
 def declared_streams() -> list[type[WistiaStream]]:
@@ -95,8 +115,16 @@ class WistiaStream(RESTStream):
     # by_date answers a list in one response, without paging.
     returns_list = False
 
+    # The keys the class declares; `primary_keys` adds the account to them.
+    declared_keys: t.ClassVar[tuple[str, ...]] = ()
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "primary_keys" in cls.__dict__:
+            cls.declared_keys = tuple(cls.__dict__["primary_keys"])
+            cls.primary_keys = keys_with_account(cls.declared_keys)
+        if isinstance(cls.__dict__.get("schema"), dict):
+            cls.schema = schema_with_account(cls.__dict__["schema"])
         if "name" in cls.__dict__ and cls.__dict__.get("discoverable", True):
             _DECLARED.append(cls)
 
@@ -132,11 +160,13 @@ class WistiaStream(RESTStream):
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator | None:
-        return FullPagePaginator(self.primary_keys) if self.paginated else None
+        # Raw pages carry no account_id (it is added per record): they are checked by the
+        # keys the API sends.
+        return FullPagePaginator(self.declared_keys) if self.paginated else None
 
     @cached_property
     def repeated_pages(self) -> RepeatedPageGuard:
-        return RepeatedPageGuard(self.primary_keys)
+        return RepeatedPageGuard(self.declared_keys)
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
@@ -225,6 +255,7 @@ class WistiaStream(RESTStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        row[ACCOUNT_ID] = self.run.account.id
         for field in self.timestamp_fields:
             if field in row:
                 row[field] = canonical_timestamp(row[field])
