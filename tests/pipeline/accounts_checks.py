@@ -41,7 +41,8 @@ def scoped(fetch: Fetch, account_id: int) -> Fetch:
                 f' where "Account ID" = {account_id}'
             )
         else:
-            rows = f"select * from {schema}.{table} where account_id = {account_id}"
+            column = '"Account ID"' if table == "wistia_views_detailed" else "account_id"
+            rows = f"select * from {schema}.{table} where {column} = {account_id}"
         return f"({rows}){alias or f' as {table}'}"
 
     return lambda sql: fetch(RELATION.sub(relation, sql))
