@@ -29,11 +29,13 @@ class Selection:
     project: str | None
     media_id: str | None
     media_ids: list[str] | None  # None = every media
+    account_id: int | None = None  # None = the warehouse holds one account: no filter
 
     @property
     def file_scope(self) -> str:
         """What a download of this selection holds, for its file name."""
-        return self.media_id or self.project or "all-medias"
+        scope = self.media_id or self.project or "all-medias"
+        return scope if self.account_id is None else f"account-{self.account_id}-{scope}"
 
     @property
     def scope_label(self) -> str:
@@ -42,8 +44,23 @@ class Selection:
         return f"project {self.project}" if self.project else "all medias"
 
 
+def account_picker() -> int | None:
+    """The account every page reads when the warehouse holds several: one at a time (two
+    accounts' figures are never added up, as their medias and viewers are distinct). None,
+    and no picker, with a single account."""
+    accounts = queries.accounts()
+    if len(accounts) < 2:
+        st.session_state.pop(queries.ACCOUNT_KEY, None)
+        return None
+    return st.sidebar.selectbox(
+        "Account", accounts, format_func=lambda a: f"Account {a}", key=queries.ACCOUNT_KEY
+    )
+
+
 def sidebar() -> Selection | None:
-    """Period, project and media pickers; None (with a message) when there is no data."""
+    """Account, period, project and media pickers; None (with a message) when there is no
+    data."""
+    account_id = account_picker()
     days = queries.data_days()
     if days is None:
         st.info(
@@ -80,7 +97,9 @@ def sidebar() -> Selection | None:
     st.sidebar.caption(
         f"Data from {first_day} to {last_day} (UTC). Trend buckets: {reporting_zone()} time."
     )
-    return Selection(period, project, media_id, metrics.select_medias(catalog, project, media_id))
+    return Selection(
+        period, project, media_id, metrics.select_medias(catalog, project, media_id), account_id
+    )
 
 
 def start_page() -> Selection:

@@ -14,7 +14,7 @@ st.caption(
     "rows are fine."
 )
 count = queries.count_views(period, selection.media_ids)
-scope = selection.media_id or selection.project or "all-medias"
+scope = selection.file_scope
 
 st.subheader("Views export (24 columns)")
 st.markdown(
@@ -25,7 +25,9 @@ views_name = exports.file_name("views-24col", period, scope)
 if count:
     st.link_button(
         f"Download {views_name} ({count:,} rows)",
-        download_url(VIEWS_PATH, period, selection.project, selection.media_id),
+        download_url(
+            VIEWS_PATH, period, selection.project, selection.media_id, selection.account_id
+        ),
         icon=":material/download:",
         type="primary",
     )
@@ -40,7 +42,9 @@ st.markdown(
 if count:
     st.link_button(
         f"Download {exports.file_name('sessions-detailed', period, scope)} ({count:,} rows)",
-        download_url(SESSIONS_PATH, period, selection.project, selection.media_id),
+        download_url(
+            SESSIONS_PATH, period, selection.project, selection.media_id, selection.account_id
+        ),
         icon=":material/download:",
     )
 st.caption(
