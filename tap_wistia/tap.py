@@ -35,6 +35,7 @@ from tap_wistia.settings.validation import (
     explain_missing_settings,
     hide_secret_values,
 )
+from tap_wistia.state import account
 from tap_wistia.state.bookmarks import check_bookmarks, check_state_shape
 from tap_wistia.state.catalog import UnknownScopeIds
 from tap_wistia.state.planner import StreamAccess
@@ -90,13 +91,20 @@ class TapWistia(SignalsInterrupt):
             window,
             streams,
             self.logger,
-            read_account=lambda: self._read_account(),
+            read_account=self._read_account,
             clock=self._clock,
         )
 
     def _read_account(self) -> dict:
         # The raw object (`request_records`): post-processing would add the account's id.
         return next(iter(AccountLookupStream(self, self.run).request_records(None)))
+
+    @override
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        super().load_state(state)
+        # The SDK keeps only the bookmarks: the account the state belongs to is ours.
+        if account.STATE_KEY in state:
+            self.state[account.STATE_KEY] = state[account.STATE_KEY]
 
     @override
     def discover_streams(self) -> list[WistiaStream]:

@@ -8,6 +8,10 @@ from typing import Any
 import pytest
 
 from wistia_sandbox import FakeWistia, generate_dataset
+from wistia_sandbox.accounts import add_second_account
+
+# The two-account sandbox's size: small, every stream has records.
+TWO_ACCOUNTS = {"projects": 3, "medias": 12, "visitors": 60, "events": 400, "days": 60}
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +47,11 @@ def make_wistia() -> Iterator[Callable[..., FakeWistia]]:
     yield factory
     for srv in servers:
         srv.stop()
+
+
+@pytest.fixture(scope="module")
+def two_accounts() -> Iterator[tuple[FakeWistia, str]]:
+    """A sandbox serving two accounts whose hashed ids, visitor keys and event keys overlap:
+    ``(server, second token)``; ``server.token`` reads the first. Read-only."""
+    with FakeWistia(generate_dataset(seed=1, **TWO_ACCOUNTS)) as srv:
+        yield srv, add_second_account(srv, **TWO_ACCOUNTS)

@@ -3,11 +3,16 @@ test's function returns (echoed headers, HTML, a slow drip, an endless body, red
 
 Like the sandbox, `stop()` never waits for a handler: drips and endless bodies end when
 the server stops, sockets are shut, handler threads are joined with a deadline.
+
+Every run first reads the account (`GET /v1/account`, for each record's `account_id`): the
+server answers it with `ACCOUNT` itself, unseen by the script and not in `seen`, so a
+script plays the endpoint under test only (`answer_account=False` hands it to the script).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import ssl
 import threading
@@ -22,6 +27,7 @@ CERT_DIR = Path(__file__).resolve().parent / "certs"
 # Self-signed for localhost and 127.0.0.1 (valid until 2126): trusted by no CA bundle.
 SELF_SIGNED_CERT = CERT_DIR / "localhost.pem"
 SELF_SIGNED_KEY = CERT_DIR / "localhost-key.pem"
+ACCOUNT = {"id": 7, "name": "Scripted"}
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,11 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class ScriptedServer:
-    def __init__(self, respond: Callable[[Seen], Reply], *, tls: bool = False) -> None:
+    def __init__(
+        self, respond: Callable[[Seen], Reply], *, tls: bool = False, answer_account: bool = True
+    ) -> None:
         self.respond = respond
+        self.answer_account = answer_account
         self.seen: list[Seen] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -115,6 +124,9 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_GET(self) -> None:
+            if server.answer_account and self.path.split("?")[0].endswith("/v1/account"):
+                self._send(Reply(body=json.dumps(ACCOUNT).encode()))
+                return
             seen = Seen(self.command, self.path, dict(self.headers.items()))
             with server._lock:
                 server.seen.append(seen)

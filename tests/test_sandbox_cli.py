@@ -88,3 +88,45 @@ def test_no_analytics_forbids_only_the_analytics_api():
 
 def test_analytics_answer_by_default():
     assert answers(no_analytics=False) == (200, 200)
+
+
+def test_two_accounts_answer_each_token_with_its_own_account():
+    server = build_server(build_parser().parse_args([*SMALL, "--accounts", "2"])).start()
+    try:
+        assert list(server.tokens) == ["test-token", "test-token-2"]
+        answered = {}
+        for token in server.tokens:
+            auth = {"Authorization": f"Bearer {token}"}
+            account = requests.get(f"{server.url}/account", headers=auth, timeout=10).json()
+            medias = requests.get(f"{server.url}/medias", headers=auth, timeout=10).json()
+            answered[account["id"]] = {m["hashed_id"]: m["name"] for m in medias}
+        (first, one), (second, two) = answered.items()
+        assert first != second
+        assert set(two) <= set(one) and len(two) < len(one)  # the same ids, fewer medias
+        assert all(one[key] != name for key, name in two.items())  # another account's data
+    finally:
+        server.stop()
+
+
+def test_the_command_line_prints_every_account_token():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wistia_sandbox", *SMALL, "--accounts", "2"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        assert lines[1] == "token: test-token"
+        assert lines[2] == "token: test-token-2 (account 2002, Wistia Sandbox Two)"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

@@ -27,6 +27,7 @@ def test_spec_is_the_expected_document() -> None:
     doc = raw_spec()
     assert doc["openapi"].startswith("3.1")
     for path in (
+        "/account",
         "/projects",
         "/medias",
         "/stats/account",
@@ -133,6 +134,7 @@ def test_show_endpoints_match_spec(api: FakeWistia) -> None:
 
 def test_stats_endpoints_match_spec(api: FakeWistia) -> None:
     ds = api.dataset
+    assert_valid("/account", get_json(api, "/account"))
     assert_valid("/stats/account", get_json(api, "/stats/account"))
     for p in ds.projects:
         assert_valid("/stats/projects/{projectId}", get_json(api, f"/stats/projects/{p['id']}"))
@@ -218,3 +220,13 @@ def test_served_json_keeps_unicode_commas_and_quotes(api: FakeWistia) -> None:
     assert any('"' in n for n in names) and any("," in n for n in names)
     orgs = [v["visitor_identity"]["org"]["name"] for v in get_all(api, "/stats/visitors")]
     assert any(o and "," in o for o in orgs) and any(o and '"' in o for o in orgs)
+
+
+def test_every_account_answers_account_as_the_spec_says(two_accounts) -> None:
+    server, second_token = two_accounts
+    for token, dataset in server.tokens.items():
+        headers = {"Authorization": f"Bearer {token}"}
+        account = requests.get(f"{server.url}/account", headers=headers, timeout=10).json()
+        assert_valid("/account", account)
+        assert (account["id"], account["mediaCount"]) == (dataset.account_id, len(dataset.medias))
+    assert len(server.tokens) == 2 and second_token in server.tokens

@@ -8,6 +8,7 @@ import sys
 import threading
 from types import FrameType
 
+from .accounts import add_second_account
 from .data import generate_dataset
 from .server import FakeWistia
 
@@ -29,6 +30,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     p.add_argument("--rate-limit-per-minute", type=int, default=None)
     p.add_argument(
+        "--accounts",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: also serve a second account to the token with '-2' appended, whose hashed "
+        "ids, visitor keys and event keys overlap the first's (only account_id tells them "
+        "apart)",
+    )
+    p.add_argument(
         "--no-analytics",
         action="store_true",
         help="answer 403 to every /modern/analytics call, like an account whose plan or "
@@ -39,14 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_server(args: argparse.Namespace) -> FakeWistia:
     """The sandbox the command line describes, not started yet."""
-    dataset = generate_dataset(
-        seed=args.seed,
-        projects=args.projects,
-        medias=args.medias,
-        visitors=args.visitors,
-        events=args.events,
-        days=args.days,
-    )
+    counts = {
+        "projects": args.projects,
+        "medias": args.medias,
+        "visitors": args.visitors,
+        "events": args.events,
+        "days": args.days,
+    }
+    dataset = generate_dataset(seed=args.seed, **counts)
     server = FakeWistia(
         dataset,
         token=args.token,
@@ -55,6 +65,8 @@ def build_server(args: argparse.Namespace) -> FakeWistia:
         latency=args.latency,
         rate_limit_per_minute=args.rate_limit_per_minute,
     )
+    if args.accounts == 2:
+        add_second_account(server, **counts)
     if args.no_analytics:
         # Prefixes are matched against the path under /modern (or /v1): only analytics.
         server.forbidden_prefixes.add("/analytics")
@@ -73,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Wistia sandbox: {server.url}", flush=True)
     print(f"token: {server.token}", flush=True)
+    for token, dataset in server.other_accounts.items():
+        print(f"token: {token} (account {dataset.account_id}, {dataset.account_name})", flush=True)
     if server.forbidden_prefixes:
         print("analytics: every /modern/analytics call answers 403", flush=True)
     try:

@@ -11,10 +11,14 @@ counts and totals differ too). Only `account_id` tells the two accounts' records
 
 from __future__ import annotations
 
+import typing as t
+
 from .data import generate_dataset
 from .dataset import Dataset
 
-SECOND_TOKEN = "test-token-2"
+if t.TYPE_CHECKING:
+    from .server import FakeWistia
+
 SECOND_ACCOUNT_ID = 2002
 SECOND_ACCOUNT_NAME = "Wistia Sandbox Two"
 
@@ -33,3 +37,11 @@ def second_account(first: Dataset, **counts: int) -> Dataset:
         dataset.delete_media(hashed_id, drop_events=True)
     dataset.changed()
     return dataset
+
+
+def add_second_account(server: FakeWistia, **counts: int) -> str:
+    """Serve `second_account` of the server's dataset to its own token (the server's token
+    with `-2`); returns that token. `counts`: as for `second_account`."""
+    token = f"{server.token}-2"
+    server.add_account(token, second_account(server.dataset, **counts))
+    return token
