@@ -48,7 +48,9 @@ def add_second_account(path: Path) -> None:
             "select table_name, bool_or(column_name = 'media_id') from information_schema.columns"
             " where table_schema = 'analytics' and table_name in (select table_name from"
             " information_schema.columns where table_schema = 'analytics'"
-            " and column_name = 'account_id') group by table_name"
+            " and column_name = 'account_id') and table_name in (select table_name from"
+            " information_schema.tables where table_schema = 'analytics'"
+            " and table_type = 'BASE TABLE') group by table_name"
         ).fetchall()
         for mart, per_media in marts:
             only = f" and media_id in ({half})" if per_media else ""

@@ -89,3 +89,11 @@
     {{ left }}.{{ key }} = {{ right }}.{{ key }}{{ " and " if not loop.last }}
   {%- endfor -%}
 {%- endmacro %}
+
+
+{#- The account's name (int_wistia__accounts; NULL when the `account` stream is not loaded)
+    for the account id `expression`, as a scalar subquery. -#}
+{% macro wistia_account_name(expression) -%}
+  (select a.account_name from {{ ref('int_wistia__accounts') }} as a
+   where a.account_id = {{ expression }})
+{%- endmacro %}

@@ -35,6 +35,7 @@ latest as (
 
 select
     p.account_id,
+    {{ wistia_account_name('p.account_id') }} as account_name,
     p.email,
     p.media_id,
     coalesce(m.media_name, l.media_name) as media_name,

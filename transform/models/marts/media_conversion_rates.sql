@@ -27,6 +27,7 @@ leads as (
 
 select
     d.account_id,
+    {{ wistia_account_name('d.account_id') }} as account_name,
     d.media_id,
     d.media_name,
     d.project_name,

@@ -48,6 +48,7 @@ sessions as (
 
 select
     c.account_id,
+    {{ wistia_account_name('c.account_id') }} as account_name,
     c.media_id,
     m.media_name,
     m.project_name,

@@ -11,6 +11,7 @@ medias as (
 
 select
     d.account_id,
+    {{ wistia_account_name('d.account_id') }} as account_name,
     d.media_id,
     m.media_name,
     m.project_name,

@@ -39,6 +39,7 @@ joined as (
 
 select
     j.account_id,
+    {{ wistia_account_name('j.account_id') }} as account_name,
     j.media_id,
     m.media_name,
     m.project_name,

@@ -88,6 +88,7 @@ with_retention as (
 
 select
     r.account_id,
+    {{ wistia_account_name('r.account_id') }} as account_name,
     r.media_id,
     r.snapshot_date,
     r.chunk_index,

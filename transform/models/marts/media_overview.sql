@@ -100,6 +100,7 @@ ranked as (
 
 select
     account_id,
+    {{ wistia_account_name('ranked.account_id') }} as account_name,
     media_id,
     media_name,
     project_name,

@@ -12,6 +12,7 @@ medias as (
 
 select
     t.account_id,
+    {{ wistia_account_name('t.account_id') }} as account_name,
     t.media_id,
     m.media_name,
     m.project_name,

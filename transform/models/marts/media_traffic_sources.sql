@@ -58,6 +58,7 @@ with_totals as (
 select
     t.scope,
     t.account_id,
+    {{ wistia_account_name('t.account_id') }} as account_name,
     t.media_id,
     m.media_name,
     m.project_name,

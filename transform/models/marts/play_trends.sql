@@ -5,6 +5,7 @@ with
 
 select
     account_id,
+    {{ wistia_account_name('trends.account_id') }} as account_name,
     resolution,
     bucket_start,
     trend_key as media_id,

@@ -86,6 +86,7 @@ measured as (
 
 select
     account_id,
+    {{ wistia_account_name('measured.account_id') }} as account_name,
     visitor_key,
     created_at,
     last_active_at,

@@ -11,6 +11,7 @@ visitors as (
 
 select
     e.account_id,
+    {{ wistia_account_name('e.account_id') }} as account_name,
     e.event_key,
     e.media_id,
     e.media_name,
