@@ -19,6 +19,7 @@ from app.metrics import Period
 from app.reporting_zone import reporting_zone
 
 DEFAULT_DAYS = 30
+ACCOUNT_PICKER = "account_picker"  # the account selectbox's widget key
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,25 @@ def account_picker() -> int | None:
     if len(accounts) < 2:
         st.session_state.pop(queries.ACCOUNT_KEY, None)
         return None
-    return st.sidebar.selectbox(
-        "Account", accounts, format_func=lambda a: f"Account {a}", key=queries.ACCOUNT_KEY
+    ids = list(accounts)
+    if st.session_state.get(queries.ACCOUNT_KEY) not in ids:
+        st.session_state[queries.ACCOUNT_KEY] = ids[0]
+    # The choice lives under its own key, not the widget's: a widget's state does not
+    # follow the user to another page, the account must. The callback stores it before
+    # the rerun, so the freshness banner (drawn before this picker) reads it too.
+    st.sidebar.selectbox(
+        "Account",
+        ids,
+        index=ids.index(st.session_state[queries.ACCOUNT_KEY]),
+        format_func=accounts.__getitem__,
+        key=ACCOUNT_PICKER,
+        on_change=_remember_account,
     )
+    return st.session_state[queries.ACCOUNT_KEY]
+
+
+def _remember_account() -> None:
+    st.session_state[queries.ACCOUNT_KEY] = st.session_state[ACCOUNT_PICKER]
 
 
 def sidebar() -> Selection | None:

@@ -85,12 +85,14 @@ def test_one_account_shows_no_filter(app_env: SyncedProject):
     queries.clear()
     at = run_app()
     assert [s.label for s in at.sidebar.selectbox] == ["Project", "Media"]
-    assert metrics.accounts(Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))) == [FIRST]
+    assert metrics.accounts(Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))) == {
+        FIRST: "Account 1001"
+    }
 
 
 def test_two_accounts_every_figure_follows_the_filter(two_accounts: Path):
     at = run_app()
-    picker = at.sidebar.selectbox(key="account")
+    picker = at.sidebar.selectbox(key="account_picker")
     assert picker.options == ["Account 1001", "Account 2002"]
     period = Period(*at.date_input(key="period").value)
     first_plays, second_plays = (
