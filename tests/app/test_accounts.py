@@ -1,16 +1,10 @@
-"""The account filter: a warehouse of one account shows none; with two, every figure, table
-and download reads the chosen account only.
-
-The two-account warehouse is the synced one plus a second account (2002) made of a copy of
-the first account's rows for half of its medias, under the same ids: the worst case, where
-only `account_id` tells the two apart.
-"""
+"""The account filter: a warehouse of one account shows none; with two
+(tests/app/two_accounts.py), every figure, table and download reads the chosen account only."""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -22,10 +16,9 @@ from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
 from tests.app.test_pages import fetch
+from tests.app.two_accounts import FIRST, SECOND, plays
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-FIRST, SECOND = 1001, 2002
 
 
 def run_app(page: str | None = None) -> AppTest:
@@ -34,51 +27,6 @@ def run_app(page: str | None = None) -> AppTest:
         at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def add_second_account(path: Path) -> None:
-    """Copy account FIRST's rows of half its medias (all its visitors and buckets) into
-    account SECOND, in every mart."""
-    with duckdb.connect(str(path)) as conn:
-        medias = [m for (m,) in conn.execute(
-            "select media_id from analytics.media_overview order by media_id"
-        ).fetchall()]  # fmt: skip
-        half = ", ".join(f"'{m}'" for m in medias[: len(medias) // 2])
-        marts = conn.execute(
-            "select table_name, bool_or(column_name = 'media_id') from information_schema.columns"
-            " where table_schema = 'analytics' and table_name in (select table_name from"
-            " information_schema.columns where table_schema = 'analytics'"
-            " and column_name = 'account_id') and table_name in (select table_name from"
-            " information_schema.tables where table_schema = 'analytics'"
-            " and table_type = 'BASE TABLE') group by table_name"
-        ).fetchall()
-        for mart, per_media in marts:
-            only = f" and media_id in ({half})" if per_media else ""
-            conn.execute(
-                f"insert into analytics.{mart} select * replace ({SECOND} as account_id)"
-                f" from analytics.{mart} where account_id = {FIRST}{only}"
-            )
-
-
-@pytest.fixture
-def two_accounts(app_env: SyncedProject, tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "two.duckdb"
-    shutil.copyfile(app_env.duckdb_path, path)
-    add_second_account(path)
-    monkeypatch.setenv("WISTIA_APP_DUCKDB_PATH", str(path))
-    queries.clear()
-    yield path
-    queries.clear()
-
-
-def plays(path: Path, account_id: int, period: Period) -> int:
-    with duckdb.connect(str(path), read_only=True) as conn:
-        ((total,),) = conn.execute(
-            "select coalesce(sum(plays), 0) from analytics.media_daily_metrics"
-            " where account_id = ? and stats_date between ? and ?",
-            [account_id, period.start, period.end],
-        ).fetchall()
-    return int(total)
 
 
 def test_one_account_shows_no_filter(app_env: SyncedProject):

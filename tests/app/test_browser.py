@@ -29,6 +29,7 @@ from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
 from tests.app.test_metrics import raw_kpis
+from tests.app.two_accounts import FIRST, SECOND, plays
 from tests.pipeline.conftest import free_port
 
 WAIT = 60  # seconds for a page to render on a busy machine
@@ -128,6 +129,31 @@ def metric_cards(browser: webdriver.Chrome) -> dict[str, str]:
     return dict(zip(labels, values, strict=True))
 
 
+def sidebar_text(browser: webdriver.Chrome) -> str:
+    return browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]').text
+
+
+def test_account_filter_in_chromium(two_accounts: Path, app_url: str, browser):
+    """Two accounts (the `two_accounts` fixture, set before `app_url` starts the app): the
+    sidebar's Account filter switches the KPI cards to the chosen account's figures."""
+    wh = Warehouse(WarehouseConfig(duckdb_path=two_accounts))
+    _first, last = metrics.data_days(wh)
+    start = last - dt.timedelta(days=29)
+    open_page(browser, app_url, "Overview")
+    WebDriverWait(browser, WAIT).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
+    )
+    assert "Account 1001" in sidebar_text(browser)
+    assert metric_cards(browser)["Plays"] == f"{plays(two_accounts, FIRST, start, last):,}"
+    browser.find_element(
+        By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-baseweb="select"]'
+    ).click()
+    browser.find_element(By.XPATH, "//li[@role='option'][normalize-space()='Account 2002']").click()
+    second = f"{plays(two_accounts, SECOND, start, last):,}"
+    WebDriverWait(browser, WAIT).until(lambda b: metric_cards(b).get("Plays") == second)
+    assert "Account 2002" in sidebar_text(browser)
+
+
 def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
     wh = Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))
     _first, last = metrics.data_days(wh)
@@ -141,6 +167,8 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
     shown = metric_cards(browser)
+    # One account in the warehouse: no account filter in the sidebar.
+    assert "Project" in sidebar_text(browser) and "Account" not in sidebar_text(browser)
     raw = raw_kpis(app_env, period, None)  # independent SQL over the tap's raw tables
     assert raw["plays"] > 0
     assert shown == {
