@@ -5,6 +5,12 @@ stream's schema), not row by row in Python, and a batch is all or nothing. Withi
 the last record of a key wins (as Singer targets do), so the MERGE never meets one key
 twice; across batches the MERGE updates the row in place, so a re-read day does not add
 copies.
+
+Rows loaded before `account_id` existed (an upgraded project: the tap added it to every
+record and key) hold NULL there; they came from the one account the project read then,
+which is the account its upgraded extractor reads now. So before each MERGE they take the
+account id the batch's records share: the MERGE then updates them instead of adding copies
+(which the table's older primary key, without `account_id`, would refuse).
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from singer_sdk.sinks import BatchSink
 from typing_extensions import override
 
 from target_wistia_duckdb.columns import TableLayout, quote
+
+# Key columns that rows loaded before them are adopted into (see the module docstring).
+ADOPTED_KEYS = ("account_id",)
 
 if t.TYPE_CHECKING:
     from target_wistia_duckdb.target import TargetWistiaDuckDB
@@ -106,6 +115,7 @@ class DuckDBSink(BatchSink):
             conn = self._owner.connection
             conn.execute("BEGIN TRANSACTION")
             try:
+                self._adopt_rows_loaded_before_their_key(list(records.values()))
                 conn.execute(self.layout.load_sql(path))
                 conn.execute("COMMIT")
             except BaseException:
@@ -114,3 +124,25 @@ class DuckDBSink(BatchSink):
             self.logger.info("Loaded %d rows into %s", len(records), self.layout.qualified)
         finally:
             os.unlink(path)
+
+    def _adopt_rows_loaded_before_their_key(self, records: list[dict]) -> None:
+        for key in ADOPTED_KEYS:
+            if key not in self.layout.key_names:
+                continue
+            values = {json.dumps(record.get(key), default=str) for record in records}
+            value = records[0].get(key)
+            if len(values) != 1 or value is None:
+                continue  # several accounts in one batch: none of them owns the old rows
+            adopted = self._owner.connection.execute(
+                f"UPDATE {self.layout.qualified} SET {quote(key)} = ? WHERE {quote(key)} IS NULL",
+                [value],
+            ).fetchone()
+            if adopted and adopted[0]:
+                self.logger.warning(
+                    "%s: %d row(s) loaded before %s existed adopted as %s %s.",
+                    self.layout.qualified,
+                    adopted[0],
+                    key,
+                    key,
+                    value,
+                )

@@ -35,7 +35,8 @@ def test_unknown_media_ids_fail_before_any_stream_whatever_is_selected(make_wist
     config = tap_config(server, media_ids=[known, "typo123"])
     with pytest.raises(UnknownMediaIds, match=r"media_ids: .*: typo123$"):
         run_sync(config, streams=streams)
-    assert {r.path for r in server.requests} == {"/medias"}  # failed before any stream
+    # The account (read first), the medias listing, and nothing else: no stream synced.
+    assert {r.path for r in server.requests} == {"/account", "/medias"}
 
 
 @pytest.mark.parametrize(

@@ -78,3 +78,4 @@ class RunAccount:
                 UPGRADE_DOC,
             )
         state[STATE_KEY] = self.id
+        state.setdefault("bookmarks", {})  # the shape every STATE message has

@@ -37,13 +37,16 @@ VIEW_COLUMNS = [
     "Device",
 ]
 
-# Flattened columns of each stream (the tap flattens nested objects with `__`).
+# Flattened columns of each stream (the tap flattens nested objects with `__`); every stream's
+# first column is the account its records came from.
 STREAM_COLUMNS = {
     "projects": [
+        "account_id",
         "id", "hashedId", "name", "description", "mediaCount", "created", "updated", "public",
         "publicId", "anonymousCanUpload", "anonymousCanDownload",
     ],
     "medias": [
+        "account_id",
         "hashed_id", "id", "name", "type", "archived", "protected", "created", "updated",
         "duration", "description", "progress", "status", "section", "embedCode",
         "thumbnail__url", "thumbnail__width", "thumbnail__height", "project__id",
@@ -52,14 +55,18 @@ STREAM_COLUMNS = {
         "subfolder__created", "subfolder__updated", "tags",
     ],
     "media_stats": [
+        "account_id",
         "media_id", "snapshot_date", "load_count", "play_count", "play_rate", "hours_watched",
         "engagement", "visitors", "actions",
     ],
     "media_engagement": [
+        "account_id",
         "media_id", "snapshot_date", "duration", "engagement", "engagement_data", "rewatch_data",
     ],
-    "media_daily_stats": ["media_id", "date", "load_count", "play_count", "hours_watched"],
+    "media_daily_stats": ["account_id",
+        "media_id", "date", "load_count", "play_count", "hours_watched"],
     "visitors": [
+        "account_id",
         "visitor_key", "created_at", "last_active_at", "last_event_key", "identifying_event_key",
         "load_count", "play_count", "visitor_identity__name", "visitor_identity__email",
         "visitor_identity__org__name", "visitor_identity__org__title",
@@ -67,6 +74,7 @@ STREAM_COLUMNS = {
         "user_agent_details__platform", "user_agent_details__mobile",
     ],
     "events": [
+        "account_id",
         "event_key", "received_at", "visitor_key", "media_id", "media_name", "media_url",
         "embed_url", "percent_viewed", "ip", "org", "country", "region", "city", "lat", "lon",
         "email", "iframe_heatmap_url", "thumbnail__url", "thumbnail__width",
@@ -78,22 +86,27 @@ STREAM_COLUMNS = {
         "user_agent_details__mobile",
     ],
     "media_analytics_daily": [
+        "account_id",
         "media_id", "date", "timestamp", "unique_loads", "unique_plays", "plays", "play_rate",
         "played_time", "unique_visitors", "engagement_rate", "cta_impressions",
         "cta_conversions", "cta_conversion_rate", "form_conversions",
     ],
     "media_traffic": [
+        "account_id",
         "media_id", "dimension", "value", "period", "period_start", "period_end",
         "utm_campaign", "utm_source", "utm_medium", "referrer_domain", "viewer_screen_size",
         "loads", "plays", "engagement_rate",
     ],
-    "media_conversions": ["media_id", "email", "converted_at", "first_name", "last_name"],
+    "media_conversions": ["account_id",
+        "media_id", "email", "converted_at", "first_name", "last_name"],
     "media_embed_locations": [
+        "account_id",
         "media_id", "snapshot_date", "embed_url", "embed_domain", "embed_path", "page_title",
         "loads", "plays", "play_rate", "played_time", "engagement_rate", "unique_visitors",
         "cta_conversion_rate",
     ],
     "media_languages": [
+        "account_id",
         "media_id", "snapshot_date", "language", "plays", "percent_of_total_plays",
         "captions_support",
     ],

@@ -182,3 +182,24 @@ def test_an_unparseable_date_time_fails_the_run_rather_than_losing_the_row(tmp_p
     # In-process, the failed target still holds its connection: read through the same one.
     with duckdb.connect(str(db)) as conn:
         assert conn.execute("select count(*) from tap_wistia.events").fetchall() == [(0,)]
+
+
+def test_rows_loaded_before_account_id_are_adopted_by_the_upgraded_accounts_rows(tmp_path):
+    """An upgraded project: the table (keyed on event_key) gains account_id; its old rows
+    take the account of the first records, so re-read ones update instead of clashing."""
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("create schema tap_wistia")
+        conn.execute(
+            "create table tap_wistia.events (event_key varchar, percent_viewed double, "
+            "primary key (event_key))"
+        )
+        conn.execute("insert into tap_wistia.events values ('ev0001', 0.1), ('old', 0.2)")
+    schema = {**EVENTS_SCHEMA, "properties": {"account_id": {"type": ["integer"]}}}
+    schema["properties"].update(EVENTS_SCHEMA["properties"])
+    message = {**schema_message(keys=("account_id", "event_key")), "schema": schema}
+    records = [event(n, account_id=7) for n in (1, 2)]
+    load(db, [message, *record_messages(records)])
+
+    got = rows(db, "select account_id, event_key, percent_viewed from tap_wistia.events order by 2")
+    assert got == [(7, "ev0001", 0.01), (7, "ev0002", 0.02), (7, "old", 0.2)]
