@@ -194,7 +194,7 @@ def app_env(synced: SyncedProject, monkeypatch: pytest.MonkeyPatch) -> SyncedPro
 
 
 @pytest.fixture
-def two_accounts(
+def two_account_warehouse(
     app_env: SyncedProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
     """The app (in this process) on a copy of the synced warehouse holding two accounts

@@ -38,14 +38,14 @@ def test_one_account_shows_no_filter(app_env: SyncedProject):
     }
 
 
-def test_two_accounts_every_figure_follows_the_filter(two_accounts: Path):
+def test_two_accounts_every_figure_follows_the_filter(two_account_warehouse: Path):
     at = run_app()
     picker = at.sidebar.selectbox(key="account_picker")
     assert picker.options == ["Account 1001", "Account 2002"]
     period = Period(*at.date_input(key="period").value)
     first_plays, second_plays = (
-        plays(two_accounts, FIRST, period),
-        plays(two_accounts, SECOND, period),
+        plays(two_account_warehouse, FIRST, period),
+        plays(two_account_warehouse, SECOND, period),
     )
     assert first_plays > second_plays > 0
     assert {m.label: m.value for m in at.metric}["Plays"] == f"{first_plays:,}"
@@ -55,15 +55,15 @@ def test_two_accounts_every_figure_follows_the_filter(two_accounts: Path):
     # The media table and the catalog list the chosen account's medias only.
     at.switch_page("pages/medias.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    scoped = Warehouse(WarehouseConfig(duckdb_path=two_accounts, account_id=SECOND))
-    every = Warehouse(WarehouseConfig(duckdb_path=two_accounts))
+    scoped = Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse, account_id=SECOND))
+    every = Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse))
     assert len(metrics.media_catalog(scoped)) * 2 <= len(metrics.media_catalog(every)) - 1
     shown = at.dataframe[0].value
     assert len(shown) == len(metrics.media_table(scoped, None))
 
 
-def test_downloads_read_the_chosen_account(two_accounts: Path):
-    wh = Warehouse(WarehouseConfig(duckdb_path=two_accounts))
+def test_downloads_read_the_chosen_account(two_account_warehouse: Path):
+    wh = Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse))
     first, last = metrics.data_days(wh)
     period = Period(first, last)
     counts = {}
@@ -75,7 +75,7 @@ def test_downloads_read_the_chosen_account(two_accounts: Path):
         assert f"account-{account_id}-all-medias" in headers["content-disposition"]
         rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
         counts[account_id] = len(rows) - 1
-        with duckdb.connect(str(two_accounts), read_only=True) as conn:
+        with duckdb.connect(str(two_account_warehouse), read_only=True) as conn:
             ((want,),) = conn.execute(
                 "select count(*) from analytics.wistia_views_keyed where account_id = ?",
                 [account_id],

@@ -133,10 +133,10 @@ def sidebar_text(browser: webdriver.Chrome) -> str:
     return browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]').text
 
 
-def test_account_filter_in_chromium(two_accounts: Path, app_url: str, browser):
-    """Two accounts (the `two_accounts` fixture, set before `app_url` starts the app): the
+def test_account_filter_in_chromium(two_account_warehouse: Path, app_url: str, browser):
+    """Two accounts (the `two_account_warehouse` fixture, set before `app_url` starts the app): the
     sidebar's Account filter switches the KPI cards to the chosen account's figures."""
-    wh = Warehouse(WarehouseConfig(duckdb_path=two_accounts))
+    wh = Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse))
     _first, last = metrics.data_days(wh)
     start = last - dt.timedelta(days=29)
     open_page(browser, app_url, "Overview")
@@ -144,12 +144,12 @@ def test_account_filter_in_chromium(two_accounts: Path, app_url: str, browser):
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
     assert "Account 1001" in sidebar_text(browser)
-    assert metric_cards(browser)["Plays"] == f"{plays(two_accounts, FIRST, start, last):,}"
+    assert metric_cards(browser)["Plays"] == f"{plays(two_account_warehouse, FIRST, start, last):,}"
     browser.find_element(
         By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-baseweb="select"]'
     ).click()
     browser.find_element(By.XPATH, "//li[@role='option'][normalize-space()='Account 2002']").click()
-    second = f"{plays(two_accounts, SECOND, start, last):,}"
+    second = f"{plays(two_account_warehouse, SECOND, start, last):,}"
     WebDriverWait(browser, WAIT).until(lambda b: metric_cards(b).get("Plays") == second)
     assert "Account 2002" in sidebar_text(browser)
 

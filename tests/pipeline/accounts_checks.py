@@ -21,7 +21,7 @@ from tests.pipeline.expected import VIEW_COLUMNS
 from tests.pipeline.expected_gold import Options
 from tests.pipeline.gold_checks import check_gold
 from wistia_sandbox import Dataset
-from wistia_sandbox.accounts import SECOND_TOKEN, second_account
+from wistia_sandbox.accounts import add_second_account
 
 Fetch = Callable[[str], list[tuple]]
 RELATION = re.compile(r'\b(analytics|tap_wistia)\."?(\w+)"?(\s+as\s+\w+)?', re.IGNORECASE)
@@ -48,21 +48,16 @@ def scoped(fetch: Fetch, account_id: int) -> Fetch:
     return lambda sql: fetch(RELATION.sub(relation, sql))
 
 
-def add_second_account(pipeline: PipelineEnv) -> Dataset:
-    """The pipeline's sandbox serves a second account (SECOND_TOKEN), whose ids overlap the
-    first's."""
+def load_both_accounts(pipeline: PipelineEnv, loader: str) -> Dataset:
+    """The pipeline's sandbox serves a second account, whose ids overlap the first's; one
+    `meltano run` per account, each with its own token and state, into the same loader.
+    Returns the second account's dataset."""
     counts = {k: v for k, v in DATASET.items() if k != "seed"}
-    dataset = second_account(pipeline.wistia.dataset, **counts)
-    pipeline.wistia.add_account(SECOND_TOKEN, dataset)
-    return dataset
-
-
-def load_both_accounts(pipeline: PipelineEnv, loader: str) -> None:
-    """One `meltano run` per account, each with its own token and state (the recipe of
-    docs/accounts.md), into the same loader."""
+    token = add_second_account(pipeline.wistia, **counts)
     pipeline.run("run", "tap-wistia", loader)
-    second = pipeline.env | {"TAP_WISTIA_API_TOKEN": SECOND_TOKEN}
+    second = pipeline.env | {"TAP_WISTIA_API_TOKEN": token}
     pipeline.project.run("run", "--state-id-suffix", "two", "tap-wistia", loader, env=second)
+    return pipeline.wistia.tokens[token]
 
 
 def check_accounts(fetch: Fetch, accounts: dict[int, Dataset]) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import duckdb
 
-from tests.pipeline.accounts_checks import add_second_account, check_accounts, load_both_accounts
+from tests.pipeline.accounts_checks import check_accounts, load_both_accounts
 from tests.pipeline.expected import media_file_name
 
 
 def test_two_accounts_into_duckdb(pipeline_env):
-    second = add_second_account(pipeline_env)
-    load_both_accounts(pipeline_env, "target-duckdb")
+    second = load_both_accounts(pipeline_env, "target-duckdb")
     pipeline_env.run("run", "dbt-duckdb:build")
 
     def fetch(sql: str) -> list[tuple]:
@@ -34,8 +33,7 @@ def test_two_accounts_into_duckdb(pipeline_env):
 def test_two_accounts_into_postgres(pipeline_env, postgres_server):
     dbname = postgres_server.create_database("wistia_accounts")
     pipeline_env.env.update(postgres_server.meltano_env(dbname))
-    second = add_second_account(pipeline_env)
-    load_both_accounts(pipeline_env, "target-postgres")
+    second = load_both_accounts(pipeline_env, "target-postgres")
     pipeline_env.run("run", "dbt-postgres:build")
 
     def fetch(sql: str) -> list[tuple]:
