@@ -44,8 +44,8 @@ def test_two_accounts_every_figure_follows_the_filter(two_account_warehouse: Pat
     assert picker.options == ["Account 1001", "Account 2002"]
     period = Period(*at.date_input(key="period").value)
     first_plays, second_plays = (
-        plays(two_account_warehouse, FIRST, period),
-        plays(two_account_warehouse, SECOND, period),
+        plays(two_account_warehouse, FIRST, period.start, period.end),
+        plays(two_account_warehouse, SECOND, period.start, period.end),
     )
     assert first_plays > second_plays > 0
     assert {m.label: m.value for m in at.metric}["Plays"] == f"{first_plays:,}"

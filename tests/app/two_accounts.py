@@ -1,5 +1,5 @@
-"""A warehouse of two Wistia accounts for the account filter's tests (the `two_accounts`
-fixture of conftest.py): the synced warehouse plus a second account (SECOND) made of a copy
+"""A warehouse of two Wistia accounts for the account filter's tests (the
+`two_account_warehouse` fixture of conftest.py): the synced warehouse plus a second account (SECOND) made of a copy
 of the first account's rows for half of its medias, under the same ids, the worst case,
 where only `account_id` tells the two apart."""
 
