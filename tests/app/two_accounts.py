@@ -1,7 +1,7 @@
 """A warehouse of two Wistia accounts for the account filter's tests (the
-`two_account_warehouse` fixture of conftest.py): the synced warehouse plus a second account (SECOND) made of a copy
-of the first account's rows for half of its medias, under the same ids, the worst case,
-where only `account_id` tells the two apart."""
+`two_account_warehouse` fixture of conftest.py): the synced warehouse plus a second account
+(SECOND) made of a copy of the first account's rows for half of its medias, under the same
+ids, the worst case, where only `account_id` tells the two apart."""
 
 from __future__ import annotations
 
