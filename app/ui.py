@@ -77,6 +77,7 @@ def _remember_account() -> None:
 def sidebar() -> Selection | None:
     """Account, period, project and media pickers; None (with a message) when there is no
     data."""
+    st.sidebar.header("Filters")
     account_id = account_picker()
     days = queries.data_days()
     if days is None:
@@ -88,7 +89,6 @@ def sidebar() -> Selection | None:
         return None
     first_day, last_day = days
     default_start = max(first_day, last_day - dt.timedelta(days=DEFAULT_DAYS - 1))
-    st.sidebar.header("Filters")
     picked = st.sidebar.date_input(
         "Period (UTC days)",
         value=(default_start, last_day),

@@ -33,6 +33,7 @@ from tests.app.two_accounts import FIRST, SECOND, plays
 from tests.pipeline.conftest import free_port
 
 WAIT = 60  # seconds for a page to render on a busy machine
+ACCOUNT = "Account"  # the sidebar's account filter (a combo box with this label)
 
 
 def _browser_binaries() -> tuple[str, str]:
@@ -143,15 +144,19 @@ def test_account_filter_in_chromium(two_account_warehouse: Path, app_url: str, b
     WebDriverWait(browser, WAIT).until(
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
-    assert "Account 1001" in sidebar_text(browser)
+    picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
+    assert picker.get_attribute("value") == "Account 1001"
     assert metric_cards(browser)["Plays"] == f"{plays(two_account_warehouse, FIRST, start, last):,}"
-    browser.find_element(
-        By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-baseweb="select"]'
-    ).click()
-    browser.find_element(By.XPATH, "//li[@role='option'][normalize-space()='Account 2002']").click()
+    picker.click()
+    options = (By.CSS_SELECTOR, "[role='option']")
+    WebDriverWait(browser, WAIT).until(ec.presence_of_element_located(options))
+    assert [o.text for o in browser.find_elements(*options)] == ["Account 1001", "Account 2002"]
+    browser.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Account 2002']").click()
     second = f"{plays(two_account_warehouse, SECOND, start, last):,}"
+    assert second != metric_cards(browser)["Plays"]
     WebDriverWait(browser, WAIT).until(lambda b: metric_cards(b).get("Plays") == second)
-    assert "Account 2002" in sidebar_text(browser)
+    picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
+    assert picker.get_attribute("value") == "Account 2002"
 
 
 def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
@@ -168,7 +173,8 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
     )
     shown = metric_cards(browser)
     # One account in the warehouse: no account filter in the sidebar.
-    assert "Project" in sidebar_text(browser) and "Account" not in sidebar_text(browser)
+    assert "Project" in sidebar_text(browser) and ACCOUNT not in sidebar_text(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
     raw = raw_kpis(app_env, period, None)  # independent SQL over the tap's raw tables
     assert raw["plays"] > 0
     assert shown == {
