@@ -36,7 +36,8 @@ else:
 
 st.subheader("Detailed sessions export")
 st.markdown(
-    "Every field of each session with its keys (`event_key`, `media_id`, `visitor_key`), "
+    "Every field of each session with its keys (`account_id`, `event_key`, `media_id`, "
+    "`visitor_key`), "
     "the media and its project: for joins in your own tools."
 )
 if count:
