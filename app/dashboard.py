@@ -17,6 +17,7 @@ PAGES = [
     st.Page("pages/audience.py", title="Audience", icon=":material/groups:"),
     st.Page("pages/leads.py", title="Leads", icon=":material/contact_mail:"),
     st.Page("pages/traffic.py", title="Traffic & conversions", icon=":material/campaign:"),
+    st.Page("pages/webinars.py", title="Webinars", icon=":material/live_tv:"),
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
     st.Page("pages/data_status.py", title="Data status", icon=":material/sync:"),
 ]

@@ -2,11 +2,12 @@
 `queries.kpis(period, media_ids)`.
 
 Decisions:
-- Named, never dispatched by a string: each query below is made from the metrics.py or
-  traffic.py function itself, so renaming one fails when this module is imported, and a
-  page calling a name that is not here fails tests/app/test_queries.py (which reads every
-  page), not in front of a user. Arguments are checked against the function's signature
-  by type checkers (ParamSpec). A new query is one line here.
+- Named, never dispatched by a string: each query below is made from the metrics.py,
+  traffic.py, inventory.py or webinars.py function itself, so renaming one fails when this
+  module is imported, and a page calling a name that is not here fails
+  tests/app/test_queries.py (which reads every page), not in front of a user. Arguments
+  are checked against the function's signature by type checkers (ParamSpec). A new query
+  is one line here.
 - One `st.cache_data` function behind them all: results are kept CACHE_SECONDS per
   (warehouse, its file's version, query, arguments), so moving a widget does not re-run
   every query, and `clear()` (Refresh data on the Data status page) empties them at
@@ -30,7 +31,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import streamlit as st
 
-from app import metrics, traffic
+from app import inventory, metrics, traffic, webinars
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError, file_version
 
 CACHE_SECONDS = 300
@@ -117,3 +118,8 @@ traffic_by_media = Query(traffic.traffic_by_media)
 conversion_rates = Query(traffic.conversion_rates)
 conversion_totals = Query(traffic.conversion_totals)
 conversions = Query(traffic.conversions)
+
+content_inventory = Query(inventory.content_inventory)
+webinar_list = Query(webinars.webinar_list)
+webinar_funnel_by_source = Query(webinars.webinar_funnel_by_source)
+webinar_audience = Query(webinars.webinar_audience)

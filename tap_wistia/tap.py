@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import json
 import signal
 import sys
@@ -40,7 +41,7 @@ from tap_wistia.state.bookmarks import check_bookmarks, check_state_shape
 from tap_wistia.state.catalog import UnknownScopeIds
 from tap_wistia.state.planner import StreamAccess
 from tap_wistia.streams.account import AccountLookupStream
-from tap_wistia.streams.registry import STREAM_TYPES
+from tap_wistia.streams.registry import OPTIONAL_STREAM_TYPES, STREAM_TYPES
 
 if t.TYPE_CHECKING:
     from tap_wistia.http.budget import Clock
@@ -73,6 +74,9 @@ class TapWistia(SignalsInterrupt):
             raise ConfigValidationError(str(exc), errors=errors, schema=exc.schema) from None
         # Before any stream syncs: a bad bookmark must not fail (or silently stall) mid-run.
         check_bookmarks(self.state, self.streams, run.window.run_started)
+        unknown = required_stream_errors(run.settings.required_streams)
+        if unknown:
+            raise ConfigValidationError(unknown[0], errors=unknown)
 
     @cached_property
     def run(self) -> RunContext:
@@ -177,3 +181,17 @@ class TapWistia(SignalsInterrupt):
         except (json.JSONDecodeError, simplejson.JSONDecodeError) as exc:
             cls.logger.error("The state or catalog file is not valid JSON: %s", exc)
             sys.exit(1)
+
+
+def required_stream_errors(required: frozenset[str]) -> list[str]:
+    """`required_streams` names a stream a plan may lack; a typo would silently not apply."""
+    optional = sorted(stream.name for stream in OPTIONAL_STREAM_TYPES)
+    errors = []
+    for name in sorted(required - set(optional)):
+        close = difflib.get_close_matches(name, optional, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        errors.append(
+            f"required_streams: '{name}' is not a stream a plan can lack; {hint}"
+            f"one of: {', '.join(optional)}"
+        )
+    return errors

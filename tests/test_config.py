@@ -180,3 +180,19 @@ def test_an_unknown_setting_is_named_before_the_error_it_may_explain(caplog):
         caplog.text
     )
     assert any(error.startswith("modern_api_url:") for error in raised.value.errors)
+
+
+def test_a_misspelt_required_stream_is_refused_with_the_names_it_can_be():
+    with pytest.raises(ConfigValidationError) as raised:
+        TapWistia(config={**BASE, "required_streams": ["tagz"]}, parse_env_config=False)
+    [error] = raised.value.errors
+    assert error.startswith("required_streams: 'tagz' is not a stream a plan can lack; ")
+    assert "did you mean 'tags'?" in error and "webinar_audience" in error
+
+
+def test_required_streams_takes_any_stream_a_plan_can_lack():
+    tap = TapWistia(
+        config={**BASE, "required_streams": ["tags", "captions", "webinars"]},
+        parse_env_config=False,
+    )
+    assert tap.run.settings.required_streams == {"tags", "captions", "webinars"}

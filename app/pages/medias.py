@@ -72,3 +72,44 @@ ui.csv_download(
     exports.file_name("media-overview", scope=selection.project or "all-projects"),
     key="download_medias",
 )
+
+st.subheader("Content inventory")
+st.caption(
+    "Where each media is filed and published, its caption languages and localizations, "
+    "and its lifetime plays: find the videos without captions or never played."
+)
+filters = st.columns(2)
+without_captions = filters[0].toggle("Without captions", key="inventory_no_captions")
+never_played = filters[1].toggle("Never played", key="inventory_never_played")
+inventory = queries.content_inventory(
+    selection.media_ids, without_captions=without_captions, never_played=never_played
+)
+if inventory is None:
+    ui.empty_state(
+        "The warehouse has no content inventory yet.",
+        "Run `bash scripts/sync.sh` once: the dbt build adds content_inventory.",
+    )
+    st.stop()
+st.metric("Medias listed", f"{len(inventory):,}", border=True)
+ui.table(
+    inventory,
+    {
+        "media_name": "Media",
+        "folder_path": "Folder",
+        "tags": "Tags",
+        "channels": "Channels",
+        "episode_count": "Episodes",
+        "caption_languages": "Captions",
+        "localization_languages": "Localizations",
+        "plays": "Plays",
+        "last_view_at": "Last view (UTC)",
+        "media_type": "Type",
+        "media_id": "Media id",
+    },
+)
+ui.csv_download(
+    "Download the content inventory (CSV)",
+    inventory,
+    exports.file_name("content-inventory", scope=selection.project or "all-projects"),
+    key="download_inventory",
+)

@@ -2,7 +2,9 @@
 
 Starts `python -m app` (what scripts/dashboard.sh runs) on a free port against the synced
 warehouse, checks the six KPI cards and the Traffic & conversions page's leads against SQL,
-switches the trend resolution and compares the 7-day buckets with SQL, downloads the
+switches the trend resolution and compares the 7-day buckets with SQL, filters the Medias
+page's content inventory to the medias without captions, opens the Webinars page (its
+funnel and audience download against SQL), downloads the
 24-column CSV and compares it with the database, and saves a screenshot of every page in
 the test's temporary folder. .ci/run installs chromium and chromium-driver when missing.
 """
@@ -230,8 +232,44 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
     assert ", which overlap" in browser.find_element(By.TAG_NAME, "body").text
     browser.save_screenshot(str(shots / "traffic.png"))
 
+    # Medias: the content inventory, then only the medias without captions (as SQL says).
+    open_page(browser, f"{app_url}/medias", "Medias")
+    ((medias, uncaptioned),) = app_env.query(
+        "select count(*), count(*) filter (where not has_captions) from analytics.content_inventory"
+    )
+    assert 0 < uncaptioned < medias
+    WebDriverWait(browser, WAIT).until(
+        lambda b: metric_cards(b).get("Medias listed") == f"{medias:,}"
+    )
+    browser.find_element(By.XPATH, "//label[.//p[normalize-space()='Without captions']]").click()
+    WebDriverWait(browser, WAIT).until(
+        lambda b: metric_cards(b).get("Medias listed") == f"{uncaptioned:,}"
+    )
+    browser.save_screenshot(str(shots / "medias.png"))
+
+    # Webinars: the funnel's registrants and the audience download equal SQL (the page's
+    # empty state on a sandbox without webinars).
+    open_page(browser, f"{app_url}/webinars", "Webinars")
+    ((registrants,),) = app_env.query(
+        "select coalesce(sum(registrants), 0) from analytics.webinar_attendance"
+    )
+    body = browser.find_element(By.TAG_NAME, "body").text
+    if registrants:
+        assert metric_cards(browser)["Registrants"] == f"{registrants:,}"
+        browser.find_element(
+            By.XPATH, "//button[normalize-space()='Download the audience (CSV)']"
+        ).click()
+        audience = (
+            tmp_path / "downloads" / exports.file_name("webinar-audience", None, "all-webinars")
+        )
+        WebDriverWait(browser, WAIT).until(lambda _b: audience.exists())
+        with audience.open(encoding="utf-8", newline="") as handle:
+            assert len(list(csv.DictReader(handle))) == registrants
+    else:
+        assert "No webinars in the warehouse." in body
+    browser.save_screenshot(str(shots / "webinars.png"))
+
     for path, title in (
-        ("medias", "Medias"),
         ("audience", "Audience"),
         ("leads", "Leads"),
         ("data_status", "Data status"),
@@ -266,4 +304,5 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         "overview.png",
         "traffic.png",
         "trends.png",
+        "webinars.png",
     ]

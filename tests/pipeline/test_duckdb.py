@@ -24,7 +24,13 @@ from tests.pipeline.expected import (
     sort_key,
     spreadsheet_safe,
 )
+from tests.pipeline.expected_catalog_marts import (
+    check_account_daily_kpis,
+    check_channel_attribution,
+    check_content_inventory,
+)
 from tests.pipeline.expected_gold import Options
+from tests.pipeline.expected_webinar_marts import check_webinar_attendance
 from tests.pipeline.gold_checks import active_days, check_gold, dbt_env, pin_across_dst
 
 # Viewer-typed values a spreadsheet would run as formulas (OWASP CSV injection).
@@ -204,6 +210,11 @@ def test_duckdb_pipeline(pipeline_env):
     assert_analytics_marts(lambda sql: query(db, sql), dataset)
     # Their per-month traffic and per-day conversions, equal to the raw tap tables.
     assert_period_marts(lambda sql: query(db, sql), dataset)
+    # The marts of issue 19 on what the tap already reads.
+    check_channel_attribution(lambda sql: query(db, sql), dataset, GOLD_OPTIONS)
+    check_content_inventory(lambda sql: query(db, sql), dataset)
+    check_account_daily_kpis(lambda sql: query(db, sql), dataset)
+    check_webinar_attendance(lambda sql: query(db, sql), dataset)
 
 
 def test_duckdb_incremental_run_dedupes(pipeline_env):

@@ -8,6 +8,11 @@ import json
 
 from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
+from tests.pipeline.expected_catalog_marts import (
+    check_account_daily_kpis,
+    check_channel_attribution,
+    check_content_inventory,
+)
 from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 
@@ -67,6 +72,11 @@ def test_postgres_pipeline_and_incremental_state(pipeline_env, postgres_server):
         ),
     )
     assert_period_marts(lambda sql: fetch(postgres_server, dbname, sql), dataset)
+    check_channel_attribution(
+        lambda sql: fetch(postgres_server, dbname, sql), dataset, GOLD_OPTIONS
+    )
+    check_content_inventory(lambda sql: fetch(postgres_server, dbname, sql), dataset)
+    check_account_daily_kpis(lambda sql: fetch(postgres_server, dbname, sql), dataset)
 
     listed = pipeline_env.run("state", "list").output
     assert STATE_ID in listed

@@ -31,6 +31,11 @@ import pytest
 from tests.analytics_expected import assert_analytics_marts, assert_period_marts
 from tests.pipeline.conftest import PipelineEnv
 from tests.pipeline.expected import VIEW_COLUMNS, normalise_row, sort_key
+from tests.pipeline.expected_catalog_marts import (
+    check_account_daily_kpis,
+    check_channel_attribution,
+    check_content_inventory,
+)
 from tests.pipeline.expected_gold import Options, protect
 from tests.pipeline.gold_checks import check_gold, dbt_env, expected_export, zero_some_sessions
 from tests.pipeline.snowflake_emulator import REDIRECT_MODULE, emulated_snowflake
@@ -133,3 +138,6 @@ def test_snowflake_pipeline_on_emulator(pipeline_env: PipelineEnv, redirected_lo
             ),
         )
         assert_period_marts(fetch, dataset)
+        check_channel_attribution(fetch, dataset, GOLD_OPTIONS)
+        check_content_inventory(fetch, dataset)
+        check_account_daily_kpis(fetch, dataset)

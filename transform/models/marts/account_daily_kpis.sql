@@ -1,0 +1,53 @@
+-- The account's KPIs per UTC day: Wistia's own daily totals (account_daily_stats: loads,
+-- plays, hours watched) beside what the viewing sessions of that day say (sessions, played
+-- sessions, unique visitors, form conversions, hours watched from percent viewed x the
+-- media's duration). Wistia counts a play per session, so plays and sessions of a day
+-- agree: tests/assert_account_daily_kpis_reconcile.sql checks it on every day the loaded
+-- sessions cover. Every session counts here, whatever var('views_filter') says: Wistia's
+-- plays do not follow it.
+with stats as (
+    select stats_date, loads, plays, hours_watched
+    from {{ ref('stg_wistia__account_daily_stats') }}
+),
+
+medias as (
+    select media_id, duration_seconds from {{ ref('stg_wistia__medias') }}
+),
+
+sessions as (
+    select
+        cast(e.received_at as date) as session_date,
+        count(*) as sessions,
+        sum(case when e.percent_viewed > 0 then 1 else 0 end) as played_sessions,
+        count(distinct e.visitor_key) as unique_visitors,
+        sum(case when e.conversion_type is not null then 1 else 0 end) as form_conversions,
+        sum(coalesce(e.percent_viewed, 0) * coalesce(m.duration_seconds, 0)) / 3600.0
+            as session_hours_watched
+    from {{ ref('stg_wistia__events') }} as e
+    left join medias as m
+        on e.media_id = m.media_id
+    group by cast(e.received_at as date)
+),
+
+coverage as (
+    select min(session_date) as first_day, max(session_date) as last_day from sessions
+)
+
+select
+    s.stats_date,
+    s.loads,
+    s.plays,
+    case when s.loads > 0 then cast(s.plays as {{ wistia_type_double() }}) / s.loads end
+        as play_rate,
+    s.hours_watched,
+    coalesce(e.sessions, 0) as sessions,
+    coalesce(e.played_sessions, 0) as played_sessions,
+    coalesce(e.unique_visitors, 0) as unique_visitors,
+    coalesce(e.form_conversions, 0) as form_conversions,
+    coalesce(e.session_hours_watched, 0) as session_hours_watched,
+    s.plays - coalesce(e.sessions, 0) as plays_minus_sessions,
+    s.stats_date between c.first_day and c.last_day as sessions_loaded
+from stats as s
+cross join coverage as c
+left join sessions as e
+    on s.stats_date = e.session_date
