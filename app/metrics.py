@@ -94,9 +94,9 @@ def data_days(wh: Warehouse) -> tuple[dt.date, dt.date] | None:
 
 
 def accounts(wh: Warehouse) -> dict[int, str]:
-    """The Wistia accounts the marts hold (those with medias): id -> label, the account's
-    name when the `account` stream is loaded; {} for marts built before they carried one
-    (the app then reads them as they are)."""
+    """The Wistia accounts the marts hold (those with medias): id -> label, 'name (id)' when
+    the `account` stream is loaded (two accounts may share a name), else 'Account id'; {}
+    for marts built before they carried one (the app then reads them as they are)."""
     stamped = wh.rows(
         "select count(*) as n from information_schema.columns where table_schema = :schema"
         " and table_name = 'media_overview' and column_name = 'account_id'",
@@ -105,7 +105,11 @@ def accounts(wh: Warehouse) -> dict[int, str]:
     if not stamped:
         return {}
     return {
-        int(row["account_id"]): row["account_name"] or f"Account {row['account_id']}"
+        int(row["account_id"]): (
+            f"{row['account_name']} ({row['account_id']})"
+            if row["account_name"]
+            else f"Account {row['account_id']}"
+        )
         for row in wh.rows(
             "select account_id, max(account_name) as account_name from {schema}.media_overview"
             " group by account_id order by account_id"

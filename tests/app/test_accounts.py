@@ -33,15 +33,17 @@ def test_one_account_shows_no_filter(app_env: SyncedProject):
     queries.clear()
     at = run_app()
     assert [s.label for s in at.sidebar.selectbox] == ["Project", "Media"]
-    assert metrics.accounts(Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))) == {
-        FIRST: "Account 1001"
-    }
+    assert list(metrics.accounts(Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path)))) == [
+        FIRST
+    ]
 
 
 def test_two_accounts_every_figure_follows_the_filter(two_account_warehouse: Path):
     at = run_app()
     picker = at.sidebar.selectbox(key="account_picker")
-    assert picker.options == ["Account 1001", "Account 2002"]
+    labels = metrics.accounts(Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse)))
+    assert list(labels) == [FIRST, SECOND]
+    assert picker.options == list(labels.values())
     period = Period(*at.date_input(key="period").value)
     first_plays, second_plays = (
         plays(two_account_warehouse, FIRST, period.start, period.end),

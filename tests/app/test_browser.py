@@ -146,19 +146,22 @@ def test_account_filter_in_chromium(two_account_warehouse: Path, app_url: str, b
     WebDriverWait(browser, WAIT).until(
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
+    labels = metrics.accounts(wh)  # 'Account <id>', or '<name> (<id>)' with the account stream
     picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
-    assert picker.get_attribute("value") == "Account 1001"
+    assert picker.get_attribute("value") == labels[FIRST]
     assert metric_cards(browser)["Plays"] == f"{plays(two_account_warehouse, FIRST, start, last):,}"
     picker.click()
     options = (By.CSS_SELECTOR, "[role='option']")
     WebDriverWait(browser, WAIT).until(ec.presence_of_element_located(options))
-    assert [o.text for o in browser.find_elements(*options)] == ["Account 1001", "Account 2002"]
-    browser.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Account 2002']").click()
+    assert [o.text for o in browser.find_elements(*options)] == [labels[FIRST], labels[SECOND]]
+    browser.find_element(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{labels[SECOND]}']"
+    ).click()
     second = f"{plays(two_account_warehouse, SECOND, start, last):,}"
     assert second != metric_cards(browser)["Plays"]
     WebDriverWait(browser, WAIT).until(lambda b: metric_cards(b).get("Plays") == second)
     picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
-    assert picker.get_attribute("value") == "Account 2002"
+    assert picker.get_attribute("value") == labels[SECOND]
 
 
 def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
