@@ -6,8 +6,11 @@ served by these routes instead: rows are fetched in batches and written out as t
 through a temporary file (app/spool.py) that frees the warehouse as soon as the query is
 read.
 
-    GET /download/views.csv?from=2026-01-01&to=2026-01-31[&project=...][&media=...]
+    GET /download/views.csv?from=2026-01-01&to=2026-01-31[&project=...][&media=...][&account=...]
     GET /download/sessions.csv?... (same parameters)
+
+`account` (a warehouse holding several Wistia accounts) narrows every query to that
+account's rows, as the sidebar's account filter does (app/warehouse.py).
 
 A period outside EARLIEST_DAY..LATEST_DAY (`from=0001-01-01&to=9999-12-31`) or reversed is
 a 400 naming the allowed range: the day after 9999-12-31 does not exist, so such a period
@@ -16,6 +19,7 @@ cannot even be turned into timestamp bounds, and no Wistia data lies outside tha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
@@ -37,9 +41,17 @@ EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_DAY = dt.date(2099, 12, 31)
 
 
-def download_url(path: str, period: Period, project: str | None, media_id: str | None) -> str:
+def download_url(
+    path: str,
+    period: Period,
+    project: str | None,
+    media_id: str | None,
+    account_id: int | None = None,
+) -> str:
     """The URL of a download for these filters (what the Downloads page links to)."""
     params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if account_id is not None:
+        params["account"] = str(account_id)
     if project:
         params["project"] = project
     if media_id:
@@ -69,6 +81,8 @@ def _request_filters(request: Request, wh: Warehouse) -> tuple[Period, list[str]
         raise ValueError(f"no media with id {media_id!r} in the warehouse")
     media_ids = metrics.select_medias(catalog, project, media_id)
     scope = media_id or project or "all-medias"
+    if wh.config.account_id is not None:  # as ui.Selection.file_scope names it
+        scope = f"account-{wh.config.account_id}-{scope}"
     return period, media_ids, scope
 
 
@@ -94,14 +108,24 @@ def _download(
     what: str,
     stream_csv: Callable[[Warehouse, Period, list[str] | None], Iterator[bytes]],
 ) -> Response:
-    wh = Warehouse(WarehouseConfig.from_env())
     try:
+        wh = Warehouse(_account_config(request))
         period, media_ids, scope = _request_filters(request, wh)
     except ValueError as exc:
         return PlainTextResponse(str(exc), status_code=400)
     except WarehouseError as exc:  # a sync writing it, or no warehouse: not the request's fault
         return PlainTextResponse(str(exc), status_code=503)
     return _csv_response(stream_csv(wh, period, media_ids), exports.file_name(what, period, scope))
+
+
+def _account_config(request: Request) -> WarehouseConfig:
+    """The app's warehouse, narrowed to the request's `account` when it names one."""
+    account = request.query_params.get("account") or None
+    if account is None:
+        return WarehouseConfig.from_env()
+    if not account.isdigit():
+        raise ValueError(f"account must be an account id (digits), got {account!r}")
+    return dataclasses.replace(WarehouseConfig.from_env(), account_id=int(account))
 
 
 def views_csv(request: Request) -> Response:

@@ -141,8 +141,9 @@ def stream_sessions_csv(
     where, params = media_filter("k.media_id", media_ids)
     sql = (
         "select k.*, m.project_name from {schema}.wistia_views_keyed as k"
-        " left join (select distinct media_id, project_name"
-        " from {schema}.media_daily_metrics) as m on k.media_id = m.media_id"
+        " left join (select distinct account_id, media_id, project_name"
+        " from {schema}.media_daily_metrics) as m"
+        " on k.account_id = m.account_id and k.media_id = m.media_id"
         f" where k.viewed_at >= :ts_from and k.viewed_at < :ts_to and {where}"
         " order by k.viewed_at, k.event_key"
     )

@@ -93,6 +93,30 @@ def data_days(wh: Warehouse) -> tuple[dt.date, dt.date] | None:
     return _as_date(row["first_day"]), _as_date(row["last_day"])
 
 
+def accounts(wh: Warehouse) -> dict[int, str]:
+    """The Wistia accounts the marts hold (those with medias): id -> label, 'name (id)' when
+    the `account` stream is loaded (two accounts may share a name), else 'Account id'; {}
+    for marts built before they carried one (the app then reads them as they are)."""
+    stamped = wh.rows(
+        "select count(*) as n from information_schema.columns where table_schema = :schema"
+        " and table_name = 'media_overview' and column_name = 'account_id'",
+        {"schema": wh.config.schema},
+    )[0]["n"]
+    if not stamped:
+        return {}
+    return {
+        int(row["account_id"]): (
+            f"{row['account_name']} ({row['account_id']})"
+            if row["account_name"]
+            else f"Account {row['account_id']}"
+        )
+        for row in wh.rows(
+            "select account_id, max(account_name) as account_name from {schema}.media_overview"
+            " group by account_id order by account_id"
+        )
+    }
+
+
 def media_catalog(wh: Warehouse) -> list[dict[str, Any]]:
     """Every media with its project, by project then name."""
     return wh.rows(

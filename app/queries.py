@@ -25,6 +25,7 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
@@ -34,14 +35,19 @@ from app import inventory, metrics, traffic, webinars
 from app.warehouse import Warehouse, WarehouseConfig, WarehouseError, file_version
 
 CACHE_SECONDS = 300
+# The sidebar's account filter (ui.account_picker) in the session: every query reads that
+# account only (warehouse.py applies it), and caches per account (it is in the config).
+ACCOUNT_KEY = "account"
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def config() -> WarehouseConfig:
-    """The warehouse every query reads (WISTIA_APP_* variables, read per query)."""
-    return WarehouseConfig.from_env()
+def config(every_account: bool = False) -> WarehouseConfig:
+    """The warehouse every query reads (WISTIA_APP_* variables, read per query), narrowed
+    to the account the sidebar picked unless `every_account`."""
+    account_id = None if every_account else st.session_state.get(ACCOUNT_KEY)
+    return dataclasses.replace(WarehouseConfig.from_env(), account_id=account_id)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -68,13 +74,16 @@ class Query(Generic[P, R]):
     """A metrics/traffic function `f(warehouse, *args)`, called as `query(*args)`: cached,
     on the configured warehouse."""
 
-    def __init__(self, function: Callable[Concatenate[Warehouse, P], R]) -> None:
+    def __init__(
+        self, function: Callable[Concatenate[Warehouse, P], R], every_account: bool = False
+    ) -> None:
         self.function = function
         self.name = f"{function.__module__}.{function.__qualname__}"
+        self.every_account = every_account  # not narrowed by the account filter
 
     def fetch(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """The cached result; WarehouseError when the warehouse cannot be read."""
-        where = config()
+        where = config(self.every_account)
         version = file_version(where.duckdb_path) if where.kind == "duckdb" else None
         return _cached(where, version, self.name, self.function, *args, **kwargs)
 
@@ -87,6 +96,7 @@ class Query(Generic[P, R]):
             st.stop()
 
 
+accounts = Query(metrics.accounts, every_account=True)
 data_days = Query(metrics.data_days)
 media_catalog = Query(metrics.media_catalog)
 kpis = Query(metrics.kpis)

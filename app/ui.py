@@ -19,6 +19,7 @@ from app.metrics import Period
 from app.reporting_zone import reporting_zone
 
 DEFAULT_DAYS = 30
+ACCOUNT_PICKER = "account_picker"  # the account selectbox's widget key
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,13 @@ class Selection:
     project: str | None
     media_id: str | None
     media_ids: list[str] | None  # None = every media
+    account_id: int | None = None  # None = the warehouse holds one account: no filter
 
     @property
     def file_scope(self) -> str:
         """What a download of this selection holds, for its file name."""
-        return self.media_id or self.project or "all-medias"
+        scope = self.media_id or self.project or "all-medias"
+        return scope if self.account_id is None else f"account-{self.account_id}-{scope}"
 
     @property
     def scope_label(self) -> str:
@@ -42,8 +45,40 @@ class Selection:
         return f"project {self.project}" if self.project else "all medias"
 
 
+def account_picker() -> int | None:
+    """The account every page reads when the warehouse holds several: one at a time (two
+    accounts' figures are never added up, as their medias and viewers are distinct). None,
+    and no picker, with a single account."""
+    accounts = queries.accounts()
+    if len(accounts) < 2:
+        st.session_state.pop(queries.ACCOUNT_KEY, None)
+        return None
+    ids = list(accounts)
+    if st.session_state.get(queries.ACCOUNT_KEY) not in ids:
+        st.session_state[queries.ACCOUNT_KEY] = ids[0]
+    # The choice lives under its own key, not the widget's: a widget's state does not
+    # follow the user to another page, the account must. The callback stores it before
+    # the rerun, so the freshness banner (drawn before this picker) reads it too.
+    st.sidebar.selectbox(
+        "Account",
+        ids,
+        index=ids.index(st.session_state[queries.ACCOUNT_KEY]),
+        format_func=accounts.__getitem__,
+        key=ACCOUNT_PICKER,
+        on_change=_remember_account,
+    )
+    return st.session_state[queries.ACCOUNT_KEY]
+
+
+def _remember_account() -> None:
+    st.session_state[queries.ACCOUNT_KEY] = st.session_state[ACCOUNT_PICKER]
+
+
 def sidebar() -> Selection | None:
-    """Period, project and media pickers; None (with a message) when there is no data."""
+    """Account, period, project and media pickers; None (with a message) when there is no
+    data."""
+    st.sidebar.header("Filters")
+    account_id = account_picker()
     days = queries.data_days()
     if days is None:
         st.info(
@@ -54,7 +89,6 @@ def sidebar() -> Selection | None:
         return None
     first_day, last_day = days
     default_start = max(first_day, last_day - dt.timedelta(days=DEFAULT_DAYS - 1))
-    st.sidebar.header("Filters")
     picked = st.sidebar.date_input(
         "Period (UTC days)",
         value=(default_start, last_day),
@@ -80,7 +114,9 @@ def sidebar() -> Selection | None:
     st.sidebar.caption(
         f"Data from {first_day} to {last_day} (UTC). Trend buckets: {reporting_zone()} time."
     )
-    return Selection(period, project, media_id, metrics.select_medias(catalog, project, media_id))
+    return Selection(
+        period, project, media_id, metrics.select_medias(catalog, project, media_id), account_id
+    )
 
 
 def start_page() -> Selection:

@@ -4,6 +4,12 @@ PostgreSQL. Every query of the app goes through `Warehouse.rows` / `Warehouse.st
 Queries are written once, in SQL that both engines accept, with `:name` placeholders;
 `_bind` turns them into each driver's own parameter style.
 
+Several Wistia accounts in one warehouse: every mart has `account_id`. A config with an
+`account_id` (the sidebar's account filter) reads that account only, here, for every query:
+each `{schema}.<mart>` a query names becomes that mart's rows of the account, so no KPI,
+chart, table or download can forget the filter, and a join between two marts stays within
+one account. Without one (a single-account warehouse) the SQL runs unchanged.
+
 DuckDB allows one writer *or* any number of readers per file across processes. The app
 therefore opens a read-only connection per query and closes it at once: a long-lived
 reader would make the scheduled sync (target-duckdb, dbt) fail to open the file.
@@ -35,6 +41,8 @@ DUCKDB_CONFIG = {
 }
 
 _PLACEHOLDER = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+# A mart as the app's queries name it, with its alias if any: `{schema}.media_overview as m`.
+_MART = re.compile(r"\{schema\}\.(\w+)(\s+as\s+\w+)?", re.IGNORECASE)
 
 
 class WarehouseError(RuntimeError):
@@ -49,6 +57,7 @@ class WarehouseConfig:
     duckdb_path: Path = DEFAULT_DUCKDB
     postgres_dsn: str = field(default="", repr=False)  # may hold a password
     schema: str = "analytics"
+    account_id: int | None = None  # read this account only (None: the marts as they are)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> WarehouseConfig:
@@ -232,7 +241,15 @@ class Warehouse:
                 conn.close()
 
     def _sql(self, sql: str) -> str:
+        if self.config.account_id is not None:
+            sql = _MART.sub(self._one_account, sql)
         return _bind(sql.replace("{schema}", self.config.schema), self.config.kind)
+
+    def _one_account(self, mart: re.Match[str]) -> str:
+        """`{schema}.<mart> [as alias]` -> the mart's rows of the config's account."""
+        table, alias = mart.group(1), mart.group(2)
+        rows = f"select * from {{schema}}.{table} where account_id = {int(self.config.account_id)}"
+        return f"({rows}){alias or f' as {table}'}"
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """All rows of a (small) result as dicts."""

@@ -14,7 +14,7 @@ st.caption(
     "rows are fine."
 )
 count = queries.count_views(period, selection.media_ids)
-scope = selection.media_id or selection.project or "all-medias"
+scope = selection.file_scope
 
 st.subheader("Views export (24 columns)")
 st.markdown(
@@ -25,7 +25,9 @@ views_name = exports.file_name("views-24col", period, scope)
 if count:
     st.link_button(
         f"Download {views_name} ({count:,} rows)",
-        download_url(VIEWS_PATH, period, selection.project, selection.media_id),
+        download_url(
+            VIEWS_PATH, period, selection.project, selection.media_id, selection.account_id
+        ),
         icon=":material/download:",
         type="primary",
     )
@@ -34,13 +36,16 @@ else:
 
 st.subheader("Detailed sessions export")
 st.markdown(
-    "Every field of each session with its keys (`event_key`, `media_id`, `visitor_key`), "
+    "Every field of each session with its keys (`account_id`, `event_key`, `media_id`, "
+    "`visitor_key`), "
     "the media and its project: for joins in your own tools."
 )
 if count:
     st.link_button(
         f"Download {exports.file_name('sessions-detailed', period, scope)} ({count:,} rows)",
-        download_url(SESSIONS_PATH, period, selection.project, selection.media_id),
+        download_url(
+            SESSIONS_PATH, period, selection.project, selection.media_id, selection.account_id
+        ),
         icon=":material/download:",
     )
 st.caption(

@@ -24,6 +24,7 @@ import pytest
 from app import queries
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.tiny_warehouse import build_tiny_warehouse
+from tests.app.two_accounts import add_second_account
 from tests.pipeline.conftest import COPY_IGNORE, DATASET, REPO_ROOT, clean_env
 from wistia_sandbox import Dataset, FakeWistia, generate_dataset
 
@@ -190,6 +191,21 @@ def app_env(synced: SyncedProject, monkeypatch: pytest.MonkeyPatch) -> SyncedPro
     for key, value in synced.app_env().items():
         monkeypatch.setenv(key, value)
     return synced
+
+
+@pytest.fixture
+def two_account_warehouse(
+    app_env: SyncedProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The app (in this process) on a copy of the synced warehouse holding two accounts
+    (tests/app/two_accounts.py)."""
+    path = tmp_path / "two.duckdb"
+    shutil.copyfile(app_env.duckdb_path, path)
+    add_second_account(path)
+    monkeypatch.setenv("WISTIA_APP_DUCKDB_PATH", str(path))
+    queries.clear()
+    yield path
+    queries.clear()
 
 
 @pytest.fixture

@@ -31,9 +31,11 @@ from app.metrics import Period
 from app.warehouse import Warehouse, WarehouseConfig
 from tests.app.conftest import SyncedProject
 from tests.app.test_metrics import raw_kpis
+from tests.app.two_accounts import FIRST, SECOND, plays
 from tests.pipeline.conftest import free_port
 
 WAIT = 60  # seconds for a page to render on a busy machine
+ACCOUNT = "Account"  # the sidebar's account filter (a combo box with this label)
 
 
 def _browser_binaries() -> tuple[str, str]:
@@ -130,6 +132,38 @@ def metric_cards(browser: webdriver.Chrome) -> dict[str, str]:
     return dict(zip(labels, values, strict=True))
 
 
+def sidebar_text(browser: webdriver.Chrome) -> str:
+    return browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]').text
+
+
+def test_account_filter_in_chromium(two_account_warehouse: Path, app_url: str, browser):
+    """Two accounts (the `two_account_warehouse` fixture, set before `app_url` starts the app): the
+    sidebar's Account filter switches the KPI cards to the chosen account's figures."""
+    wh = Warehouse(WarehouseConfig(duckdb_path=two_account_warehouse))
+    _first, last = metrics.data_days(wh)
+    start = last - dt.timedelta(days=29)
+    open_page(browser, app_url, "Overview")
+    WebDriverWait(browser, WAIT).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
+    )
+    labels = metrics.accounts(wh)  # 'Account <id>', or '<name> (<id>)' with the account stream
+    picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
+    assert picker.get_attribute("value") == labels[FIRST]
+    assert metric_cards(browser)["Plays"] == f"{plays(two_account_warehouse, FIRST, start, last):,}"
+    picker.click()
+    options = (By.CSS_SELECTOR, "[role='option']")
+    WebDriverWait(browser, WAIT).until(ec.presence_of_element_located(options))
+    assert [o.text for o in browser.find_elements(*options)] == [labels[FIRST], labels[SECOND]]
+    browser.find_element(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{labels[SECOND]}']"
+    ).click()
+    second = f"{plays(two_account_warehouse, SECOND, start, last):,}"
+    assert second != metric_cards(browser)["Plays"]
+    WebDriverWait(browser, WAIT).until(lambda b: metric_cards(b).get("Plays") == second)
+    picker = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
+    assert picker.get_attribute("value") == labels[SECOND]
+
+
 def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path: Path):
     wh = Warehouse(WarehouseConfig(duckdb_path=app_env.duckdb_path))
     _first, last = metrics.data_days(wh)
@@ -143,6 +177,9 @@ def test_app_in_chromium(app_env: SyncedProject, app_url: str, browser, tmp_path
         lambda b: len(b.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')) == 6
     )
     shown = metric_cards(browser)
+    # One account in the warehouse: no account filter in the sidebar.
+    assert "Project" in sidebar_text(browser) and ACCOUNT not in sidebar_text(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, f'input[aria-label="{ACCOUNT}"]')
     raw = raw_kpis(app_env, period, None)  # independent SQL over the tap's raw tables
     assert raw["plays"] > 0
     assert shown == {

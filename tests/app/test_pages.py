@@ -198,9 +198,9 @@ def test_downloads_follow_the_filters(app_env: SyncedProject):
     detailed = at.get("link_button")[1].proto
     _status, _headers, body = fetch(detailed.url)
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
-    assert rows[0][:3] == ["event_key", "media_id", "media_name"]
+    assert rows[0][:5] == ["account_id", "account_name", "event_key", "media_id", "media_name"]
     assert rows[0][-1] == "project_name"
-    assert {row[1] for row in rows[1:]} == {media}
+    assert {row[3] for row in rows[1:]} == {media}
 
 
 def test_unfiltered_export_equals_the_wistia_views_mart(synced: SyncedProject):

@@ -325,7 +325,7 @@ def expected_csv_rows(dataset: Dataset) -> list[tuple[str, ...]]:
     return [tuple(spreadsheet_safe(csv_cell(v)) for v in row) for row in expected_views(dataset)]
 
 
-DETAILED_COLUMNS = ["Media ID", "Media Name", "Project", "Event Key", *VIEW_COLUMNS]
+DETAILED_COLUMNS = ["Account ID", "Media ID", "Media Name", "Project", "Event Key", *VIEW_COLUMNS]
 
 
 def media_file_name(name: str | None, hashed_id: str) -> str:

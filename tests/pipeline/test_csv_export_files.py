@@ -39,6 +39,7 @@ def busy_account(path: Path) -> duckdb.DuckDBPyConnection:
     conn.execute("set preserve_insertion_order = false")
     conn.execute("create schema analytics")
     generated = {
+        "Account ID": "1",
         "Media ID": f"'m' || lpad(cast(i % {MEDIAS} as varchar), 4, '0')",
         "Media Name": f"'Démo vidéo #' || (i % {MEDIAS})",
         "Project": "'Project'",
@@ -107,13 +108,13 @@ def test_main_files_are_newest_first_with_the_event_key_breaking_ties(exported):
     header, detailed = read_rows(output / "wistia_views_detailed.csv")
     assert header == DETAILED_COLUMNS
     assert len(detailed) == EVENTS == written[str(output / "wistia_views_detailed.csv")]
-    keyed = [(r[4], r[3]) for r in detailed]
+    keyed = [(r[5], r[4]) for r in detailed]
     assert len({date for date, _ in keyed}) < EVENTS  # ties exist, and are ordered
     assert newest_first(keyed)
     header, views = read_rows(output / "wistia_views.csv")
     assert header == VIEW_COLUMNS
     # The same rows in the same order: the 24 columns of each detailed row.
-    assert views == [r[4:] for r in detailed]
+    assert views == [r[5:] for r in detailed]
 
 
 def test_stale_temporaries_of_a_killed_export_are_removed(exported):

@@ -251,10 +251,10 @@ def check_media_exports(folder, dataset, view_rows: Counter) -> None:
     projects = {p["id"]: p["name"] for p in dataset.projects}
     header, rows = read_rows(folder / "wistia_views_detailed.csv")
     assert header == DETAILED_COLUMNS
-    assert sorted(r[3] for r in rows) == sorted(dataset.event_keys())
-    assert Counter(r[4:] for r in rows) == view_rows
+    assert sorted(r[4] for r in rows) == sorted(dataset.event_keys())
+    assert Counter(r[5:] for r in rows) == view_rows
     media_of_event = {e["event_key"]: e["media_id"] for e in dataset.events}
-    for media_id, name, project, event_key, *_ in rows:
+    for _account_id, media_id, name, project, event_key, *_ in rows:
         media = medias[media_of_event[event_key]]
         assert (media_id, name, project) == (
             media["hashed_id"],

@@ -6,16 +6,17 @@
 -- sessions cover. Every session counts here, whatever var('views_filter') says: Wistia's
 -- plays do not follow it.
 with stats as (
-    select stats_date, loads, plays, hours_watched
+    select account_id, stats_date, loads, plays, hours_watched
     from {{ ref('stg_wistia__account_daily_stats') }}
 ),
 
 medias as (
-    select media_id, duration_seconds from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, duration_seconds from {{ ref('stg_wistia__medias') }}
 ),
 
 sessions as (
     select
+        e.account_id,
         cast(e.received_at as date) as session_date,
         count(*) as sessions,
         sum(case when e.percent_viewed > 0 then 1 else 0 end) as played_sessions,
@@ -25,15 +26,19 @@ sessions as (
             as session_hours_watched
     from {{ ref('stg_wistia__events') }} as e
     left join medias as m
-        on e.media_id = m.media_id
-    group by cast(e.received_at as date)
+        on {{ wistia_join_on('e', 'm', ['media_id']) }}
+    group by e.account_id, cast(e.received_at as date)
 ),
 
 coverage as (
-    select min(session_date) as first_day, max(session_date) as last_day from sessions
+    select account_id, min(session_date) as first_day, max(session_date) as last_day
+    from sessions
+    group by account_id
 )
 
 select
+    s.account_id,
+    {{ wistia_account_name('s.account_id') }} as account_name,
     s.stats_date,
     s.loads,
     s.plays,
@@ -48,6 +53,7 @@ select
     s.plays - coalesce(e.sessions, 0) as plays_minus_sessions,
     s.stats_date between c.first_day and c.last_day as sessions_loaded
 from stats as s
-cross join coverage as c
+left join coverage as c
+    on s.account_id = c.account_id
 left join sessions as e
-    on s.stats_date = e.session_date
+    on s.account_id = e.account_id and s.stats_date = e.session_date

@@ -1,5 +1,5 @@
 -- Plays, engagement and conversions by channel: traffic source (utm_source, utm_medium,
--- utm_campaign, referrer_domain) and embed page, for the whole account.
+-- utm_campaign, referrer_domain) and embed page, per account.
 --   * loads, plays, engagement: Wistia's own attribution (media_traffic over every month
 --     extracted; media_embed_locations' latest snapshot per media, which covers the whole
 --     extraction window).
@@ -13,6 +13,7 @@
 {% set utm_dimensions = ['utm_source', 'utm_medium', 'utm_campaign'] %}
 with traffic as (
     select
+        account_id,
         dimension as channel_type,
         dimension_value as channel,
         media_id,
@@ -26,12 +27,13 @@ with traffic as (
 embed_snapshots as (
     select
         *,
-        max(snapshot_date) over (partition by media_id) as latest_snapshot
+        max(snapshot_date) over (partition by account_id, media_id) as latest_snapshot
     from {{ ref('stg_wistia__media_embed_locations') }}
 ),
 
 embeds as (
     select
+        account_id,
         'embed_page' as channel_type,
         embed_url as channel,
         media_id,
@@ -43,14 +45,16 @@ embeds as (
 ),
 
 pages as (
-    select embed_url, max(page_title) as page_title, max(embed_domain) as embed_domain
+    select
+        account_id, embed_url, max(page_title) as page_title, max(embed_domain) as embed_domain
     from embed_snapshots
     where snapshot_date = latest_snapshot
-    group by embed_url
+    group by account_id, embed_url
 ),
 
 wistia_figures as (
     select
+        account_id,
         channel_type,
         channel,
         count(distinct case when plays > 0 then media_id end) as medias,
@@ -62,12 +66,13 @@ wistia_figures as (
         union all
         select * from embeds
     ) as figures
-    group by channel_type, channel
+    group by account_id, channel_type, channel
 ),
 
 -- Every session, and every session a conversion may belong to (views_filter aside).
 all_sessions as (
     select
+        account_id,
         event_key,
         media_id,
         received_at,
@@ -78,18 +83,19 @@ all_sessions as (
 
 matched as (
     select
+        c.account_id,
         c.media_id,
         c.converted_at,
         c.email_normalized,
         s.event_key,
         s.embed_url,
         row_number() over (
-            partition by c.media_id, c.email_normalized, c.converted_at
+            partition by c.account_id, c.media_id, c.email_normalized, c.converted_at
             order by case when s.conversion_type is not null then 0 else 1 end, s.event_key
         ) as preference
     from {{ ref('stg_wistia__media_conversions') }} as c
     left join all_sessions as s
-        on c.media_id = s.media_id
+        on {{ wistia_join_on('c', 's', ['media_id']) }}
         and {{ dbt.date_trunc('second', 'c.converted_at') }}
         = {{ dbt.date_trunc('second', 's.received_at') }}
 ),
@@ -102,13 +108,14 @@ conversions as (
 session_channels as (
     {%- for dimension in utm_dimensions %}
     select
+        account_id,
         '{{ dimension }}' as channel_type,
         coalesce({{ wistia_url_param('embed_url', dimension) }}, '(none)') as channel,
         event_key
     from {{ ref('int_wistia__views') }}
     union all
     {%- endfor %}
-    select 'embed_page' as channel_type, embed_url as channel, event_key
+    select account_id, 'embed_page' as channel_type, embed_url as channel, event_key
     from {{ ref('int_wistia__views') }}
     where embed_url is not null
 ),
@@ -116,6 +123,7 @@ session_channels as (
 conversion_channels as (
     {%- for dimension in utm_dimensions %}
     select
+        account_id,
         '{{ dimension }}' as channel_type,
         case when event_key is null then '(unknown)'
             else coalesce({{ wistia_url_param('embed_url', dimension) }}, '(none)')
@@ -125,6 +133,7 @@ conversion_channels as (
     union all
     {%- endfor %}
     select
+        account_id,
         'embed_page' as channel_type,
         case when event_key is null then '(unknown)' else embed_url end as channel,
         email_normalized
@@ -133,30 +142,33 @@ conversion_channels as (
 ),
 
 session_figures as (
-    select channel_type, channel, count(*) as sessions
+    select account_id, channel_type, channel, count(*) as sessions
     from session_channels
-    group by channel_type, channel
+    group by account_id, channel_type, channel
 ),
 
 conversion_figures as (
     select
+        account_id,
         channel_type,
         channel,
         count(*) as form_conversions,
         count(distinct email_normalized) as leads
     from conversion_channels
-    group by channel_type, channel
+    group by account_id, channel_type, channel
 ),
 
 channels as (
-    select channel_type, channel from wistia_figures
+    select account_id, channel_type, channel from wistia_figures
     union
-    select channel_type, channel from session_figures
+    select account_id, channel_type, channel from session_figures
     union
-    select channel_type, channel from conversion_figures
+    select account_id, channel_type, channel from conversion_figures
 )
 
 select
+    k.account_id,
+    {{ wistia_account_name('k.account_id') }} as account_name,
     k.channel_type,
     k.channel,
     p.page_title,
@@ -178,10 +190,18 @@ select
     end as conversions_per_session
 from channels as k
 left join wistia_figures as w
-    on k.channel_type = w.channel_type and k.channel = w.channel
+    on k.account_id = w.account_id
+    and k.channel_type = w.channel_type
+    and k.channel = w.channel
 left join session_figures as s
-    on k.channel_type = s.channel_type and k.channel = s.channel
+    on k.account_id = s.account_id
+    and k.channel_type = s.channel_type
+    and k.channel = s.channel
 left join conversion_figures as c
-    on k.channel_type = c.channel_type and k.channel = c.channel
+    on k.account_id = c.account_id
+    and k.channel_type = c.channel_type
+    and k.channel = c.channel
 left join pages as p
-    on k.channel_type = 'embed_page' and k.channel = p.embed_url
+    on k.account_id = p.account_id
+    and k.channel_type = 'embed_page'
+    and k.channel = p.embed_url

@@ -4,6 +4,7 @@
 -- without captions, or never played.
 with medias as (
     select
+        account_id,
         media_id,
         media_name,
         media_type,
@@ -20,70 +21,78 @@ with medias as (
 ),
 
 tag_rows as (
-    select distinct media_id, item_name as tag
-    from ({{ wistia_json_array_names('medias', ['media_id'], 'tags_json') }}) as unnested
+    select distinct account_id, media_id, item_name as tag
+    from ({{ wistia_json_array_names('medias', ['account_id', 'media_id'], 'tags_json') }})
+        as unnested
 ),
 
 tags as (
     select
+        account_id,
         media_id,
         count(*) as tag_count,
         {{ dbt.listagg('tag', "'; '", 'order by tag') }} as tags
     from tag_rows
-    group by media_id
+    group by account_id, media_id
 ),
 
 -- Published tracks only: a draft caption is not shown to viewers.
 captions as (
     select
+        account_id,
         media_id,
         count(distinct language_code) as caption_count,
         {{ dbt.listagg('language_name', "'; '", 'order by language_name') }}
             as caption_languages
     from (
-        select distinct media_id, language_code, coalesce(language_name, language_code)
+        select distinct account_id, media_id, language_code, coalesce(language_name, language_code)
             as language_name
         from {{ ref('stg_wistia__captions') }}
         where not coalesce(is_draft, false)
     ) as published
-    group by media_id
+    group by account_id, media_id
 ),
 
 localizations as (
     select
+        account_id,
         media_id,
         count(*) as localization_count,
         sum(case when is_enabled then 1 else 0 end) as enabled_localization_count,
         {{ dbt.listagg('language_name', "'; '", 'order by language_name') }}
             as localization_languages
     from (
-        select media_id, coalesce(language_name, language_code) as language_name, is_enabled
+        select
+            account_id, media_id, coalesce(language_name, language_code) as language_name,
+            is_enabled
         from {{ ref('stg_wistia__localizations') }}
     ) as localized
-    group by media_id
+    group by account_id, media_id
 ),
 
 -- Which channels publish the media, as which episodes (a media may be an episode of
 -- several channels, or several times of one).
 episodes as (
-    select e.media_id, e.episode_hashed_id, e.is_published, c.channel_hashed_id,
+    select e.account_id, e.media_id, e.episode_hashed_id, e.is_published, c.channel_hashed_id,
         coalesce(c.channel_name, e.channel_hashed_id) as channel_name
     from {{ ref('stg_wistia__channel_episodes') }} as e
     left join {{ ref('stg_wistia__channels') }} as c
-        on e.channel_hashed_id = c.channel_hashed_id
+        on {{ wistia_join_on('e', 'c', ['channel_hashed_id']) }}
     where e.media_id is not null
 ),
 
 channel_names as (
     select
+        account_id,
         media_id,
         {{ dbt.listagg('channel_name', "'; '", 'order by channel_name') }} as channels
-    from (select distinct media_id, channel_name from episodes) as named
-    group by media_id
+    from (select distinct account_id, media_id, channel_name from episodes) as named
+    group by account_id, media_id
 ),
 
 channels as (
     select
+        e.account_id,
         e.media_id,
         count(distinct e.channel_name) as channel_count,
         count(*) as episode_count,
@@ -91,16 +100,18 @@ channels as (
         max(n.channels) as channels
     from episodes as e
     inner join channel_names as n
-        on e.media_id = n.media_id
-    group by e.media_id
+        on {{ wistia_join_on('e', 'n', ['media_id']) }}
+    group by e.account_id, e.media_id
 ),
 
 plays as (
-    select media_id, loads, plays, last_view_at
+    select account_id, media_id, loads, plays, last_view_at
     from {{ ref('media_overview') }}
 )
 
 select
+    m.account_id,
+    {{ wistia_account_name('m.account_id') }} as account_name,
     m.media_id,
     m.media_name,
     m.media_type,
@@ -132,12 +143,12 @@ select
     p.last_view_at
 from medias as m
 left join tags as t
-    on m.media_id = t.media_id
+    on {{ wistia_join_on('m', 't', ['media_id']) }}
 left join channels as ch
-    on m.media_id = ch.media_id
+    on {{ wistia_join_on('m', 'ch', ['media_id']) }}
 left join captions as c
-    on m.media_id = c.media_id
+    on {{ wistia_join_on('m', 'c', ['media_id']) }}
 left join localizations as l
-    on m.media_id = l.media_id
+    on {{ wistia_join_on('m', 'l', ['media_id']) }}
 left join plays as p
-    on m.media_id = p.media_id
+    on {{ wistia_join_on('m', 'p', ['media_id']) }}

@@ -9,6 +9,7 @@ with views as (
 
 per_lead as (
     select
+        account_id,
         email,
         media_id,
         max(percent_viewed) as max_percent_viewed,
@@ -16,16 +17,16 @@ per_lead as (
         min(viewed_at) as first_view_at,
         max(viewed_at) as last_view_at
     from views
-    group by email, media_id
+    group by account_id, email, media_id
 ),
 
 latest as (
-    select email, media_id, media_name, name, employment_organization, title
+    select account_id, email, media_id, media_name, name, employment_organization, title
     from (
         select
             views.*,
             row_number() over (
-                partition by email, media_id order by viewed_at desc, event_key desc
+                partition by account_id, email, media_id order by viewed_at desc, event_key desc
             ) as recency_rank
         from views
     ) as ranked
@@ -33,6 +34,8 @@ latest as (
 )
 
 select
+    p.account_id,
+    {{ wistia_account_name('p.account_id') }} as account_name,
     p.email,
     p.media_id,
     coalesce(m.media_name, l.media_name) as media_name,
@@ -49,6 +52,6 @@ select
     p.last_view_at
 from per_lead as p
 inner join latest as l
-    on p.email = l.email and p.media_id = l.media_id
+    on {{ wistia_join_on('p', 'l', ['email', 'media_id']) }}
 left join {{ ref('stg_wistia__medias') }} as m
-    on p.media_id = m.media_id
+    on {{ wistia_join_on('p', 'm', ['media_id']) }}

@@ -4,6 +4,7 @@
 -- media_conversions_daily's.
 with daily as (
     select
+        account_id,
         media_id,
         media_name,
         project_name,
@@ -15,16 +16,18 @@ with daily as (
         min(analytics_date) as first_day,
         max(analytics_date) as last_day
     from {{ ref('media_conversions_daily') }}
-    group by media_id, media_name, project_name
+    group by account_id, media_id, media_name, project_name
 ),
 
 leads as (
-    select media_id, count(distinct email_normalized) as distinct_leads
+    select account_id, media_id, count(distinct email_normalized) as distinct_leads
     from {{ ref('stg_wistia__media_conversions') }}
-    group by media_id
+    group by account_id, media_id
 )
 
 select
+    d.account_id,
+    {{ wistia_account_name('d.account_id') }} as account_name,
     d.media_id,
     d.media_name,
     d.project_name,
@@ -43,4 +46,4 @@ select
     d.last_day
 from daily as d
 left join leads as l
-    on d.media_id = l.media_id
+    on {{ wistia_join_on('d', 'l', ['media_id']) }}

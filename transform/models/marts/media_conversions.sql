@@ -6,22 +6,23 @@ with conversions as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 ),
 
 visitors as (
-    select visitor_key, lower(email) as email_normalized
+    select account_id, visitor_key, lower(email) as email_normalized
     from {{ ref('stg_wistia__visitors') }}
     where email is not null
 ),
 
 events as (
-    select event_key, visitor_key, media_id, received_at, percent_viewed
+    select account_id, event_key, visitor_key, media_id, received_at, percent_viewed
     from {{ ref('stg_wistia__events') }}
 ),
 
 sessions as (
     select
+        c.account_id,
         c.media_id,
         c.email_normalized,
         c.converted_at,
@@ -39,13 +40,15 @@ sessions as (
             as max_percent_viewed_on_media
     from conversions as c
     inner join visitors as v
-        on c.email_normalized = v.email_normalized
+        on {{ wistia_join_on('c', 'v', ['email_normalized']) }}
     left join events as e
-        on v.visitor_key = e.visitor_key
-    group by c.media_id, c.email_normalized, c.converted_at
+        on {{ wistia_join_on('v', 'e', ['visitor_key']) }}
+    group by c.account_id, c.media_id, c.email_normalized, c.converted_at
 )
 
 select
+    c.account_id,
+    {{ wistia_account_name('c.account_id') }} as account_name,
     c.media_id,
     m.media_name,
     m.project_name,
@@ -63,8 +66,8 @@ select
     s.max_percent_viewed_on_media
 from conversions as c
 left join medias as m
-    on c.media_id = m.media_id
+    on {{ wistia_join_on('c', 'm', ['media_id']) }}
 left join sessions as s
-    on c.media_id = s.media_id
+    on {{ wistia_join_on('c', 's', ['media_id']) }}
     and c.email_normalized = s.email_normalized
     and c.converted_at = s.converted_at

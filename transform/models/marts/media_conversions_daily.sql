@@ -6,10 +6,12 @@ with daily as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 )
 
 select
+    d.account_id,
+    {{ wistia_account_name('d.account_id') }} as account_name,
     d.media_id,
     m.media_name,
     m.project_name,
@@ -21,4 +23,4 @@ select
     d.form_conversions
 from daily as d
 left join medias as m
-    on d.media_id = m.media_id
+    on {{ wistia_join_on('d', 'm', ['media_id']) }}

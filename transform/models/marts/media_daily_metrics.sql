@@ -8,21 +8,23 @@ with daily as (
 
 event_days as (
     select
+        account_id,
         media_id,
         cast(received_at as date) as stats_date,
         count(*) as events,
         count(distinct visitor_key) as unique_visitors
     from {{ ref('int_wistia__views') }}
     where media_id is not null and received_at is not null
-    group by media_id, cast(received_at as date)
+    group by account_id, media_id, cast(received_at as date)
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 ),
 
 joined as (
     select
+        coalesce(d.account_id, e.account_id) as account_id,
         coalesce(d.media_id, e.media_id) as media_id,
         coalesce(d.stats_date, e.stats_date) as stats_date,
         coalesce(d.load_count, 0) as loads,
@@ -32,10 +34,12 @@ joined as (
         coalesce(e.unique_visitors, 0) as unique_visitors
     from daily as d
     full outer join event_days as e
-        on d.media_id = e.media_id and d.stats_date = e.stats_date
+        on {{ wistia_join_on('d', 'e', ['media_id', 'stats_date']) }}
 )
 
 select
+    j.account_id,
+    {{ wistia_account_name('j.account_id') }} as account_name,
     j.media_id,
     m.media_name,
     m.project_name,
@@ -49,4 +53,4 @@ select
     j.unique_visitors
 from joined as j
 left join medias as m
-    on j.media_id = m.media_id
+    on {{ wistia_join_on('j', 'm', ['media_id']) }}

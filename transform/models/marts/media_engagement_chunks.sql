@@ -17,7 +17,7 @@ with cells as (
 ),
 
 engagement as (
-    select media_id, snapshot_date, duration_seconds, engagement
+    select account_id, media_id, snapshot_date, duration_seconds, engagement
     from {{ ref('stg_wistia__media_engagement') }}
 ),
 
@@ -27,6 +27,7 @@ chunks as (
 
 cell_chunks as (
     select
+        c.account_id,
         c.media_id,
         c.snapshot_date,
         ch.chunk_index,
@@ -56,6 +57,7 @@ cell_chunks as (
 
 per_chunk as (
     select
+        account_id,
         media_id,
         snapshot_date,
         chunk_index,
@@ -64,14 +66,14 @@ per_chunk as (
         sum(rewatch_views * overlap) / sum(overlap) as avg_rewatch_views,
         sum((viewers + rewatch_views) * overlap) as watch_fraction_views
     from cell_chunks
-    group by media_id, snapshot_date, chunk_index
+    group by account_id, media_id, snapshot_date, chunk_index
 ),
 
 with_first as (
     select
         p.*,
         max(case when p.chunk_index = 0 then p.avg_viewers end)
-            over (partition by p.media_id, p.snapshot_date) as first_chunk_viewers
+            over (partition by p.account_id, p.media_id, p.snapshot_date) as first_chunk_viewers
     from per_chunk as p
 ),
 
@@ -85,6 +87,8 @@ with_retention as (
 )
 
 select
+    r.account_id,
+    {{ wistia_account_name('r.account_id') }} as account_name,
     r.media_id,
     r.snapshot_date,
     r.chunk_index,
@@ -98,7 +102,7 @@ select
     r.retention_pct,
     coalesce(
         lag(r.retention_pct) over (
-            partition by r.media_id, r.snapshot_date order by r.chunk_index
+            partition by r.account_id, r.media_id, r.snapshot_date order by r.chunk_index
         ) - r.retention_pct,
         0
     ) as drop_off_pct,
@@ -110,4 +114,4 @@ select
     e.engagement as media_engagement
 from with_retention as r
 left join engagement as e
-    on r.media_id = e.media_id and r.snapshot_date = e.snapshot_date
+    on {{ wistia_join_on('r', 'e', ['media_id', 'snapshot_date']) }}

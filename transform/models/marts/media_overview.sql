@@ -7,7 +7,8 @@
   so the inventory and the tiers rank the live medias only; their history stays in the
   daily, trend and export marts (docs/deletions.md).
 
-  Tiers rank the medias of the account with percent_rank() (0 = lowest, 1 = highest; ties
+  Everything is per account (account_id first in every key): tiers rank the medias of each
+  account with percent_rank() (0 = lowest, 1 = highest; ties
   share a rank; a missing play rate counts as 0):
     top        percent_rank >= var('tier_top_percentile')        (default 0.8: the top 20 %)
     long tail  percent_rank <  var('tier_long_tail_percentile')  (default 0.5: the lower half)
@@ -16,17 +17,17 @@
 {%- set top = var('tier_top_percentile', 0.8) -%}
 {%- set long_tail = var('tier_long_tail_percentile', 0.5) -%}
 with medias as (
-    select media_id, media_name, project_name
+    select account_id, media_id, media_name, project_name
     from {{ ref('stg_wistia__medias') }}
     where not is_deleted
 ),
 
 latest_stats as (
-    select media_id, load_count, play_count, hours_watched, engagement
+    select account_id, media_id, load_count, play_count, hours_watched, engagement
     from (
         select
             s.*,
-            row_number() over (partition by media_id order by snapshot_date desc) as snapshot_rank
+            row_number() over (partition by account_id, media_id order by snapshot_date desc) as snapshot_rank
         from {{ ref('stg_wistia__media_stats') }} as s
     ) as ranked
     where snapshot_rank = 1
@@ -34,25 +35,27 @@ latest_stats as (
 
 viewer_best as (
     -- each visitor's furthest point in each media, for the milestones
-    select media_id, visitor_key, max(percent_viewed) as max_percent_viewed
+    select account_id, media_id, visitor_key, max(percent_viewed) as max_percent_viewed
     from {{ ref('int_wistia__views') }}
     where media_id is not null and visitor_key is not null
-    group by media_id, visitor_key
+    group by account_id, media_id, visitor_key
 ),
 
 milestones as (
     select
+        account_id,
         media_id,
         sum(case when max_percent_viewed >= 0.25 then 1 else 0 end) as reached_25,
         sum(case when max_percent_viewed >= 0.50 then 1 else 0 end) as reached_50,
         sum(case when max_percent_viewed >= 0.75 then 1 else 0 end) as reached_75,
         sum(case when max_percent_viewed >= 1.0 then 1 else 0 end) as reached_100
     from viewer_best
-    group by media_id
+    group by account_id, media_id
 ),
 
 sessions as (
     select
+        account_id,
         media_id,
         count(distinct visitor_key) as unique_visitors,
         avg(percent_viewed) as avg_percent_viewed,
@@ -60,11 +63,12 @@ sessions as (
         max(received_at) as last_view_at
     from {{ ref('int_wistia__views') }}
     where media_id is not null
-    group by media_id
+    group by account_id, media_id
 ),
 
 figures as (
     select
+        m.account_id,
         m.media_id,
         m.media_name,
         m.project_name,
@@ -85,21 +89,23 @@ figures as (
         se.first_view_at,
         se.last_view_at
     from medias as m
-    left join latest_stats as st on m.media_id = st.media_id
-    left join sessions as se on m.media_id = se.media_id
-    left join milestones as mi on m.media_id = mi.media_id
+    left join latest_stats as st on {{ wistia_join_on('m', 'st', ['media_id']) }}
+    left join sessions as se on {{ wistia_join_on('m', 'se', ['media_id']) }}
+    left join milestones as mi on {{ wistia_join_on('m', 'mi', ['media_id']) }}
 ),
 
 ranked as (
     select
         f.*,
-        percent_rank() over (order by f.plays) as play_count_rank,
-        percent_rank() over (order by coalesce(f.play_rate, 0)) as play_rate_rank,
-        percent_rank() over (order by f.hours_watched) as hours_watched_rank
+        percent_rank() over (partition by f.account_id order by f.plays) as play_count_rank,
+        percent_rank() over (partition by f.account_id order by coalesce(f.play_rate, 0)) as play_rate_rank,
+        percent_rank() over (partition by f.account_id order by f.hours_watched) as hours_watched_rank
     from figures as f
 )
 
 select
+    account_id,
+    {{ wistia_account_name('ranked.account_id') }} as account_name,
     media_id,
     media_name,
     project_name,

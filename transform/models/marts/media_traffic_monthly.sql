@@ -7,10 +7,12 @@ with traffic as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 )
 
 select
+    t.account_id,
+    {{ wistia_account_name('t.account_id') }} as account_name,
     t.media_id,
     m.media_name,
     m.project_name,
@@ -25,4 +27,4 @@ select
     t.engagement_rate
 from traffic as t
 left join medias as m
-    on t.media_id = m.media_id
+    on {{ wistia_join_on('t', 'm', ['media_id']) }}

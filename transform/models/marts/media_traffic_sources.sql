@@ -7,12 +7,13 @@ with traffic as (
 ),
 
 medias as (
-    select media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, media_name, project_name from {{ ref('stg_wistia__medias') }}
 ),
 
 per_media as (
     select
         'media' as scope,
+        account_id,
         media_id,
         dimension,
         dimension_value,
@@ -22,12 +23,13 @@ per_media as (
         min(period_start) as first_day,
         max(period_end) as end_day
     from traffic
-    group by media_id, dimension, dimension_value
+    group by account_id, media_id, dimension, dimension_value
 ),
 
 per_account as (
     select
         'account' as scope,
+        account_id,
         cast(null as {{ dbt.type_string() }}) as media_id,
         dimension,
         dimension_value,
@@ -37,7 +39,7 @@ per_account as (
         min(first_day) as first_day,
         max(end_day) as end_day
     from per_media
-    group by dimension, dimension_value
+    group by account_id, dimension, dimension_value
 ),
 
 combined as (
@@ -49,12 +51,14 @@ combined as (
 with_totals as (
     select
         combined.*,
-        sum(plays) over (partition by scope, media_id, dimension) as dimension_plays
+        sum(plays) over (partition by scope, account_id, media_id, dimension) as dimension_plays
     from combined
 )
 
 select
     t.scope,
+    t.account_id,
+    {{ wistia_account_name('t.account_id') }} as account_name,
     t.media_id,
     m.media_name,
     m.project_name,
@@ -73,4 +77,4 @@ select
     t.end_day
 from with_totals as t
 left join medias as m
-    on t.media_id = m.media_id
+    on {{ wistia_join_on('t', 'm', ['media_id']) }}

@@ -4,6 +4,8 @@ with
 {{ wistia_play_trends('v.media_id') }}
 
 select
+    account_id,
+    {{ wistia_account_name('trends.account_id') }} as account_name,
     resolution,
     bucket_start,
     trend_key as media_id,

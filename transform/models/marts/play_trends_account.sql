@@ -4,6 +4,8 @@ with
 {{ wistia_play_trends("cast('account' as " ~ dbt.type_string() ~ ")") }}
 
 select
+    account_id,
+    {{ wistia_account_name('trends.account_id') }} as account_name,
     resolution,
     bucket_start,
     loads,

@@ -11,6 +11,7 @@ events as (
 
 event_stats as (
     select
+        account_id,
         visitor_key,
         count(*) as views,
         count(distinct media_id) as medias_viewed,
@@ -23,19 +24,20 @@ event_stats as (
         max(case when conversion_type is not null then 1 else 0 end) as has_converted
     from events
     where visitor_key is not null
-    group by visitor_key
+    group by account_id, visitor_key
 ),
 
 latest_event as (
-    select visitor_key, browser, browser_version, platform, is_mobile
+    select account_id, visitor_key, browser, browser_version, platform, is_mobile
     from (
         select
+            account_id,
             visitor_key,
             browser,
             browser_version,
             platform,
             is_mobile,
-            row_number() over (partition by visitor_key order by received_at desc) as rn
+            row_number() over (partition by account_id, visitor_key order by received_at desc) as rn
         from events
         where visitor_key is not null
     ) as ranked
@@ -44,6 +46,7 @@ latest_event as (
 
 base as (
     select
+        coalesce(v.account_id, s.account_id) as account_id,
         coalesce(v.visitor_key, s.visitor_key) as visitor_key,
         v.created_at,
         coalesce(v.last_active_at, s.last_view_at) as last_active_at,
@@ -68,9 +71,10 @@ base as (
         case when v.browser is not null then v.is_mobile else le.is_mobile end as is_mobile
     from visitors as v
     full outer join event_stats as s
-        on v.visitor_key = s.visitor_key
+        on {{ wistia_join_on('v', 's', ['visitor_key']) }}
     left join latest_event as le
-        on coalesce(v.visitor_key, s.visitor_key) = le.visitor_key
+        on coalesce(v.account_id, s.account_id) = le.account_id
+        and coalesce(v.visitor_key, s.visitor_key) = le.visitor_key
 ),
 
 measured as (
@@ -81,6 +85,8 @@ measured as (
 )
 
 select
+    account_id,
+    {{ wistia_account_name('measured.account_id') }} as account_name,
     visitor_key,
     created_at,
     last_active_at,

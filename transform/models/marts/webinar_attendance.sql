@@ -5,12 +5,13 @@
 -- same average). Built empty when the account has no webinars (every webinar stream is
 -- read through wistia_optional_source).
 with webinars as (
-    select webinar_id, title, scheduled_for, lifecycle_status
+    select account_id, webinar_id, title, scheduled_for, lifecycle_status
     from {{ ref('stg_wistia__webinars') }}
 ),
 
 audience as (
     select
+        account_id,
         webinar_id,
         coalesce(utm_source, '(none)') as utm_source,
         attendance_status,
@@ -23,6 +24,7 @@ audience as (
 
 by_source as (
     select
+        account_id,
         webinar_id,
         utm_source,
         count(*) as registrants,
@@ -35,16 +37,18 @@ by_source as (
             as engagement_rate,
         sum(coalesce(chat_count, 0)) as chats
     from audience
-    group by webinar_id, utm_source
+    group by account_id, webinar_id, utm_source
 ),
 
 impressions as (
-    select webinar_id, dimension_value as utm_source, impressions
+    select account_id, webinar_id, dimension_value as utm_source, impressions
     from {{ ref('stg_wistia__webinar_traffic') }}
     where dimension = 'utm_source'
 )
 
 select
+    b.account_id,
+    {{ wistia_account_name('b.account_id') }} as account_name,
     b.webinar_id,
     w.title as webinar_title,
     w.scheduled_for,
@@ -65,6 +69,6 @@ select
     b.chats
 from by_source as b
 left join webinars as w
-    on b.webinar_id = w.webinar_id
+    on {{ wistia_join_on('b', 'w', ['webinar_id']) }}
 left join impressions as i
-    on b.webinar_id = i.webinar_id and b.utm_source = i.utm_source
+    on {{ wistia_join_on('b', 'i', ['webinar_id']) }} and b.utm_source = i.utm_source

@@ -10,6 +10,8 @@ visitors as (
 )
 
 select
+    e.account_id,
+    {{ wistia_account_name('e.account_id') }} as account_name,
     e.event_key,
     e.media_id,
     e.media_name,
@@ -47,4 +49,4 @@ select
     case when e.browser is not null then e.is_mobile else v.is_mobile end as is_mobile
 from events as e
 left join visitors as v
-    on e.visitor_key = v.visitor_key
+    on {{ wistia_join_on('e', 'v', ['visitor_key']) }}

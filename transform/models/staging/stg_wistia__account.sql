@@ -5,7 +5,7 @@ with source as (
 
 typed as (
     select
-        cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as account_id,
+        {{ wistia_account_columns('account') }}
         {{ wistia_text('name') }} as account_name,
         {{ wistia_text('url') }} as account_url,
         cast({{ wistia_col('media_count') }} as {{ dbt.type_bigint() }}) as media_count,

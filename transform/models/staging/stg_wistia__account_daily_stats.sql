@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('account_daily_stats') }}
         cast({{ wistia_col('date') }} as date) as stats_date,
         cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as loads,
         cast({{ wistia_col('play_count') }} as {{ dbt.type_bigint() }}) as plays,
@@ -16,7 +17,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['stats_date'],
+    partition_by=['account_id', 'stats_date'],
     order_by=['loaded_at desc nulls last'],
     required=['stats_date']
 ) }}

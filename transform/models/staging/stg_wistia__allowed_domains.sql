@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('allowed_domains') }}
         {{ wistia_text('domain') }} as domain,
         cast({{ wistia_col('created_at') }} as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
@@ -13,7 +14,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['domain'],
+    partition_by=['account_id', 'domain'],
     order_by=['loaded_at desc nulls last'],
     required=['domain']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('captions') }}
         {{ wistia_text('id') }} as caption_id,
         {{ wistia_text('media_id') }} as media_id,
         {{ wistia_text('language') }} as language_code,
@@ -19,7 +20,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['caption_id'],
+    partition_by=['account_id', 'caption_id'],
     order_by=['loaded_at desc nulls last'],
     required=['caption_id', 'media_id']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('channel_episodes') }}
         {{ wistia_text('hashed_id') }} as episode_hashed_id,
         {{ wistia_text('channel_hashed_id') }} as channel_hashed_id,
         {{ wistia_text('media_hashed_id') }} as media_id,
@@ -22,7 +23,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['episode_hashed_id'],
+    partition_by=['account_id', 'episode_hashed_id'],
     order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
     required=['episode_hashed_id']
 ) }}

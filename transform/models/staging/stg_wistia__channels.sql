@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('channels') }}
         {{ wistia_text('hashed_id') }} as channel_hashed_id,
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as channel_id,
         {{ wistia_text('name') }} as channel_name,
@@ -18,7 +19,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['channel_hashed_id'],
+    partition_by=['account_id', 'channel_hashed_id'],
     order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
     required=['channel_hashed_id']
 ) }}

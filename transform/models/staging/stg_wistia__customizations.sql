@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('customizations') }}
         {{ wistia_text('media_id') }} as media_id,
         {{ wistia_text('playerColor') }} as player_color,
         cast({{ wistia_text('autoPlay') }} as {{ dbt.type_boolean() }}) as is_autoplay,
@@ -26,7 +27,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id'],
+    partition_by=['account_id', 'media_id'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id']
 ) }}

@@ -7,6 +7,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('events') }}
         {{ wistia_text('event_key') }} as event_key,
         cast({{ wistia_col('received_at') }} as {{ dbt.type_timestamp() }}) as received_at,
         {{ wistia_text('visitor_key') }} as visitor_key,
@@ -44,7 +45,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['event_key'],
+    partition_by=['account_id', 'event_key'],
     order_by=['loaded_at desc nulls last', 'percent_viewed desc nulls last'],
     required=['event_key']
 ) }}

@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('folder_sharings') }}
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as sharing_id,
         {{ wistia_text('folder_hashed_id') }} as folder_hashed_id,
         cast({{ wistia_col('folder__id') }} as {{ dbt.type_bigint() }}) as folder_id,
@@ -23,7 +24,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['sharing_id'],
+    partition_by=['account_id', 'sharing_id'],
     order_by=['loaded_at desc nulls last'],
     required=['sharing_id']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('folders') }}
         {{ wistia_text('hashed_id') }} as folder_hashed_id,
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as folder_id,
         {{ wistia_text('name') }} as folder_name,
@@ -23,7 +24,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['folder_hashed_id'],
+    partition_by=['account_id', 'folder_hashed_id'],
     order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
     required=['folder_hashed_id']
 ) }}

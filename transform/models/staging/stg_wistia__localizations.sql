@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('localizations') }}
         {{ wistia_text('hashed_id') }} as localization_id,
         {{ wistia_text('media_id') }} as media_id,
         {{ wistia_text('language_code') }} as language_code,
@@ -22,7 +23,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['localization_id'],
+    partition_by=['account_id', 'localization_id'],
     order_by=['loaded_at desc nulls last'],
     required=['localization_id', 'media_id']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_analytics_daily') }}
         {{ wistia_text('media_id') }} as media_id,
         cast({{ wistia_col('date') }} as date) as analytics_date,
         cast({{ wistia_col('timestamp') }} as {{ dbt.type_timestamp() }}) as bucket_start_at,
@@ -27,7 +28,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'analytics_date'],
+    partition_by=['account_id', 'media_id', 'analytics_date'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'analytics_date']
 ) }}

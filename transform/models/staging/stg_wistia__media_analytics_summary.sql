@@ -7,6 +7,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_analytics_summary') }}
         {{ wistia_text('media_id') }} as media_id,
         {{ wistia_text('period') }} as period_month,
         cast({{ wistia_col('period_start') }} as date) as period_start,
@@ -31,7 +32,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'period_month'],
+    partition_by=['account_id', 'media_id', 'period_month'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'period_month']
 ) }}

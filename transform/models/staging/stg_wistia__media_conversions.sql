@@ -8,6 +8,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_conversions') }}
         {{ wistia_text('media_id') }} as media_id,
         nullif({{ wistia_text('email') }}, '(none)') as email,
         cast({{ wistia_col('converted_at') }} as {{ dbt.type_timestamp() }}) as converted_at,
@@ -20,7 +21,7 @@ typed as (
 latest as (
     {{ wistia_latest_copy(
         'typed',
-        partition_by=['media_id', 'email', 'converted_at'],
+        partition_by=['account_id', 'media_id', 'email', 'converted_at'],
         order_by=['loaded_at desc nulls last'],
         required=['media_id', 'converted_at']
     ) }}
@@ -28,6 +29,8 @@ latest as (
 
 protected as (
     select
+        account_id,
+        extra_fields,
         media_id,
         {{ wistia_protect('email', 'email') }} as email,
         converted_at,
@@ -38,6 +41,8 @@ protected as (
 )
 
 select
+    account_id,
+    extra_fields,
     media_id,
     email,
     -- a hashed email is lower-case hex already, so joins on it still match

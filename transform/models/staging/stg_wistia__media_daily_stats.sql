@@ -8,6 +8,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_daily_stats') }}
         {{ wistia_text('media_id') }} as media_id,
         cast({{ wistia_col('date') }} as date) as stats_date,
         cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as load_count,
@@ -20,7 +21,7 @@ typed as (
 latest as (
     {{ wistia_latest_copy(
         'typed',
-        partition_by=['media_id', 'stats_date'],
+        partition_by=['account_id', 'media_id', 'stats_date'],
         order_by=['loaded_at desc nulls last'],
         required=['media_id', 'stats_date']
     ) }}

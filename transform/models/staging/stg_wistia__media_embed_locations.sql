@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_embed_locations') }}
         {{ wistia_text('media_id') }} as media_id,
         cast({{ wistia_col('snapshot_date') }} as date) as snapshot_date,
         {{ wistia_text('embed_url') }} as embed_url,
@@ -26,7 +27,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'snapshot_date', 'embed_url'],
+    partition_by=['account_id', 'media_id', 'snapshot_date', 'embed_url'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'snapshot_date', 'embed_url']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_engagement') }}
         {{ wistia_text('media_id') }} as media_id,
         cast({{ wistia_col('snapshot_date') }} as date) as snapshot_date,
         cast({{ wistia_col('duration') }} as {{ wistia_type_double() }}) as duration_seconds,
@@ -18,7 +19,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'snapshot_date'],
+    partition_by=['account_id', 'media_id', 'snapshot_date'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'snapshot_date']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_languages') }}
         {{ wistia_text('media_id') }} as media_id,
         cast({{ wistia_col('snapshot_date') }} as date) as snapshot_date,
         {{ wistia_text('language') }} as language_code,
@@ -19,7 +20,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'snapshot_date', 'language_code'],
+    partition_by=['account_id', 'media_id', 'snapshot_date', 'language_code'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'snapshot_date', 'language_code']
 ) }}

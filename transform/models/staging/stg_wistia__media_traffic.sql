@@ -7,6 +7,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('media_traffic') }}
         {{ wistia_text('media_id') }} as media_id,
         {{ wistia_text('dimension') }} as dimension,
         coalesce({{ wistia_text('value') }}, '(none)') as dimension_value,
@@ -22,7 +23,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['media_id', 'dimension', 'dimension_value', 'period_month'],
+    partition_by=['account_id', 'media_id', 'dimension', 'dimension_value', 'period_month'],
     order_by=['loaded_at desc nulls last'],
     required=['media_id', 'dimension', 'period_month']
 ) }}

@@ -8,6 +8,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('medias') }}
         {{ wistia_text('hashed_id') }} as media_id,
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as media_numeric_id,
         {{ wistia_text('name') }} as media_name,
@@ -38,17 +39,19 @@ copies as (
 latest as (
     {{ wistia_latest_copy(
         'copies',
-        partition_by=['media_id'],
+        partition_by=['account_id', 'media_id'],
         order_by=['updated_at desc nulls last', 'loaded_at desc nulls last'],
         required=['media_id']
     ) }}
 ),
 
 marks as (
-    {{ wistia_deletion_marks('typed', ['media_id']) }}
+    {{ wistia_deletion_marks('typed', ['account_id', 'media_id']) }}
 )
 
 select
+    latest.account_id,
+    latest.extra_fields,
     latest.media_id,
     latest.media_numeric_id,
     latest.media_name,
@@ -70,4 +73,5 @@ select
     marks.deleted_at is not null as is_deleted,
     latest.loaded_at
 from latest
-left join marks on marks.media_id = latest.media_id
+left join marks
+    on marks.account_id = latest.account_id and marks.media_id = latest.media_id

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('project_stats') }}
         {{ wistia_text('project_id') }} as project_hashed_id,
         cast({{ wistia_col('snapshot_date') }} as date) as snapshot_date,
         cast({{ wistia_col('load_count') }} as {{ dbt.type_bigint() }}) as loads,
@@ -18,7 +19,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['project_hashed_id', 'snapshot_date'],
+    partition_by=['account_id', 'project_hashed_id', 'snapshot_date'],
     order_by=['loaded_at desc nulls last'],
     required=['project_hashed_id', 'snapshot_date']
 ) }}

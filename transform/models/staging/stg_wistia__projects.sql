@@ -7,6 +7,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('projects') }}
         cast({{ wistia_col('id') }} as {{ dbt.type_bigint() }}) as project_id,
         {{ wistia_text('hashedId') }} as project_hashed_id,
         {{ wistia_text('name') }} as project_name,
@@ -29,17 +30,19 @@ copies as (
 latest as (
     {{ wistia_latest_copy(
         'copies',
-        partition_by=['project_id'],
+        partition_by=['account_id', 'project_id'],
         order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
         required=['project_id']
     ) }}
 ),
 
 marks as (
-    {{ wistia_deletion_marks('typed', ['project_id']) }}
+    {{ wistia_deletion_marks('typed', ['account_id', 'project_id']) }}
 )
 
 select
+    latest.account_id,
+    latest.extra_fields,
     latest.project_id,
     latest.project_hashed_id,
     latest.project_name,
@@ -53,4 +56,5 @@ select
     marks.deleted_at is not null as is_deleted,
     latest.loaded_at
 from latest
-left join marks on marks.project_id = latest.project_id
+left join marks
+    on marks.account_id = latest.account_id and marks.project_id = latest.project_id

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('subfolders') }}
         {{ wistia_text('hashed_id') }} as subfolder_hashed_id,
         {{ wistia_text('folder_hashed_id') }} as folder_hashed_id,
         {{ wistia_text('name') }} as subfolder_name,
@@ -19,7 +20,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['subfolder_hashed_id'],
+    partition_by=['account_id', 'subfolder_hashed_id'],
     order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
     required=['subfolder_hashed_id']
 ) }}

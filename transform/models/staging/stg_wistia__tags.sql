@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('tags') }}
         {{ wistia_text('name') }} as tag_name,
         cast({{ wistia_col('taggingsCount') }} as {{ dbt.type_bigint() }}) as media_count,
         cast({{ wistia_col('created') }} as {{ dbt.type_timestamp() }}) as created_at,
@@ -15,7 +16,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['tag_name'],
+    partition_by=['account_id', 'tag_name'],
     order_by=['loaded_at desc nulls last', 'updated_at desc nulls last'],
     required=['tag_name']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('visitors') }}
         {{ wistia_text('visitor_key') }} as visitor_key,
         cast({{ wistia_col('created_at') }} as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ wistia_col('last_active_at') }} as {{ dbt.type_timestamp() }}) as last_active_at,
@@ -28,7 +29,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['visitor_key'],
+    partition_by=['account_id', 'visitor_key'],
     order_by=['loaded_at desc nulls last', 'last_active_at desc nulls last'],
     required=['visitor_key']
 ) }}

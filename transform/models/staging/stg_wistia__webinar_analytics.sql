@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinar_analytics') }}
         {{ wistia_text('webinar_id') }} as webinar_id,
         cast({{ wistia_col('registrations') }} as {{ dbt.type_bigint() }}) as registrations,
         cast({{ wistia_col('imported_registrations') }} as {{ dbt.type_bigint() }}) as imported_registrations,
@@ -32,7 +33,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['webinar_id'],
+    partition_by=['account_id', 'webinar_id'],
     order_by=['loaded_at desc nulls last'],
     required=['webinar_id']
 ) }}

@@ -7,6 +7,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinar_audience') }}
         {{ wistia_text('webinar_id') }} as webinar_id,
         nullif({{ wistia_text('email') }}, '(none)') as email,
         {{ wistia_text('first_name') }} as first_name,
@@ -43,13 +44,15 @@ typed as (
 latest as (
     {{ wistia_latest_copy(
         'typed',
-        partition_by=['webinar_id', 'email'],
+        partition_by=['account_id', 'webinar_id', 'email'],
         order_by=['loaded_at desc nulls last'],
         required=['webinar_id']
     ) }}
 )
 
 select
+    account_id,
+    extra_fields,
     webinar_id,
     {{ wistia_protect('email', 'email') }} as email,
     -- a hashed email is lower-case hex already, so joins on it still match

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinar_histograms') }}
         {{ wistia_text('webinar_id') }} as webinar_id,
         {{ wistia_text('attendees_histogram') }} as attendees_histogram_json,
         {{ wistia_text('chat_histogram') }} as chat_histogram_json,
@@ -16,7 +17,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['webinar_id'],
+    partition_by=['account_id', 'webinar_id'],
     order_by=['loaded_at desc nulls last'],
     required=['webinar_id']
 ) }}

@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinar_registrations') }}
         {{ wistia_text('webinar_id') }} as webinar_id,
         cast({{ wistia_col('timestamp') }} as {{ dbt.type_timestamp() }}) as bucket_start,
         cast({{ wistia_col('registrations') }} as {{ dbt.type_bigint() }}) as registrations,
@@ -19,7 +20,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['webinar_id', 'bucket_start'],
+    partition_by=['account_id', 'webinar_id', 'bucket_start'],
     order_by=['loaded_at desc nulls last'],
     required=['webinar_id', 'bucket_start']
 ) }}

@@ -6,6 +6,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinar_traffic') }}
         {{ wistia_text('webinar_id') }} as webinar_id,
         {{ wistia_text('dimension') }} as dimension,
         coalesce({{ wistia_text('value') }}, '(none)') as dimension_value,
@@ -18,7 +19,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['webinar_id', 'dimension', 'dimension_value'],
+    partition_by=['account_id', 'webinar_id', 'dimension', 'dimension_value'],
     order_by=['loaded_at desc nulls last'],
     required=['webinar_id', 'dimension']
 ) }}

@@ -5,6 +5,7 @@ with source as (
 
 typed as (
     select
+        {{ wistia_account_columns('webinars') }}
         {{ wistia_text('id') }} as webinar_id,
         {{ wistia_text('title') }} as title,
         {{ wistia_text('description') }} as description,
@@ -23,7 +24,7 @@ typed as (
 
 {{ wistia_latest_copy(
     'typed',
-    partition_by=['webinar_id'],
+    partition_by=['account_id', 'webinar_id'],
     order_by=['loaded_at desc nulls last'],
     required=['webinar_id']
 ) }}

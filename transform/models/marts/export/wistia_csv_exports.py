@@ -33,8 +33,10 @@ Files (transform/docs/csv-exports.md says which is for what), all in the folder 
 WISTIA_VIEWS_CSV_PATH (Meltano's dbt-duckdb sets <project>/output/wistia_views.csv; default
 ../output/wistia_views.csv relative to transform/):
   wistia_views.csv                 the 24 columns, every media (Wistia's old layout)
-  wistia_views_detailed.csv        Media ID, Media Name, Project, Event Key + the 24 columns
-  views_by_media/<slug>-<id>.csv   the 24 columns, one file per media
+  wistia_views_detailed.csv        Account ID, Media ID, Media Name, Project, Event Key + the 24
+  views_by_media/<slug>-<id>.csv   the 24 columns, one file per media (per account and media,
+                                   <account id>-<slug>-<id>.csv, when the warehouse holds
+                                   several accounts: their hashed ids may be the same)
 This model's table records each file (or folder) written, its row count and the export time.
 """
 
@@ -62,6 +64,7 @@ COPY_OPTIONS = "FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_
 NEWEST_FIRST = '"Date" desc nulls last, "Event Key"'
 TEMPORARY_SUFFIX = ".tmp"
 SCRATCH = "wistia_csv_exports_scratch"  # the scratch database's catalog name
+IDENTIFYING_COLUMNS = 5  # Account ID, Media ID, Media Name, Project, Event Key
 
 
 def quote_identifier(name: str) -> str:
@@ -196,8 +199,8 @@ def clustered_by_media(session: Any, relation: str, columns: list[str], path: st
         try:
             session.execute(
                 f"create table {SCRATCH}.by_media as select "
-                f'"Media ID" as _media, "Date" as _date, "Event Key" as _key, {cells} '
-                f'from {relation} order by "Media ID"'
+                f'"Account ID" as _account, "Media ID" as _media, "Date" as _date, '
+                f'"Event Key" as _key, {cells} from {relation} order by "Account ID", "Media ID"'
             )
         finally:
             session.execute(f"set preserve_insertion_order = {str(keep_order).lower()}")
@@ -215,19 +218,25 @@ def copy_per_media(session: Any, relation: str, folder: str) -> int:
     of medias without views any more go with the old one). Returns the rows written."""
     fresh = temporary_name(folder)
     stale = temporary_name(folder)
-    columns = [row[0] for row in session.execute(f"describe {relation}").fetchall()][4:]
-    selected = ", ".join(quote_identifier(c) for c in columns)
+    columns = [row[0] for row in session.execute(f"describe {relation}").fetchall()]
+    selected = ", ".join(quote_identifier(c) for c in columns[IDENTIFYING_COLUMNS:])
     stem = media_file_stem('"Media ID"', 'any_value("Media Name")')
+    (accounts,) = session.execute(f'select count(distinct "Account ID") from {relation}').fetchone()
+    if accounts > 1:
+        stem = f"cast(\"Account ID\" as varchar) || '-' || {stem}"
     medias = session.execute(
-        f'select "Media ID", {stem} from {relation} group by "Media ID" order by 1'
+        f'select "Account ID", "Media ID", {stem} from {relation}'
+        ' group by "Account ID", "Media ID" order by 1, 2'
     ).fetchall()
     try:
-        with clustered_by_media(session, relation, columns, temporary_name(folder)) as table:
+        with clustered_by_media(
+            session, relation, columns[IDENTIFYING_COLUMNS:], temporary_name(folder)
+        ) as table:
             os.makedirs(fresh)
             rows = 0
-            for media_id, file_stem in medias:
+            for account_id, media_id, file_stem in medias:
                 # `=`, not `is not distinct from`: only `=` skips other medias' row groups.
-                only = (
+                only = f"_account = {int(account_id)} and " + (
                     "_media is null" if media_id is None else f"_media = {quote_literal(media_id)}"
                 )
                 select_sql = (
@@ -258,7 +267,9 @@ def write_exports(session: Any, detailed: str, views_path: str) -> dict[str, int
     with exclusive_folder(folder):
         remove_stale_temporaries(folder, [views_path, detailed_path, per_media])
         return {
-            views_path: copy_atomically(session, safe_select(session, detailed, 4), views_path),
+            views_path: copy_atomically(
+                session, safe_select(session, detailed, IDENTIFYING_COLUMNS), views_path
+            ),
             detailed_path: copy_atomically(session, safe_select(session, detailed), detailed_path),
             per_media: copy_per_media(session, detailed, per_media),
         }
