@@ -53,6 +53,7 @@ from tap_wistia.streams.optional_family import (
     FeatureUnavailable,
     OptionalFamily,
 )
+from tap_wistia.streams.tombstones import AccountWideListing
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -256,8 +257,9 @@ class FolderSharingsStream(PerFolderStream):
     timestamp_fields = ()
 
 
-class TagsStream(CatalogStream):
-    """Every tag of the account, with how many medias carry it."""
+class TagsStream(AccountWideListing, CatalogStream):
+    """Every tag of the account, with how many medias carry it; a tag no longer listed
+    is marked deleted (`streams.tombstones`)."""
 
     name = "tags"
     path = "/tags"
@@ -266,10 +268,16 @@ class TagsStream(CatalogStream):
     schema = schemas.TAG
     timestamp_fields = ("created", "updated")
     sort_by = "created"  # tags have no id; creation order does not move with edits
+    record_id_field = "name"
+
+    @override
+    def read(self, context: Context | None) -> t.Iterable[dict]:
+        return self.tracked(super().read(context))
 
 
-class ChannelsStream(CatalogStream):
-    """Every channel (a collection of medias embedded or distributed as a podcast)."""
+class ChannelsStream(AccountWideListing, CatalogStream):
+    """Every channel (a collection of medias embedded or distributed as a podcast); a
+    channel no longer listed is marked deleted (`streams.tombstones`)."""
 
     name = "channels"
     path = "/channels"
@@ -277,6 +285,11 @@ class ChannelsStream(CatalogStream):
     replication_key = None
     schema = schemas.CHANNEL
     timestamp_fields = ("created", "updated")
+    record_id_field = "hashed_id"
+
+    @override
+    def read(self, context: Context | None) -> t.Iterable[dict]:
+        return self.tracked(super().read(context))
 
 
 class ChannelEpisodesStream(UpdatedFirstStream):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-from tap_wistia.streams.schemas_v1 import THUMBNAIL, key_property
+from tap_wistia.streams.schemas_v1 import DELETED_AT, THUMBNAIL, key_property
 
 
 def integer_key(name: str) -> th.Property:
@@ -107,6 +107,7 @@ TAG = th.PropertiesList(
     th.Property("taggingsCount", th.IntegerType, description="Medias with this tag."),
     th.Property("created", th.DateTimeType),
     th.Property("updated", th.DateTimeType),
+    DELETED_AT,
 ).to_dict()
 
 CHANNEL = th.PropertiesList(
@@ -117,6 +118,7 @@ CHANNEL = th.PropertiesList(
     th.Property("media_count", th.IntegerType),
     th.Property("created", th.DateTimeType),
     th.Property("updated", th.DateTimeType),
+    DELETED_AT,
 ).to_dict()
 
 CHANNEL_EPISODE = th.PropertiesList(

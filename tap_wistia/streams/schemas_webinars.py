@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-from tap_wistia.streams.schemas_v1 import key_property
+from tap_wistia.streams.schemas_v1 import DELETED_AT, key_property
 
 WEBINAR = th.PropertiesList(
     key_property("id"),
@@ -34,6 +34,7 @@ WEBINAR = th.PropertiesList(
     th.Property("audience_link", th.StringType),
     th.Property("host_link", th.StringType),
     th.Property("panelist_link", th.StringType),
+    DELETED_AT,
 ).to_dict()
 
 _POLL_OPTION = th.ObjectType(

@@ -15,7 +15,8 @@ missing}` (`state.deletions` keeps the ids). Why this shape (docs/deletions.md):
   and the media keeps its name and project (marts keep history by name); append-only
   loaders (target-csv) get the tombstone as a later row, which staging reads as the mark.
 - Only an unscoped run tracks deletions: with `media_ids` / `project_ids` the listing is
-  part of the account. A listing that fails raises before `mark_deleted`.
+  part of the account. A listing that fails raises before `mark_deleted`. A listing no
+  setting narrows (tags, channels, webinars: `AccountWideListing`) tracks them always.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
+from typing_extensions import override
+
 from tap_wistia.sdk_private import mark_state_changed, write_narrow_records
+from tap_wistia.state import deletions
 from tap_wistia.state.deletions import DELETED_AT, Deletion, DeletionTracker
 from tap_wistia.streams.base import ACCOUNT_ID, WistiaStream
 
@@ -57,6 +61,14 @@ class TracksDeletions(WistiaStream):
         self.deletions.saw(record_id)
         return self.deletions.was_deleted(record_id)
 
+    def tracked(self, rows: t.Iterable[dict]) -> t.Iterator[dict]:
+        """A whole listing, passed through: each row noted, then the gone ones marked.
+        A listing that raises stops before `mark_deleted` (nothing is concluded)."""
+        for row in rows:
+            self.listed(row)
+            yield row
+        self.mark_deleted()
+
     def mark_deleted(self) -> None:
         """After the complete listing: send a tombstone for each record gone since the
         last one, and keep this listing in the state for the next run."""
@@ -89,3 +101,14 @@ class TracksDeletions(WistiaStream):
             self.record_id_field: record_id,
             DELETED_AT: deletion.deleted_at,
         }
+
+
+class AccountWideListing(TracksDeletions):
+    """A listing that `media_ids` / `project_ids` do not narrow (tags, channels, webinars):
+    every complete listing decides."""
+
+    state_fields: t.ClassVar[dict[str, str]] = deletions.STATE_FIELDS
+
+    @override
+    def lists_whole_account(self) -> bool:
+        return True

@@ -48,6 +48,7 @@ from tap_wistia.streams.optional_family import (
     FeatureUnavailable,
     OptionalFamily,
 )
+from tap_wistia.streams.tombstones import AccountWideListing
 from tap_wistia.timeutil import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -86,8 +87,9 @@ class WebinarFamily(OptionalFamily, ModernApi, CleanRecordsStream):
     )
 
 
-class WebinarsStream(WebinarFamily):
-    """Every webinar of the account; a short list, read in full every run."""
+class WebinarsStream(AccountWideListing, WebinarFamily):
+    """Every webinar of the account; a short list, read in full every run. A webinar no
+    longer listed is marked deleted (`streams.tombstones`)."""
 
     name = "webinars"
     path = "/webinars"
@@ -95,6 +97,7 @@ class WebinarsStream(WebinarFamily):
     replication_key = None
     schema = schemas.WEBINAR
     timestamp_fields = ("scheduled_for", "created_at", "updated_at")
+    record_id_field = "id"
     _listed: list[ListedWebinar] | None = None
 
     @override
@@ -117,7 +120,7 @@ class WebinarsStream(WebinarFamily):
         self._listed = [ListedWebinar.of(row) for row in rows]
         return rows
 
-    def listed(self) -> list[ListedWebinar] | None:
+    def fan_out_list(self) -> list[ListedWebinar] | None:
         """The webinars the per-webinar streams fan out over, listed once per run."""
         if self._listed is None and self.list_webinars() is None:
             return None
@@ -125,7 +128,9 @@ class WebinarsStream(WebinarFamily):
 
     @override
     def get_records(self, context: Context | None) -> t.Iterable[dict]:
-        yield from self.list_webinars() or ()
+        rows = self.list_webinars()
+        if rows is not None:  # None: the family is unavailable, nothing is concluded
+            yield from self.tracked(rows)
 
 
 class PerWebinarStream(WebinarFamily):
@@ -177,7 +182,7 @@ class PerWebinarStream(WebinarFamily):
         if self.gate.closed:
             return
         webinars_stream = t.cast("WebinarsStream", tap_of(self).streams["webinars"])
-        listed = webinars_stream.listed()
+        listed = webinars_stream.fan_out_list()
         if listed is None:
             return
         now = self.run.window.run_started
