@@ -20,10 +20,20 @@ with medias as (
     where not is_deleted
 ),
 
+-- A tag deleted in Wistia is left out of a media's tags (the media's copy may predate it).
+deleted_tags as (
+    select account_id, tag_name
+    from {{ ref('stg_wistia__tags') }}
+    where is_deleted
+),
+
 tag_rows as (
-    select distinct account_id, media_id, item_name as tag
+    select distinct u.account_id, u.media_id, u.item_name as tag
     from ({{ wistia_json_array_names('medias', ['account_id', 'media_id'], 'tags_json') }})
-        as unnested
+        as u
+    left join deleted_tags as d
+        on d.account_id = u.account_id and d.tag_name = u.item_name
+    where d.tag_name is null
 ),
 
 tags as (
@@ -78,7 +88,8 @@ episodes as (
     from {{ ref('stg_wistia__channel_episodes') }} as e
     left join {{ ref('stg_wistia__channels') }} as c
         on {{ wistia_join_on('e', 'c', ['channel_hashed_id']) }}
-    where e.media_id is not null
+    -- a channel deleted in Wistia publishes nothing (its episodes' copies may remain)
+    where e.media_id is not null and not coalesce(c.is_deleted, false)
 ),
 
 channel_names as (

@@ -3,9 +3,10 @@
 -- audience, one row per registrant). A registrant without a source counts under '(none)'.
 -- Engagement is the average of the attendees' own rates (Wistia's per-webinar rate is the
 -- same average). Built empty when the account has no webinars (every webinar stream is
--- read through wistia_optional_source).
+-- read through wistia_optional_source). A webinar deleted in Wistia is left out, with its
+-- figures (docs/deletions.md).
 with webinars as (
-    select account_id, webinar_id, title, scheduled_for, lifecycle_status
+    select account_id, webinar_id, title, scheduled_for, lifecycle_status, is_deleted
     from {{ ref('stg_wistia__webinars') }}
 ),
 
@@ -72,3 +73,4 @@ left join webinars as w
     on {{ wistia_join_on('b', 'w', ['webinar_id']) }}
 left join impressions as i
     on {{ wistia_join_on('b', 'i', ['webinar_id']) }} and b.utm_source = i.utm_source
+where not coalesce(w.is_deleted, false)

@@ -1,4 +1,5 @@
--- Webinars, one row per webinar: the latest copy (the list is read in full every run).
+-- Webinars, one row per webinar: the latest copy (the list is read in full every run), with
+-- the deletion mark of a webinar Wistia no longer lists (macros/wistia_deletions.sql).
 with source as (
     select * from {{ wistia_optional_source('webinars') }}
 ),
@@ -18,13 +19,48 @@ typed as (
         {{ wistia_text('audience_link') }} as audience_link,
         {{ wistia_text('host_link') }} as host_link,
         {{ wistia_text('panelist_link') }} as panelist_link,
+        cast({{ wistia_col('_sdc_deleted_at') }} as {{ dbt.type_timestamp() }}) as deleted_at,
         cast({{ wistia_col('_sdc_batched_at') }} as {{ dbt.type_timestamp() }}) as loaded_at
     from source
+),
+
+-- An append-only loader's bare tombstone rows are marks, never the record's copy.
+copies as (
+    select * from typed
+    where not {{ wistia_is_tombstone('deleted_at', 'created_at') }}
+),
+
+latest as (
+    {{ wistia_latest_copy(
+        'copies',
+        partition_by=['account_id', 'webinar_id'],
+        order_by=['loaded_at desc nulls last'],
+        required=['webinar_id']
+    ) }}
+),
+
+marks as (
+    {{ wistia_deletion_marks('typed', ['account_id', 'webinar_id']) }}
 )
 
-{{ wistia_latest_copy(
-    'typed',
-    partition_by=['account_id', 'webinar_id'],
-    order_by=['loaded_at desc nulls last'],
-    required=['webinar_id']
-) }}
+select
+    latest.account_id,
+    latest.extra_fields,
+    latest.webinar_id,
+    latest.title,
+    latest.description,
+    latest.scheduled_for,
+    latest.event_duration_minutes,
+    latest.lifecycle_status,
+    latest.registration_status,
+    latest.created_at,
+    latest.updated_at,
+    latest.audience_link,
+    latest.host_link,
+    latest.panelist_link,
+    marks.deleted_at,
+    marks.deleted_at is not null as is_deleted,
+    latest.loaded_at
+from latest
+left join marks
+    on marks.account_id = latest.account_id and marks.webinar_id = latest.webinar_id
