@@ -14,7 +14,9 @@ Decisions:
 * **Read in full**: `account` (one object), `tags`, `channels` and `allowed_domains`: small
   lists (one request per 100), whose counts (`taggingsCount`, `media_count`) change with
   the medias without a documented change of `updated`; ordered by a field edits do not
-  move (id, or creation for tags).
+  move (id, or creation for tags). Being complete listings, `tags` and `channels` mark a
+  record no longer listed as deleted (`streams.tombstones`); `folders`, incremental, do
+  not: the `projects` stream (the same objects in v1) marks them (docs/deletions.md).
 * **Per folder** (`subfolders`, `folder_sharings`): one call per folder updated since the
   stream's last run (`folders_through` in its state), all folders on the first, in
   parallel within the run's budget and concurrency (`http.workers`). The folder listing is

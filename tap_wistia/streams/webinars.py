@@ -9,6 +9,8 @@ Decisions:
   family uses, `optional_family`). The per-webinar streams fan out over the `webinars`
   listing (listed once per run, by the `webinars` stream or on first use when it is not
   selected), in parallel within the run's one budget and `max_concurrency` (`http.workers`).
+  The listing is complete every run, so a webinar no longer listed is marked deleted
+  (`streams.tombstones`); its figures are no longer read.
 * **Which webinars a run reads.** A webinar's figures change until some time after it ends
   (on-demand views): each per-webinar stream re-reads a webinar every run until
   `webinar_refresh_days` after its end (`scheduled_for` + `event_duration`), then once more,
