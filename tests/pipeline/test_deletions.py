@@ -91,9 +91,16 @@ def test_deleted_media_is_marked_dropped_from_current_figures_and_restored(pipel
     # History keeps its rows and names.
     for mart, rows in history.items():
         assert Counter(fetch(f"select * from analytics.{mart}")) == rows, mart
+    gone_sessions = len([e for e in dataset.events if e["media_id"] == gone])
     assert fetch(f"select count(*) from tap_wistia.events where media_id = '{gone}'") == [
-        (len([e for e in dataset.events if e["media_id"] == gone]),)
+        (gone_sessions,)
     ]
+    # Wistia's account plays lost its plays (its stats went with it): the account's daily
+    # KPIs still count its sessions, set apart so plays and live sessions reconcile.
+    assert fetch(
+        "select sum(sessions), sum(deleted_media_sessions), sum(plays_minus_sessions)"
+        " from analytics.account_daily_kpis"
+    ) == [(len(dataset.events), gone_sessions, 0)]
 
     # A scoped run does not see the whole account: it marks nothing more.
     second = dataset.media_ids()[0]

@@ -4,14 +4,18 @@
 -- media's duration). Wistia counts a play per session, so plays and sessions of a day
 -- agree: tests/assert_account_daily_kpis_reconcile.sql checks it on every day the loaded
 -- sessions cover. Every session counts here, whatever var('views_filter') says: Wistia's
--- plays do not follow it.
+-- plays do not follow it. A media deleted in Wistia takes its stats with it, its plays in
+-- the account's daily totals included, while its sessions stay in the events (history,
+-- docs/deletions.md): `sessions` keeps them, the reconciliation leaves them out
+-- (deleted_media_sessions).
 with stats as (
     select account_id, stats_date, loads, plays, hours_watched
     from {{ ref('stg_wistia__account_daily_stats') }}
 ),
 
 medias as (
-    select account_id, media_id, duration_seconds from {{ ref('stg_wistia__medias') }}
+    select account_id, media_id, duration_seconds, is_deleted
+    from {{ ref('stg_wistia__medias') }}
 ),
 
 sessions as (
@@ -22,6 +26,7 @@ sessions as (
         sum(case when e.percent_viewed > 0 then 1 else 0 end) as played_sessions,
         count(distinct e.visitor_key) as unique_visitors,
         sum(case when e.conversion_type is not null then 1 else 0 end) as form_conversions,
+        sum(case when m.is_deleted then 1 else 0 end) as deleted_media_sessions,
         sum(coalesce(e.percent_viewed, 0) * coalesce(m.duration_seconds, 0)) / 3600.0
             as session_hours_watched
     from {{ ref('stg_wistia__events') }} as e
@@ -50,7 +55,9 @@ select
     coalesce(e.unique_visitors, 0) as unique_visitors,
     coalesce(e.form_conversions, 0) as form_conversions,
     coalesce(e.session_hours_watched, 0) as session_hours_watched,
-    s.plays - coalesce(e.sessions, 0) as plays_minus_sessions,
+    coalesce(e.deleted_media_sessions, 0) as deleted_media_sessions,
+    s.plays - (coalesce(e.sessions, 0) - coalesce(e.deleted_media_sessions, 0))
+        as plays_minus_sessions,
     s.stats_date between c.first_day and c.last_day as sessions_loaded
 from stats as s
 left join coverage as c
