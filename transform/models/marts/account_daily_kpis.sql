@@ -4,10 +4,11 @@
 -- media's duration). Wistia counts a play per session, so plays and sessions of a day
 -- agree: tests/assert_account_daily_kpis_reconcile.sql checks it on every day the loaded
 -- sessions cover. Every session counts here, whatever var('views_filter') says: Wistia's
--- plays do not follow it. A media deleted in Wistia takes its stats with it, its plays in
--- the account's daily totals included, while its sessions stay in the events (history,
--- docs/deletions.md): `sessions` keeps them, the reconciliation leaves them out
--- (deleted_media_sessions).
+-- plays do not follow it. A media deleted in Wistia takes its stats with it, while its
+-- sessions stay in the events (history, docs/deletions.md): a day's plays re-read after the
+-- deletion lack its plays, a day loaded before keeps them (account_daily_stats is
+-- incremental: only its last day is re-read). deleted_media_sessions says how many of a
+-- day's sessions may be missing from its plays.
 with stats as (
     select account_id, stats_date, loads, plays, hours_watched
     from {{ ref('stg_wistia__account_daily_stats') }}
@@ -56,8 +57,7 @@ select
     coalesce(e.form_conversions, 0) as form_conversions,
     coalesce(e.session_hours_watched, 0) as session_hours_watched,
     coalesce(e.deleted_media_sessions, 0) as deleted_media_sessions,
-    s.plays - (coalesce(e.sessions, 0) - coalesce(e.deleted_media_sessions, 0))
-        as plays_minus_sessions,
+    s.plays - coalesce(e.sessions, 0) as plays_minus_sessions,
     s.stats_date between c.first_day and c.last_day as sessions_loaded
 from stats as s
 left join coverage as c
