@@ -62,7 +62,8 @@ def test_deleted_media_is_marked_dropped_from_current_figures_and_restored(pipel
         mart: Counter(fetch(f"select * from analytics.{mart}"))
         for mart in ("media_daily_metrics", "wistia_views_keyed")
     }
-    medias = fetch("select * from analytics.stg_wistia__medias order by media_id")
+    # media_id first (the model's first column is account_id), to tell the rows apart.
+    medias = fetch("select media_id, * from analytics.stg_wistia__medias order by media_id")
 
     record = dataset.delete_media(gone)  # its events stay: Wistia keeps no stats for it
     before = dt.datetime.now(dt.UTC)
@@ -78,7 +79,8 @@ def test_deleted_media_is_marked_dropped_from_current_figures_and_restored(pipel
     assert fetch("select count(*) from analytics.stg_wistia__medias where is_deleted") == [(1,)]
     # Nothing else changed: the other medias' rows are as they were.
     others = fetch(
-        f"select * from analytics.stg_wistia__medias where media_id <> '{gone}' order by media_id"
+        f"select media_id, * from analytics.stg_wistia__medias where media_id <> '{gone}'"
+        " order by media_id"
     )
     live_columns = len(medias[0]) - 3  # deleted_at, is_deleted, loaded_at
     assert [row[:live_columns] for row in others] == [
