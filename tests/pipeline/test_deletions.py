@@ -147,6 +147,12 @@ def test_csv_files_keep_the_mark_and_the_exports_keep_the_deleted_media(pipeline
     )
     with duckdb.connect() as conn:
         conn.execute("create schema tap_wistia")
+        # Its other input, the account of rows loaded without one: every row has one here.
+        conn.execute("create schema analytics")
+        conn.execute(
+            "create table analytics.int_wistia__legacy_account as"
+            f" select cast({dataset.account_id} as bigint) as account_id"
+        )
         conn.execute(
             "create view tap_wistia.medias as select * from read_csv("
             f"'{pipeline_env.csv_dir}/medias/*.csv', header = true, all_varchar = true, "
