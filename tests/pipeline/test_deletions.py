@@ -58,6 +58,10 @@ def test_deleted_media_is_marked_dropped_from_current_figures_and_restored(pipel
         "order by sum(events) desc, media_id limit 1"
     )[0]
     overview = fetch(f"select {OWN_FIGURES} from analytics.media_overview order by media_id")
+    # The account's name comes from the catalog's `account` stream.
+    assert fetch("select distinct account_name from analytics.media_overview") == [
+        (dataset.account_name,)
+    ]
     history = {
         mart: Counter(fetch(f"select * from analytics.{mart}"))
         for mart in ("media_daily_metrics", "wistia_views_keyed")
