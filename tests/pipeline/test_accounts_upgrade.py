@@ -1,8 +1,9 @@
 """A warehouse loaded before the tap stamped `account_id` / `extra_fields` (main's tap:
 its raw tables have neither column, keyed on the ids alone) keeps working: the dbt project
 builds on it with no manual step and gives the figures of a fresh load (account 0: not
-known yet, int_wistia__legacy_account), and after the first upgraded run (the DuckDB loader
-adopts the legacy rows into the run's account) the same figures, all under that account.
+known yet, int_wistia__legacy_account; its name unknown too, main's tap having no `account`
+stream), and after the first upgraded run (the DuckDB loader adopts the legacy rows into the
+run's account) the same figures, names included, all under that account.
 """
 
 from __future__ import annotations
@@ -25,10 +26,21 @@ MARTS = (
 )  # fmt: skip
 
 
+def named_marts(path: Path) -> list[str]:
+    """The marts of MARTS with an account_name column."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return [m for (m,) in conn.execute(
+            "select table_name from information_schema.columns where table_schema = 'analytics'"
+            " and column_name = 'account_name'"
+        ).fetchall() if m in MARTS]  # fmt: skip
+
+
 def downgrade(path: Path) -> None:
     """Every raw table as main's tap left it: without the added columns, its primary key
-    the ids alone."""
+    the ids alone; and no `account` table (main's tap had no such stream), the one the
+    marts' account_name comes from."""
     with duckdb.connect(str(path)) as conn:
+        conn.execute("drop table tap_wistia.account")
         tables = [t for (t,) in conn.execute(
             "select table_name from information_schema.tables where table_schema = 'tap_wistia'"
         ).fetchall()]  # fmt: skip
@@ -57,15 +69,16 @@ def downgrade(path: Path) -> None:
             conn.execute(f'alter table tap_wistia."{table}__old" rename to "{table}"')
 
 
-def figures(path: Path) -> dict[str, list[tuple]]:
-    """Every row of the marts, without account_id, in a stable order."""
+def figures(path: Path, without: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of the marts, without account_id nor the columns `without`, in a stable
+    order."""
     result = {}
     with duckdb.connect(str(path), read_only=True) as conn:
         for mart in MARTS:
             names = [
                 d[0] for d in conn.execute(f"select * from analytics.{mart} limit 0").description
             ]
-            kept = ", ".join(f'"{n}"' for n in names if n != "account_id")
+            kept = ", ".join(f'"{n}"' for n in names if n not in ("account_id", *without))
             rows = conn.execute(f"select {kept} from analytics.{mart}").fetchall()
             result[mart] = sorted(rows, key=lambda row: repr([_rounded(v) for v in row]))
     return result
@@ -100,6 +113,13 @@ def test_warehouse_loaded_before_accounts_keeps_its_figures(pipeline_env):
     # A fresh load by this tap: the reference figures.
     pipeline_env.run("run", "tap-wistia", "target-duckdb", "dbt-duckdb:build")
     fresh = figures(path)
+    figures_without_names = figures(path, without=("account_name",))
+    named = named_marts(path)
+    assert "media_overview" in named
+    for mart in named:
+        assert fetch(f"select distinct account_name from analytics.{mart}") == [
+            (dataset.account_name,)
+        ], mart
 
     # The same data as main's tap loaded it, and its state from before accounts.
     downgrade(path)
@@ -111,10 +131,13 @@ def test_warehouse_loaded_before_accounts_keeps_its_figures(pipeline_env):
         " and column_name in ('account_id', 'extra_fields')"
     )[0][0]
 
-    # The upgraded dbt project builds on it as it is: same figures, account 0 (unknown yet).
+    # The upgraded dbt project builds on it as it is: same figures, account 0 (unknown yet)
+    # and so its name (no `account` rows until the first upgraded run).
     pipeline_env.run("run", "dbt-duckdb:build")
-    assert_same_figures(figures(path), fresh)
+    assert_same_figures(figures(path, without=("account_name",)), figures_without_names)
     assert fetch("select distinct account_id from analytics.media_overview") == [(0,)]
+    for mart in named:
+        assert fetch(f"select distinct account_name from analytics.{mart}") == [(None,)], mart
     check_gold(fetch, dataset, Options())
 
     # The first upgraded run: its copies of old records carry the account, the loader
