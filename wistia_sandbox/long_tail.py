@@ -67,17 +67,25 @@ def age_state(state: dict[str, Any], by: timedelta = timedelta(days=1)) -> dict[
     return aged(state)
 
 
+# The path segment before an id, and the placeholder the streams' declared paths use.
+_ID_AFTER = {
+    "medias": "{media_id}",
+    "visitors": "{visitor_key}",
+    "webinars": "{webinar_id}",
+    "folders": "{folder_id}",
+    "projects": "{project_id}",
+}
+
+
 def endpoint_of(path: str) -> str:
-    """A logged request's path with its media id or visitor key as a placeholder, e.g.
-    ``/stats/medias/{media_id}/by_date`` or ``/medias/{media_id}/captions``, to count
-    requests per endpoint."""
+    """A logged request's path with its first id as the placeholder the streams declare,
+    e.g. ``/stats/medias/{media_id}/by_date``, ``/medias/{media_id}/captions`` or
+    ``/analytics/webinars/{webinar_id}/audience``, to count requests per endpoint."""
     parts = path.split("/")
-    if len(parts) > 3 and parts[1] == "medias":  # the modern /medias/{id}/captions, ...
-        parts[2] = "{media_id}"
-    elif len(parts) > 3 and parts[2] == "medias":
-        parts[3] = "{media_id}"
-    elif len(parts) > 3 and parts[2] == "visitors":
-        parts[3] = "{visitor_key}"
+    for index, part in enumerate(parts[:-1]):
+        if part in _ID_AFTER:
+            parts[index + 1] = _ID_AFTER[part]
+            break
     return "/".join(parts)
 
 
