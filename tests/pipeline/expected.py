@@ -115,8 +115,11 @@ STREAM_COLUMNS = {
         "id", "folder_hashed_id", "is_admin", "can_share", "can_download", "can_upload",
         "share__id", "share__name", "share__type", "share__email", "folder__id", "folder__name",
     ],
-    "tags": ["name", "taggingsCount", "created", "updated"],
-    "channels": ["hashed_id", "id", "name", "description", "media_count", "created", "updated"],
+    "tags": ["name", "taggingsCount", "created", "updated", "_sdc_deleted_at"],
+    "channels": [
+        "hashed_id", "id", "name", "description", "media_count", "created", "updated",
+        "_sdc_deleted_at",
+    ],
     "channel_episodes": [
         "hashed_id", "channel_hashed_id", "media_hashed_id", "title", "description", "summary",
         "published", "publish_at", "created", "updated",
@@ -125,7 +128,7 @@ STREAM_COLUMNS = {
     "webinars": [
         "id", "title", "description", "scheduled_for", "event_duration",
         "lifecycle_status", "registration_status", "created_at", "updated_at",
-        "audience_link", "host_link", "panelist_link"
+        "audience_link", "host_link", "panelist_link", "_sdc_deleted_at"
     ],
     "webinar_analytics": [
         "webinar_id", "registrations", "imported_registrations",
